@@ -1,0 +1,77 @@
+/*
+ * Configuration: one INI file (IBIKI_CONF, or -c) read once at start-up.
+ * Every key can be overridden by the environment variable
+ * IBIKI_<SECTION>_<KEY> (upper case); secret keys can instead be given as
+ * <key>_file (in the file or the environment), naming a file whose first
+ * line is the secret.  Unknown sections and keys are errors, so a typo is
+ * never silently ignored.  The loaded struct is read-only afterwards.
+ */
+#ifndef IBIKI_CONFIG_H
+#define IBIKI_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+	struct {
+		long workers;
+		char *socket;
+		long socket_mode;      /* octal in the file: 0660 */
+		char *public_base_url; /* no trailing slash */
+		char *log_file;
+		char *spool_dir;
+	} server;
+	struct {
+		char *host;
+		long port;
+		char *socket;
+		char *user;
+		char *password;
+		char *name;
+	} database;
+	struct {
+		char *jwt_secret;
+		size_t jwt_secret_len;
+		long token_ttl_s;
+	} auth;
+	struct {
+		char *account_sid;
+		char *auth_token;
+		char *api_base;
+		char *from_number;
+		bool validate_signature;
+		long timeout_s;
+	} twilio;
+	struct {
+		char *api_base;
+		char *api_key;
+		char *inbound_token;
+		long timeout_s;
+	} extreme;
+	struct {
+		long max_attempts;
+		long backoff_base_s;
+		long backoff_max_s;
+		long timeout_s;
+		long connect_timeout_s;
+		long max_in_flight;
+		long max_per_host;
+		bool allow_loopback;
+		char *ca_file;
+		long lease_s;
+	} push;
+};
+
+/* Load `path` (NULL: $IBIKI_CONF, else the compiled-in default) and apply
+ * the environment.  Returns 0, or -1 with a message in err. */
+int config_load(struct config *c, const char *path, char *err, size_t errlen);
+/* Release what config_load allocated. */
+void config_free(struct config *c);
+/* Fill defaults only (for tests). */
+void config_defaults(struct config *c);
+/* The path config_load would read when given NULL. */
+const char *config_default_path(void);
+/* Print every key with its value (secrets masked) to stdout. */
+void config_dump(const struct config *c);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * Webhook destination rules (DESIGN "Webhook destinations"): which URLs a
+ * client may register and which addresses the dispatcher may connect to.
+ * Knows nothing of the application; used at registration (URL syntax and
+ * literal addresses) and again at connect time (every resolved address).
+ */
+#ifndef IBIKI_NETCHECK_H
+#define IBIKI_NETCHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#define NET_HOST_MAX 253
+#define NET_URL_MAX 2048
+
+/* Whether an address is one Ibiki never connects to: loopback, private,
+ * link-local, shared, documentation, benchmarking, multicast, reserved,
+ * unspecified, and the IPv6 forms that embed such an IPv4 address
+ * (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo).  With
+ * allow_loopback, 127/8 and ::1 (and their embeddings) are allowed: test
+ * stacks only. */
+bool net_addr_forbidden(const struct sockaddr *sa, bool allow_loopback);
+
+/* A parsed https URL. */
+struct net_url {
+	char host[NET_HOST_MAX + 1]; /* lower case, no brackets */
+	int port;                    /* 443 when absent */
+	bool host_is_ip;
+	struct sockaddr_storage addr; /* when host_is_ip */
+};
+
+/* Check a webhook URL: https scheme, no userinfo, no fragment, a host of at
+ * most 253 characters that is a valid DNS name or an IP literal (IPv4 in
+ * any inet_aton form: 2130706433, 0177.0.0.1, 0x7f.1), a port in 1..65535,
+ * and a literal address that is not forbidden.  Names that end in
+ * "localhost", ".local", ".internal" or ".localdomain" are refused too.
+ * Returns NULL when acceptable (filling *out when given), else a reason. */
+const char *net_check_url(const char *url, size_t len, bool allow_loopback,
+			  struct net_url *out);
+
+#endif
