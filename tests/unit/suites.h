@@ -2,7 +2,20 @@
 #ifndef IBIKI_TEST_SUITES_H
 #define IBIKI_TEST_SUITES_H
 
-#define SUITES(X)
+#define SUITES(X) \
+	X(buf)    \
+	X(enc)    \
+	X(json)   \
+	X(kv)     \
+	X(config) \
+	X(crypto) \
+	X(jwt)    \
+	X(sign)   \
+	X(sms)    \
+	X(netcheck) \
+	X(route)  \
+	X(fields) \
+	X(handle)
 
 #define DECLARE(name) void suite_##name(void);
 SUITES(DECLARE)

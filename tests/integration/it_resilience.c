@@ -1,0 +1,253 @@
+/*
+ * Integration: things that break -- a worker killed with SIGKILL, MariaDB
+ * stopped under load, hostile input, rate limits.  Registered last: these
+ * tests kill processes and use up the login rate limit.
+ */
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "itest.h"
+
+#define MAX_KIDS 64
+
+static pid_t master_pid(void)
+{
+	char *s = it_sh(NULL, "cat \"$IBIKI_STACK_DIR/run/ibiki-fcgi.pid\"");
+
+	return s ? (pid_t)atoi(s) : 0;
+}
+
+/* The master's children, sorted; returns how many. */
+static int workers(pid_t master, pid_t *out)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)) != NULL && n < MAX_KIDS) {
+		char path[300], buf[512], *p;
+		FILE *f;
+		int ppid;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		p = fgets(buf, sizeof(buf), f);
+		fclose(f);
+		if (p == NULL || (p = strrchr(buf, ')')) == NULL)
+			continue;
+		if (sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == master)
+			out[n++] = (pid_t)atoi(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+struct replaced {
+	pid_t master, victim;
+	int want;
+};
+
+static bool is_replaced(void *arg)
+{
+	struct replaced *r = arg;
+	pid_t kids[MAX_KIDS];
+	int i, n = workers(r->master, kids);
+
+	for (i = 0; i < n; i++)
+		if (kids[i] == r->victim)
+			return false;
+	return n == r->want;
+}
+
+static void killed_worker_is_replaced_within_a_second(void)
+{
+	pid_t kids[MAX_KIDS];
+	struct replaced rp = {.master = master_pid()};
+	int i, ok = 0;
+
+	CU_ASSERT_TRUE_FATAL(rp.master > 0);
+	rp.want = workers(rp.master, kids);
+	CU_ASSERT_TRUE_FATAL(rp.want >= 2);
+	rp.victim = kids[0];
+	CU_ASSERT_EQUAL_FATAL(kill(rp.victim, SIGKILL), 0);
+	CU_ASSERT_TRUE(it_wait(is_replaced, &rp, 1000));
+	for (i = 0; i < 50; i++)
+		ok += it_get("/health", NULL).status == 200;
+	CU_ASSERT_EQUAL(ok, 50);
+}
+
+static void all_workers_killed_come_back(void)
+{
+	pid_t kids[MAX_KIDS];
+	pid_t master = master_pid();
+	int i, n = workers(master, kids), ok = 0;
+	struct replaced rp = {.master = master, .want = n};
+
+	for (i = 0; i < n; i++)
+		kill(kids[i], SIGKILL);
+	rp.victim = kids[n - 1];
+	CU_ASSERT_TRUE(it_wait(is_replaced, &rp, 1000));
+	for (i = 0; i < 20; i++)
+		ok += it_get("/health", NULL).status == 200;
+	CU_ASSERT_EQUAL(ok, 20);
+}
+
+/* Random bytes, and mutations of valid bodies, against every kind of
+ * endpoint: never a 5xx, never a dead worker. */
+static void hostile_input_never_5xx_nor_kills_a_worker(void)
+{
+	static const char *paths[] = {"/api/auth/login", "/api/admin/clients",
+				      "/api/admin/accounts", "/api/admin/clients/1/webhook",
+				      "/api/admin/clients/1/routes"};
+	static const char *seeds[] = {
+		"{\"username\":\"admin\",\"password\":\"x\"}",
+		"{\"name\":\"Fuzz\"}",
+		"{\"url\":\"https://hooks.example.com/x\",\"secret\":\"0123456789abcdef\"}",
+		"{\"provider\":\"extreme\",\"usemodem\":1,\"port\":2}",
+		"{\"a\":[1,2,{\"b\":\"\\u00e9\"}],\"c\":null}",
+	};
+	pid_t before[MAX_KIDS], after[MAX_KIDS];
+	pid_t master = master_pid();
+	int nb = workers(master, before), na, i, fivexx = 0, zero = 0;
+	const char *h[] = {it_fmt("Authorization: Bearer %s", it_admin_token()), NULL};
+	char body[600];
+
+	for (i = 0; i < 400; i++) {
+		unsigned char rnd[8];
+		size_t len, k;
+		const char *seed = seeds[(size_t)i % 5];
+		struct resp r;
+
+		crypto_random(rnd, sizeof(rnd));
+		len = strlen(seed);
+		memcpy(body, seed, len);
+		if (i % 4 == 0) { /* pure noise */
+			len = rnd[0] % 200 + 1;
+			crypto_random(body, len);
+		} else { /* flip, insert or cut bytes of a valid body */
+			for (k = 0; k < (size_t)(rnd[1] % 4 + 1); k++) {
+				unsigned char pos_r[2];
+				crypto_random(pos_r, 2);
+				size_t pos = ((size_t)pos_r[0] << 8 | pos_r[1]) % len;
+				switch (rnd[2 + k] % 3) {
+				case 0: body[pos] = (char)rnd[6 + k % 2]; break;
+				case 1: if (len < 590) { memmove(body + pos + 1, body + pos, len - pos); body[pos] = (char)rnd[7]; len++; } break;
+				default: len = pos + 1; break;
+				}
+			}
+		}
+		r = it_req("POST", paths[(size_t)i % 5], h,
+			   i % 7 == 0 ? "application/x-www-form-urlencoded" : "application/json", body,
+			   len);
+		if (r.status >= 500)
+			fivexx++;
+		if (r.status == 0)
+			zero++;
+		if (r.status >= 400 && r.status < 500 && r.status != 413)
+			CU_ASSERT_TRUE(r.json != NULL && it_str(&r, "error") != NULL);
+	}
+	CU_ASSERT_EQUAL(fivexx, 0);
+	CU_ASSERT_EQUAL(zero, 0);
+	na = workers(master, after);
+	CU_ASSERT_EQUAL(na, nb);
+	CU_ASSERT_EQUAL(memcmp(before, after, sizeof(pid_t) * (size_t)(na < nb ? na : nb)), 0);
+}
+
+static bool healthy(void *arg)
+{
+	(void)arg;
+	return it_get("/health", NULL).status == 200;
+}
+
+static void database_down_is_503_and_recovers(void)
+{
+	long long id = it_new_client("DbDown ");
+	const char *key = it_new_key(id);
+	struct resp r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db stop && echo stopped"));
+	r = it_get("/health", NULL);
+	CU_ASSERT_EQUAL(r.status, 503);
+	CU_ASSERT_STRING_EQUAL(it_str(&r, "status"), "unhealthy");
+	CU_ASSERT_STRING_EQUAL(it_str(&r, "database"), "disconnected");
+	r = it_get(it_fmt("/api/v2/clients/%lld", id), key);
+	CU_ASSERT_EQUAL(r.status, 503);
+	CU_ASSERT_TRUE(it_is_error(&r, "database_unavailable"));
+	r = it_get("/api/admin/clients", it_admin_token());
+	CU_ASSERT_EQUAL(r.status, 503);
+	CU_ASSERT_TRUE(it_is_error(&r, "database_unavailable"));
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db start >/dev/null && echo started"));
+	/* Workers reconnect by themselves. */
+	CU_ASSERT_TRUE(it_wait(healthy, NULL, 10000));
+	CU_ASSERT_EQUAL(it_get(it_fmt("/api/v2/clients/%lld", id), key).status, 200);
+	CU_ASSERT_EQUAL(it_get("/api/admin/clients", it_admin_token()).status, 200);
+}
+
+static void login_is_rate_limited(void)
+{
+	int i, limited = 0;
+	struct resp r;
+
+	for (i = 0; i < 30 && !limited; i++) {
+		r = it_post("/api/auth/login", NULL,
+			    "{\"username\":\"admin\",\"password\":\"guessing-a-password\"}");
+		if (r.status == 429) {
+			limited = 1;
+			CU_ASSERT_TRUE(it_is_error(&r, "rate_limited"));
+		}
+	}
+	CU_ASSERT_TRUE(limited);
+}
+
+static void api_key_is_rate_limited(void)
+{
+	long long id = it_new_client("Limited ");
+	const char *key = it_new_key(id), *path = it_fmt("/api/v2/clients/%lld", id);
+	int i, limited = 0, ok = 0;
+
+	for (i = 0; i < 120 && !limited; i++) {
+		struct resp r = it_get(path, key);
+		if (r.status == 429) {
+			limited = 1;
+			CU_ASSERT_TRUE(it_is_error(&r, "rate_limited"));
+		} else {
+			ok += r.status == 200;
+		}
+	}
+	CU_ASSERT_TRUE(limited);
+	CU_ASSERT_TRUE(ok >= 40); /* the burst went through */
+	/* Another key of the same client is not limited by this one. */
+	CU_ASSERT_EQUAL(it_get(path, it_new_key(id)).status, 200);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	{"a SIGKILLed worker is replaced within a second; requests keep succeeding", killed_worker_is_replaced_within_a_second},
+	{"every worker SIGKILLed at once: the pool comes back", all_workers_killed_come_back},
+	{"hostile input: never a 5xx, never a dead worker", hostile_input_never_5xx_nor_kills_a_worker},
+	{"MariaDB stopped: 503 JSON; restarted: workers recover alone", database_down_is_503_and_recovers},
+	{"an API key is rate-limited with 429 JSON, per key", api_key_is_rate_limited},
+	{"login is rate-limited with 429 JSON", login_is_rate_limited},
+};
+
+void it_suite_resilience(void)
+{
+	CU_pSuite s = CU_add_suite("resilience", NULL, NULL);
+	size_t i;
+
+	for (i = 0; s != NULL && i < sizeof(tests) / sizeof(tests[0]); i++)
+		CU_add_test(s, tests[i].name, tests[i].fn);
+}

@@ -1,0 +1,78 @@
+/*
+ * Integration-test helpers: HTTPS requests to the running stack through
+ * nginx (libcurl, verifying the stack's own certificate), JSON answers
+ * parsed with Ibiki's strict reader, and access to the stack's tools
+ * (ibikictl, tools/stack) for setup and for killing things.
+ *
+ * The stack is described by the environment tools/stack test sets:
+ * IBIKI_TEST_URL, IBIKI_TEST_CONF, IBIKI_TEST_CTL, IBIKI_TEST_ROOT,
+ * IBIKI_STACK_DIR, IBIKI_ADMIN_PASSWORD (and the mocks' addresses).
+ */
+#ifndef IBIKI_ITEST_H
+#define IBIKI_ITEST_H
+
+#include <CUnit/CUnit.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "json.h"
+
+struct resp {
+	long status;
+	char *body;        /* NUL-terminated; in the test arena */
+	size_t len;
+	char *headers;     /* raw response header lines */
+	const struct json *json; /* NULL when the body is not JSON */
+};
+
+/* Memory for answers; reset by each suite's cleanup. */
+extern struct arena it_arena;
+
+/* Send a request.  hdrs: NULL-terminated "Name: value" lines or NULL.
+ * body NULL: no body.  Returns the answer (status 0 on a transport error). */
+struct resp it_req(const char *method, const char *path, const char *const *hdrs,
+		   const char *ctype, const char *body, size_t blen);
+/* Shorthands: JSON body; bearer may be NULL. */
+struct resp it_get(const char *path, const char *bearer);
+struct resp it_post(const char *path, const char *bearer, const char *json);
+struct resp it_delete(const char *path, const char *bearer);
+struct resp it_patch(const char *path, const char *bearer, const char *json);
+
+/* Member access on an answer: string value or NULL; integer or -1. */
+const char *it_str(const struct resp *r, const char *key);
+long long it_int(const struct resp *r, const char *key);
+const struct json *it_member(const struct json *obj, const char *key);
+/* Whether the answer is an error object {"error": code, "message": ...}. */
+bool it_is_error(const struct resp *r, const char *code);
+/* A response header's value (first match, case-insensitive), or NULL. */
+const char *it_header(const struct resp *r, const char *name);
+
+/* printf into the test arena. */
+char *it_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A fresh name: prefix + random hex. */
+char *it_unique(const char *prefix);
+/* Run a shell command, return its first output line (arena) or NULL on
+ * failure; stdin_text (or NULL) is fed to it. */
+char *it_sh(const char *stdin_text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* ibikictl with the stack's config. */
+#define IT_CTL "\"$IBIKI_TEST_CTL\" -c \"$IBIKI_TEST_CONF\""
+
+/* Tokens and fixtures. */
+const char *it_admin_token(void);         /* cached: ibikictl token admin */
+long long it_new_client(const char *name_prefix);
+const char *it_new_key(long long client_id);
+/* A new operator account for client, returning its token; *username set. */
+const char *it_new_operator(long long client_id, const char **username);
+
+/* Environment value or abort the test run. */
+const char *it_env(const char *name);
+
+/* Wait up to ms for pred to hold, polling every 20 ms. */
+bool it_wait(bool (*pred)(void *), void *arg, int ms);
+
+/* Suites (one file each). */
+void it_suite_foundation(void);
+void it_suite_resilience(void);
+
+#endif
