@@ -16,6 +16,7 @@
 
 #include "crypto.h"
 #include "db_api_keys.h"
+#include "db_clients.h"
 #include "enc.h"
 #include "jsonw.h"
 #include "jwt.h"
@@ -109,6 +110,7 @@ static enum status auth_jwt(struct req *r, const char *tok, size_t len)
 		return unauthorized(r, "Account disabled");
 	r->actor.account_id = acc.id;
 	r->actor.name = acc.username;
+	r->actor.display_name = acc.display_name ? acc.display_name : acc.username;
 	if (strcmp(acc.role, "admin") == 0) {
 		r->actor.kind = ACTOR_ADMIN;
 	} else {
@@ -122,6 +124,8 @@ static enum status auth_jwt(struct req *r, const char *tok, size_t len)
 static enum status admin_acting(struct req *r)
 {
 	const char *h = r->client_header;
+	struct client c;
+	enum db_rc rc;
 	char *end;
 	long long id;
 
@@ -132,6 +136,11 @@ static enum status admin_acting(struct req *r)
 	if (*end != '\0' || id <= 0)
 		return req_fail(r, ST_BAD_REQUEST, "client_required",
 				"X-Ibiki-Client must be a client id");
+	rc = db_clients_get(r->db, r->a, id, &c);
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
 	r->actor.client_id = id;
 	return ST_OK;
 }

@@ -63,6 +63,16 @@ static const struct {
 	 {"metrics_clients", "SELECT COUNT(*) FROM client_profiles"}},
 	{"ibiki_api_keys_active", "API keys not revoked.",
 	 {"metrics_keys", "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL"}},
+	{"ibiki_inbound_messages", "Inbound messages stored.",
+	 {"metrics_inbound", "SELECT COUNT(*) FROM incoming_messages"}},
+	{"ibiki_inbound_unrouted", "Inbound messages that matched no route.",
+	 {"metrics_unrouted", "SELECT COUNT(*) FROM incoming_messages WHERE client_id IS NULL"}},
+	{"ibiki_outbound_failed", "Outbound messages that failed.",
+	 {"metrics_out_failed", "SELECT COUNT(*) FROM outgoing_messages WHERE status = 'failed'"}},
+	{"ibiki_outbox_pending", "Push and acknowledgement jobs waiting.",
+	 {"metrics_outbox_pending", "SELECT COUNT(*) FROM push_outbox WHERE status = 'pending'"}},
+	{"ibiki_outbox_dead", "Push and acknowledgement jobs given up.",
+	 {"metrics_outbox_dead", "SELECT COUNT(*) FROM push_outbox WHERE status = 'dead'"}},
 };
 
 static enum status metrics(struct req *r)

@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "fields.h"
+#include "idem.h"
 #include "json.h"
 #include "route.h"
 
@@ -87,6 +88,8 @@ static enum status parse_body(struct req *r)
 enum status handle_run(struct req *r)
 {
 	const char *err = NULL;
+	struct idem idem = {0};
+	bool replayed = false;
 	enum status st;
 
 	if (kv_parse(r->a, r->query ? r->query : "", r->query ? strlen(r->query) : 0,
@@ -104,6 +107,13 @@ enum status handle_run(struct req *r)
 		goto out;
 	if ((st = fields_validate(r, r->route->ep->fields, r->route->ep->nfields)) != ST_OK)
 		goto out;
+	if ((r->route->flags & ROUTE_IDEMPOTENT) && r->idempotency_key != NULL) {
+		st = idem_begin(r, &idem, &replayed);
+		if (replayed)
+			return st; /* the first answer, as it was */
+		if (st != ST_OK)
+			goto out;
+	}
 	req_json(r);
 	st = r->route->ep->handler(r);
 	if (st < ST__MAX && status_code(st) < 400 && jw_failed(&r->w))
@@ -111,6 +121,7 @@ enum status handle_run(struct req *r)
 out:
 	if (status_code(st) >= 400)
 		req_render_error(r, st);
+	idem_finish(r, &idem, st);
 	return st;
 }
 

@@ -32,6 +32,7 @@
 #include "config.h"
 #include "db.h"
 #include "handle.h"
+#include "httpc.h"
 #include "log.h"
 #include "req.h"
 #include "route.h"
@@ -151,9 +152,18 @@ static void respond(FCGX_Request *rq, struct req *r, enum status st)
 		FCGX_PutStr(r->out->p, (int)r->out->len, rq->out);
 }
 
-static void serve(FCGX_Request *rq, const struct config *cfg, struct db *db, struct arena *a,
-		  struct buf *out)
+/* What a worker holds between requests. */
+struct worker {
+	const struct config *cfg;
+	struct db *db;
+	struct httpc *http;
+	struct arena a;
+	struct buf out;
+};
+
+static void serve(FCGX_Request *rq, struct worker *wk)
 {
+	struct arena *a = &wk->a;
 	struct req r;
 	const char *cl, *method;
 	enum status st;
@@ -162,9 +172,10 @@ static void serve(FCGX_Request *rq, const struct config *cfg, struct db *db, str
 
 	memset(&r, 0, sizeof(r));
 	r.a = a;
-	r.cfg = cfg;
-	r.db = db;
-	r.out = out;
+	r.cfg = wk->cfg;
+	r.db = wk->db;
+	r.http = wk->http;
+	r.out = &wk->out;
 	method = param(rq, "REQUEST_METHOD");
 	r.method = method_parse(method);
 	r.path = param(rq, "DOCUMENT_URI");
@@ -223,9 +234,7 @@ static void serve(FCGX_Request *rq, const struct config *cfg, struct db *db, str
 static int worker_main(const struct config *cfg)
 {
 	FCGX_Request rq;
-	struct arena a;
-	struct buf out;
-	struct db *db;
+	struct worker wk = {.cfg = cfg};
 	sigset_t none;
 
 	signal(SIGCHLD, SIG_DFL);
@@ -243,11 +252,12 @@ static int worker_main(const struct config *cfg)
 	mallopt(M_TRIM_THRESHOLD, 256 * 1024);
 	mallopt(M_ARENA_MAX, 1);
 
-	db = db_open(cfg);
-	if (db == NULL)
+	wk.db = db_open(cfg);
+	wk.http = httpc_new();
+	if (wk.db == NULL || wk.http == NULL)
 		log_fatal("worker", "out of memory");
-	arena_init(&a, ARENA_FIRST, ARENA_CAP);
-	buf_init(&out, OUT_MAX);
+	arena_init(&wk.a, ARENA_FIRST, ARENA_CAP);
+	buf_init(&wk.out, OUT_MAX);
 	if (FCGX_InitRequest(&rq, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		log_fatal("worker", "FCGX_InitRequest failed");
 	while (!got_stop) {
@@ -263,15 +273,16 @@ static int worker_main(const struct config *cfg)
 			log_msg(LOG_ERROR, "worker", "accept failed: %s", strerror(errno));
 			break;
 		}
-		serve(&rq, cfg, db, &a, &out);
+		serve(&rq, &wk);
 		FCGX_Finish_r(&rq);
-		arena_reset(&a);
-		buf_reset(&out, OUT_KEEP);
+		arena_reset(&wk.a);
+		buf_reset(&wk.out, OUT_KEEP);
 	}
 	FCGX_Free(&rq, 1);
-	buf_free(&out);
-	arena_free(&a);
-	db_close(db);
+	buf_free(&wk.out);
+	arena_free(&wk.a);
+	httpc_free(wk.http);
+	db_close(wk.db);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "status.h"
 
 struct db;
+struct httpc;
 struct route;
 
 enum method { M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OPTIONS, M_OTHER, M__MAX };
@@ -43,6 +44,7 @@ struct actor {
 	long long client_id;  /* operator, key, admin acting for a client; 0 = none */
 	long long key_id;     /* key */
 	const char *name;     /* username, or the key's visible prefix */
+	const char *display_name; /* accounts: display name, else username */
 };
 
 /* A validated input field; see fields.h. */
@@ -62,6 +64,7 @@ struct req {
 	struct arena *a;
 	const struct config *cfg;
 	struct db *db;
+	struct httpc *http; /* upstream calls (Twilio, Extreme) */
 
 	/* Input, as the transport received it. */
 	enum method method;

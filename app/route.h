@@ -37,6 +37,8 @@ struct endpoint {
 #define ENDPOINT(fn, tbl) {fn, tbl, sizeof(tbl) / sizeof((tbl)[0])}
 #define ENDPOINT_NOFIELDS(fn) {fn, NULL, 0}
 
+#define ROUTE_IDEMPOTENT 0x1 /* honours Idempotency-Key (idem.h) */
+
 struct route {
 	enum method method;
 	const char *pattern;
@@ -44,6 +46,7 @@ struct route {
 	enum cred cred;
 	enum body_kind body;
 	size_t max_body;
+	unsigned flags;
 };
 
 /* The one table (routes.c). */

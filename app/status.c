@@ -29,3 +29,13 @@ const char *status_error(enum status s)
 {
 	return s < ST__MAX ? table[s].error : "internal_error";
 }
+
+enum status status_from_code(int code)
+{
+	int s;
+
+	for (s = 0; s < ST__MAX; s++)
+		if (table[s].code == code)
+			return (enum status)s;
+	return ST_INTERNAL;
+}

@@ -35,6 +35,8 @@ enum status {
 
 int status_code(enum status s);
 const char *status_reason(enum status s);
+/* The status with this numeric code; ST_INTERNAL if none. */
+enum status status_from_code(int code);
 /* Default error code for an error status ("not_found"), or NULL. */
 const char *status_error(enum status s);
 

@@ -10,7 +10,10 @@
 
 #include "db_api_keys.h"
 #include "db_clients.h"
+#include "db_incoming.h"
+#include "db_outgoing.h"
 #include "db_routes.h"
+#include "db_users.h"
 #include "jsonw.h"
 
 /* Members of a client object (caller opens and closes it): id, name,
@@ -19,6 +22,25 @@
 void view_client_members(struct jw *w, const struct client *c);
 void view_route(struct jw *w, const struct client_route *r);
 void view_api_key(struct jw *w, const struct api_key *k);
+/* An inbound message as client systems see it, in the v2 inbox and in
+ * webhook payloads alike: {id, timestamp, from, to, message, provider,
+ * usemodem, port, isRegistered}. */
+void view_inbound(struct jw *w, const struct incoming *m);
+/* An inbound message as operators see it (seed "SMS Messaging UX"):
+ * {id, timestamp, phoneNumber, messageContent, isRegistered, responseSent,
+ * twilio_SmsMessageSid, provider, to}. */
+void view_inbound_operator(struct jw *w, const struct incoming *m);
+/* An outbound message as operators see it: {id, queuedAt, sentAt,
+ * phoneNumber, messageContent, operatorId, operatorName, status,
+ * twilio_SmsMessageSid, twilio_ErrorMessage, provider, segments,
+ * encoding, inReplyTo}. */
+void view_outgoing_operator(struct jw *w, const struct outgoing *m);
+/* {phoneNumber, name, status, createdAt} */
+void view_user(struct jw *w, const struct user *u);
+/* "msg_<n>" / "out_<n>" into out (>= 24 bytes); parse back: -1 if not one. */
+void view_msg_id(char *out, size_t n, const char *prefix, long long id);
+long long view_parse_id(const char *s, const char *prefix);
+
 /* Key + DATETIME value as ISO 8601, or null. */
 void view_time(struct jw *w, const char *key, const char *db_time);
 

@@ -1,11 +1,38 @@
-# Sourced by tools/stack test: starts the outside world's mocks for the
-# integration tests and exports where they are (IBIKI_* overrides point the
-# stack at them).  test_env_teardown stops them.
+# Sourced by tools/stack test: starts the outside world's mocks (Twilio,
+# Extreme, a client's webhook receiver) for the integration tests, exports
+# where they are as IBIKI_* overrides that point the stack at them, and
+# stops them in test_env_teardown.
+
+MOCKS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../mock" && pwd)
+
+# start_mock NAME ARGS...: run tests/mock/NAME.py, wait for READY, print port.
+start_mock() {
+	local name=$1 dir=$IBIKI_TEST_DIR/mocks i port
+	shift
+	python3 "$MOCKS/$name.py" --port 0 "$@" >"$dir/$name.out" 2>"$dir/$name.log" </dev/null &
+	echo $! >>"$dir/pids"
+	for i in $(seq 100); do
+		port=$(awk '/^READY/ { print $2 }' "$dir/$name.out" 2>/dev/null)
+		[ -n "$port" ] && { echo "$port"; return 0; }
+		sleep 0.1
+	done
+	echo "mock $name did not start" >&2
+	cat "$dir/$name.log" >&2
+	return 1
+}
 
 test_env_setup() {
-	local dir=$1
+	local dir=$1 port
 	mkdir -p "$dir/mocks"
 	: >"$dir/mocks/pids"
+
+	export IBIKI_TWILIO_ACCOUNT_SID=AC0123456789abcdef0123456789abcdef
+	export IBIKI_TWILIO_AUTH_TOKEN=test-twilio-token-$(openssl rand -hex 6)
+	port=$(start_mock twilio_mock --account-sid "$IBIKI_TWILIO_ACCOUNT_SID" \
+		--auth-token "$IBIKI_TWILIO_AUTH_TOKEN" --hang-seconds 8) || return 1
+	export IBIKI_TWILIO_API_BASE=http://127.0.0.1:$port IBIKI_TEST_TWILIO=http://127.0.0.1:$port
+	# Short, so the "hangs past the timeout" case is quick.
+	export IBIKI_TWILIO_TIMEOUT_S=2
 }
 
 test_env_teardown() {

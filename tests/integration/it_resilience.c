@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "fixture.h"
 #include "itest.h"
+#include <sys/wait.h>
 
 #define MAX_KIDS 64
 
@@ -194,6 +196,71 @@ static void database_down_is_503_and_recovers(void)
 	CU_ASSERT_EQUAL(it_get("/api/admin/clients", it_admin_token()).status, 200);
 }
 
+static bool spooled(void *arg)
+{
+	char *n = it_sh(NULL, "ls \"$IBIKI_STACK_DIR/spool\" | grep -c '\\.json$'");
+
+	return n != NULL && atoi(n) > *(int *)arg;
+}
+
+static void inbound_while_database_down_is_spooled(void)
+{
+	struct fixture f = fx_new("Spool ");
+	char *before_s = it_sh(NULL, "ls \"$IBIKI_STACK_DIR/spool\" | grep -c '\\.json$'");
+	int before = before_s ? atoi(before_s) : 0;
+	const char *sid = it_unique("SMspool");
+	struct resp r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db stop && echo stopped"));
+	r = it_twilio_post("/twilio/incoming", fx_inbound_form(sid, fx_phone(), f.number, "while down"), NULL);
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT_STRING_EQUAL(r.body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
+	CU_ASSERT_TRUE(spooled(&before));
+	CU_ASSERT_PTR_NOT_NULL(it_sh(NULL, "grep -l '%s' \"$IBIKI_STACK_DIR\"/spool/*.json", sid));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db start >/dev/null && echo started"));
+	CU_ASSERT_TRUE(it_wait(healthy, NULL, 10000));
+}
+
+static bool pool_gone(void *arg)
+{
+	return kill(*(pid_t *)arg, 0) != 0;
+}
+
+static void sigterm_lets_in_flight_requests_finish(void)
+{
+	struct fixture f = fx_new("Graceful ");
+	const char *hang = "+15005550009"; /* the mock Twilio hangs; our timeout is 2 s */
+	pid_t master = master_pid(), child;
+	int fds[2], status = 0;
+	long got = 0;
+
+	fx_user(&f, hang, "Slow", "active");
+	CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+	child = fork();
+	if (child == 0) {
+		struct resp r = it_post("/api/send-message", f.op_token,
+					it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"slow\","
+					       "\"operatorId\":\"%s\"}", hang, f.op_name));
+		long code = it_is_error(&r, "twilio_error") ? r.status : -r.status;
+		if (write(fds[1], &code, sizeof(code)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	usleep(700 * 1000); /* the request is in a worker, waiting on Twilio */
+	CU_ASSERT_EQUAL(kill(master, SIGTERM), 0);
+	CU_ASSERT_EQUAL(read(fds[0], &got, sizeof(got)), (ssize_t)sizeof(got));
+	close(fds[0]);
+	waitpid(child, &status, 0);
+	/* The worker finished the request: its own 503 twilio_error (outcome
+	 * unknown), not nginx's 502/503 for a dropped connection. */
+	CU_ASSERT_EQUAL(got, 503);
+	CU_ASSERT_TRUE(it_wait(pool_gone, &master, 5000));
+	/* Bring the pool back for the tests that follow. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" up >/dev/null 2>&1 && echo up"));
+	CU_ASSERT_TRUE(it_wait(healthy, NULL, 10000));
+}
+
 static void login_is_rate_limited(void)
 {
 	int i, limited = 0;
@@ -239,6 +306,8 @@ static const struct {
 	{"every worker SIGKILLed at once: the pool comes back", all_workers_killed_come_back},
 	{"hostile input: never a 5xx, never a dead worker", hostile_input_never_5xx_nor_kills_a_worker},
 	{"MariaDB stopped: 503 JSON; restarted: workers recover alone", database_down_is_503_and_recovers},
+	{"MariaDB stopped: a Twilio webhook is answered 200 from the spool", inbound_while_database_down_is_spooled},
+	{"SIGTERM: the pool finishes the request in hand, then exits", sigterm_lets_in_flight_requests_finish},
 	{"an API key is rate-limited with 429 JSON, per key", api_key_is_rate_limited},
 	{"login is rate-limited with 429 JSON", login_is_rate_limited},
 };

@@ -15,6 +15,8 @@
 #include "buf.h"
 #include "crypto.h"
 #include "enc.h"
+#include "kv.h"
+#include "sign.h"
 
 struct arena it_arena;
 static CURL *curl;
@@ -271,6 +273,114 @@ bool it_wait(bool (*pred)(void *), void *arg, int ms)
 	return false;
 }
 
+struct resp it_url(const char *method, const char *url, const char *ctype, const char *body)
+{
+	char *saved = base_url;
+	struct resp r;
+
+	base_url = "";
+	r = it_req(method, url, NULL, ctype, body, body ? strlen(body) : 0);
+	base_url = saved;
+	return r;
+}
+
+const struct json *it_mock_requests(const char *base, const char *filter, size_t *n)
+{
+	struct resp r = it_url("GET", it_fmt("%s/_mock/requests%s", base, filter), NULL, NULL);
+
+	*n = r.json != NULL && r.json->type == JSON_ARRAY ? r.json->n : 0;
+	return r.json;
+}
+
+void it_mock_reset(const char *base)
+{
+	it_url("POST", it_fmt("%s/_mock/reset", base), "application/json", "{}");
+}
+
+const char *it_twilio_sig(const char *path, const char *form, const char *token)
+{
+	struct kvs k;
+	const char *err;
+	char *sig = arena_alloc(&it_arena, TWILIO_SIG_LEN + 1);
+
+	if (kv_parse(&it_arena, form, strlen(form), &k, &err) < 0)
+		return "";
+	sign_twilio(token, it_fmt("%s%s", base_url, path), &k, &it_arena, sig);
+	return sig;
+}
+
+struct resp it_twilio_post(const char *path, const char *form, const char *sig)
+{
+	const char *h[2] = {NULL, NULL};
+
+	if (sig == NULL)
+		sig = it_twilio_sig(path, form, it_env("IBIKI_TWILIO_AUTH_TOKEN"));
+	if (*sig != '\0')
+		h[0] = it_fmt("X-Twilio-Signature: %s", sig);
+	return it_req("POST", path, h, "application/x-www-form-urlencoded", form, strlen(form));
+}
+
+char *it_sql(const char *fmt, ...)
+{
+	va_list ap;
+	char q[4096];
+
+	va_start(ap, fmt);
+	vsnprintf(q, sizeof(q), fmt, ap);
+	va_end(ap);
+	return it_sh(q, "mariadb --no-defaults --socket=\"$IBIKI_STACK_DIR/run/mysqld.sock\""
+			" -u \"$(id -un)\" -N -B ibiki");
+}
+
+int it_parallel(int n, const char *method, const char *path, const char *const *hdrs,
+		const char *ctype, const char *body, long want)
+{
+	CURLM *m = curl_multi_init();
+	CURL *hs[64];
+	struct curl_slist *list = NULL;
+	int i, running = 0, got = 0;
+	struct buf sink[64];
+
+	if (n > 64)
+		n = 64;
+	for (; hdrs && *hdrs; hdrs++)
+		list = curl_slist_append(list, *hdrs);
+	if (ctype)
+		list = curl_slist_append(list, it_fmt("Content-Type: %s", ctype));
+	for (i = 0; i < n; i++) {
+		buf_init(&sink[i], 1 << 20);
+		hs[i] = curl_easy_init();
+		curl_easy_setopt(hs[i], CURLOPT_URL, it_fmt("%s%s", base_url, path));
+		curl_easy_setopt(hs[i], CURLOPT_CUSTOMREQUEST, method);
+		curl_easy_setopt(hs[i], CURLOPT_CAINFO, ca_file);
+		curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, list);
+		curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, on_data);
+		curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &sink[i]);
+		curl_easy_setopt(hs[i], CURLOPT_TIMEOUT, 60L);
+		if (body) {
+			curl_easy_setopt(hs[i], CURLOPT_POSTFIELDS, body);
+			curl_easy_setopt(hs[i], CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		}
+		curl_multi_add_handle(m, hs[i]);
+	}
+	do {
+		curl_multi_perform(m, &running);
+		if (running)
+			curl_multi_poll(m, NULL, 0, 100, NULL);
+	} while (running);
+	for (i = 0; i < n; i++) {
+		long code = 0;
+		curl_easy_getinfo(hs[i], CURLINFO_RESPONSE_CODE, &code);
+		got += code == want;
+		curl_multi_remove_handle(m, hs[i]);
+		curl_easy_cleanup(hs[i]);
+		buf_free(&sink[i]);
+	}
+	curl_slist_free_all(list);
+	curl_multi_cleanup(m);
+	return got;
+}
+
 int main(void)
 {
 	unsigned failed;
@@ -284,6 +394,8 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	it_suite_foundation();
+	it_suite_twilio();
+	it_suite_operator();
 	/* Destructive ones last: they kill workers, stop MariaDB, exhaust
 	 * rate limits. */
 	it_suite_resilience();

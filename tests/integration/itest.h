@@ -65,6 +65,27 @@ const char *it_new_key(long long client_id);
 /* A new operator account for client, returning its token; *username set. */
 const char *it_new_operator(long long client_id, const char **username);
 
+/* A request to a full URL over plain HTTP (the mocks' control API). */
+struct resp it_url(const char *method, const char *url, const char *ctype, const char *body);
+/* The recorded requests of a mock (filter: "?to=..." or ""), as a JSON
+ * array, and how many there are. */
+const struct json *it_mock_requests(const char *base, const char *filter, size_t *n);
+void it_mock_reset(const char *base);
+
+/* A signed Twilio webhook: form is the raw body; sig NULL signs it with
+ * the stack's auth token over public URL + path ("" sends no header). */
+struct resp it_twilio_post(const char *path, const char *form, const char *sig);
+/* The Twilio signature of form for path, as the stack checks it. */
+const char *it_twilio_sig(const char *path, const char *form, const char *token);
+
+/* One value from the stack's MariaDB (first column of the first row), or
+ * NULL: for checks the API does not show (outbox rows, raw columns). */
+char *it_sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* n identical requests at once (curl multi); returns how many got want. */
+int it_parallel(int n, const char *method, const char *path, const char *const *hdrs,
+		const char *ctype, const char *body, long want);
+
 /* Environment value or abort the test run. */
 const char *it_env(const char *name);
 
@@ -73,6 +94,8 @@ bool it_wait(bool (*pred)(void *), void *arg, int ms);
 
 /* Suites (one file each). */
 void it_suite_foundation(void);
+void it_suite_twilio(void);
+void it_suite_operator(void);
 void it_suite_resilience(void);
 
 #endif

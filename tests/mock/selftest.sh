@@ -115,6 +115,13 @@ test_twilio() {
 	expect "twilio: foreign AccountSid in path is 401" 401 "d['code'] == 20003" -u "$sid:$token" \
 		--data-urlencode To=+15551234567 --data-urlencode From=+1555 --data-urlencode Body=x \
 		"$base/2010-04-01/Accounts/ACother/Messages.json"
+	expect "twilio: missing To is 21604" 400 "d == {'code': 21604, 'message': \"A 'To' phone number is required.\",
+		'more_info': 'https://www.twilio.com/docs/errors/21604', 'status': 400}" \
+		-u "$sid:$token" --data-urlencode From=+1555 --data-urlencode Body=x "$msg"
+	expect "twilio: empty To is 21604" 400 "d['code'] == 21604" -u "$sid:$token" \
+		--data-urlencode To= --data-urlencode From=+1555 --data-urlencode Body=x "$msg"
+	expect "twilio: missing To and Body is 21604" 400 "d['code'] == 21604" -u "$sid:$token" \
+		--data-urlencode From=+1555 "$msg"
 	expect "twilio: missing Body is 21602" 400 "$(tw_code 21602 400) and d['message'] == 'Message body is required.'" \
 		-u "$sid:$token" --data-urlencode To=+15551234567 --data-urlencode From=+1555 "$msg"
 	expect "twilio: empty Body is 21602" 400 "d['code'] == 21602" -u "$sid:$token" \
@@ -155,7 +162,7 @@ test_twilio() {
 	expect "twilio: auth_ok false for a wrong token" 200 "d[1]['auth_ok'] is False and d[1]['answered_status'] == 401" \
 		"$base/_mock/requests"
 	expect "twilio: records ordered, no control requests, credentials redacted" 200 \
-		"[r['seq'] for r in d] == list(range(1, len(d) + 1)) and len(d) == 18
+		"[r['seq'] for r in d] == list(range(1, len(d) + 1)) and len(d) == 21
 		and not any(r['path'].startswith('/_mock/') for r in d)
 		and all(r['headers'].get('authorization', 'Basic <redacted>') == 'Basic <redacted>' for r in d)
 		and '$token' not in json.dumps(d) and all(isinstance(r['time'], float) for r in d)" \
@@ -376,6 +383,19 @@ assert send('https://127.0.0.1:$PORT', 't', {'id': 'x'}) == (403, 'bad token')"
 	stop_mock receiver2 "${secret#whsec_}"
 }
 
+# The mocks share _common.py; starting them must not leave __pycache__
+# behind even without PYTHONDONTWRITEBYTECODE.
+test_no_bytecode() {
+	local script
+	for script in twilio_mock.py extreme_mock.py webhook_receiver.py; do
+		check "$script: imports _common from another cwd" bash -c \
+			'cd / && env -u PYTHONDONTWRITEBYTECODE python3 "$1" --help >/dev/null' _ "$HERE/$script"
+		check "$script: ...and writes no __pycache__" test ! -e "$HERE/__pycache__"
+		rm -rf "$HERE/__pycache__" # only there if the check failed
+	done
+}
+
+test_no_bytecode
 test_twilio
 test_extreme
 test_receiver

@@ -10,22 +10,22 @@ read back (and cleared) through the control API under /_mock/.  See
 README.md in this directory.
 """
 
-import argparse
 import base64
 import binascii
 import hmac
-import json
+import os
 import re
-import signal
-import socketserver
 import sys
 import threading
 import time
 import uuid
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs
+
+sys.dont_write_bytecode = True  # importing _common must not leave __pycache__ behind
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # _common, from any cwd
+from _common import MockHandler, MockServer, argument_parser, header_dict, run  # noqa: E402
 
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/([^/]+)/Messages\.json$")
 
@@ -60,7 +60,9 @@ def first(form, name):
 
 def validation_error(form):
     """The 400 answer for a form lacking required fields, or None."""
-    if not first(form, "To") or not first(form, "Body"):
+    if not first(form, "To"):
+        return 400, 21604, "A 'To' phone number is required."
+    if not first(form, "Body"):
         return 400, 21602, "Message body is required."
     if not first(form, "From"):
         return 400, 21603, "A 'From' phone number is required."
@@ -94,79 +96,11 @@ def message_resource(account_sid, form):
     }
 
 
-def parse_query(query):
-    """Query string to dict, keeping '+' literal: callers write ?to=+1555...
-    and parse_qs would turn that '+' into a space."""
-    out = {}
-    for part in query.split("&"):
-        if part:
-            name, _, value = part.partition("=")
-            out[unquote(name)] = unquote(value)
-    return out
-
-
-def header_dict(headers):
-    """Request headers as {lower-case name: value}, credentials redacted."""
-    out = {}
-    for name, value in headers.items():
-        name = name.lower()
-        if name == "authorization":
-            # Keep the scheme so tests can see it; auth_ok tells the rest.
-            value = value.split(" ", 1)[0] + " <redacted>"
-        out[name] = f"{out[name]}, {value}" if name in out else value
-    return out
-
-
-class Recorder:
-    """Thread-safe log of received requests; seq restarts at 1 on reset."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._records = []
-        self._seq = 0
-
-    def add(self, **fields):
-        with self._lock:
-            self._seq += 1
-            record = {"seq": self._seq, "time": time.time(), **fields}
-            self._records.append(record)
-            return record
-
-    def update(self, record, **fields):
-        with self._lock:
-            record.update(fields)
-
-    def dump(self, keep):
-        """JSON text of the records for which keep(record) holds."""
-        with self._lock:
-            return json.dumps([r for r in self._records if keep(r)])
-
-    def reset(self):
-        with self._lock:
-            self._records.clear()
-            self._seq = 0
-
-
-class MockServer(ThreadingHTTPServer):
-    daemon_threads = True  # hanging requests must not delay shutdown
-
+class TwilioServer(MockServer):
     def __init__(self, address, args):
-        self.args = args
-        self.recorder = Recorder()
         self._lock = threading.Lock()
         self._attempts = {}  # To -> sends seen since the last reset
-        super().__init__(address, Handler)
-
-    def server_bind(self):
-        # HTTPServer.server_bind looks up the host's FQDN, which can stall
-        # for seconds without DNS; we never use the name.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
-
-    def handle_error(self, request, client_address):
-        # Clients hanging up mid-request is routine in tests; stay quiet.
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handle_error(request, client_address)
+        super().__init__(address, Handler, args)
 
     def count_attempt(self, to):
         with self._lock:
@@ -174,71 +108,14 @@ class MockServer(ThreadingHTTPServer):
             return self._attempts[to]
 
     def reset(self):
-        self.recorder.reset()
+        super().reset()
         with self._lock:
             self._attempts.clear()
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive; every answer has Content-Length
+class Handler(MockHandler):
     server_version = "twilio-mock/1"
-
-    def do_GET(self):
-        url = urlsplit(self.path)
-        body = self.read_body()
-        if body is None:
-            return
-        if url.path.startswith("/_mock/"):
-            self.control(url)
-        else:
-            self.api(url, body)
-
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
-
-    def read_body(self):
-        """The request body, or None once an unreadable one was answered."""
-        length = self.headers.get("Content-Length")
-        if length is None:
-            if self.headers.get("Transfer-Encoding"):
-                # Ibiki (libcurl) always sends Content-Length; chunked
-                # uploads are not worth supporting here.
-                self.close_connection = True
-                self.send_json(411, {"message": "Content-Length required"})
-                return None
-            return b""
-        if not length.isdigit():
-            self.close_connection = True
-            self.send_json(400, {"message": "bad Content-Length"})
-            return None
-        return self.rfile.read(int(length))
-
-    def send_json(self, status, obj):
-        self.send_json_text(status, json.dumps(obj))
-
-    def send_json_text(self, status, text):
-        body = text.encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except OSError:
-            self.close_connection = True  # the client went away
-
-    # --- control API -----------------------------------------------------
-
-    def control(self, url):
-        if self.command == "GET" and url.path == "/_mock/requests":
-            filters = parse_query(url.query)
-            unknown = set(filters) - {"path", "to"}
-            if unknown:
-                return self.send_json(400, {"ok": False, "error": f"unknown filter: {sorted(unknown)[0]}"})
-            return self.send_json_text(200, self.server.recorder.dump(lambda r: matches(r, filters)))
-        if self.command == "POST" and url.path == "/_mock/reset":
-            self.server.reset()
-            return self.send_json(200, {"ok": True})
-        self.send_json(404, {"ok": False, "error": "unknown control endpoint"})
+    filters = {**MockHandler.filters, "to": lambda record: first(record["form"], "To")}
 
     # --- Twilio API ------------------------------------------------------
 
@@ -249,7 +126,7 @@ class Handler(BaseHTTPRequestHandler):
         auth_ok = self.credentials_ok() and (match is None or match.group(1) == self.server.args.account_sid)
         record = self.server.recorder.add(
             method=self.command, path=url.path, query=url.query,
-            headers=header_dict(self.headers), body=text, form=form,
+            headers=header_dict(self.headers, redact_auth=True), body=text, form=form,
             auth_ok=auth_ok, answered_status=None, sid=None)
         if self.command != "POST" or match is None:
             return self.answer(record, *twilio_404(url.path))
@@ -284,52 +161,22 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(self.server.args.hang_seconds)
         return None
 
-    def answer(self, record, status, obj):
-        # Record first, so a test reading /_mock/requests right after the
-        # answer arrives always sees the final status.
-        self.server.recorder.update(record, answered_status=status)
-        self.send_json(status, obj)
-
 
 def twilio_404(path):
     return 404, twilio_error(404, 20404, f"The requested resource {path} was not found")
 
 
-def matches(record, filters):
-    if "path" in filters and record["path"] != filters["path"]:
-        return False
-    if "to" in filters and first(record["form"], "To") != filters["to"]:
-        return False
-    return True
-
-
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    p = argument_parser(__doc__)
     p.add_argument("--account-sid", required=True)
     p.add_argument("--auth-token", required=True)
     p.add_argument("--hang-seconds", type=float, default=30.0)
     return p.parse_args(argv)
 
 
-def run(server):
-    """Announce the port, serve until SIGTERM/SIGINT, then close."""
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    print(f"READY {server.server_address[1]}", flush=True)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-
-
 def main(argv=None):
     args = parse_args(argv)
-    run(MockServer((args.host, args.port), args))
+    run(TwilioServer((args.host, args.port), args))
 
 
 if __name__ == "__main__":

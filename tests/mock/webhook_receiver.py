@@ -10,24 +10,22 @@ body, delays, huge bodies) set through the control API under /_mock/.
 See README.md in this directory.
 """
 
-import argparse
 import base64
 import binascii
 import hashlib
 import hmac
-import json
 import os
 import secrets
-import signal
-import socketserver
 import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote, urlsplit
+
+sys.dont_write_bytecode = True  # importing _common must not leave __pycache__ behind
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # _common, from any cwd
+from _common import MockHandler, MockServer, argument_parser, header_dict, parse_json, run  # noqa: E402
 
 DEFAULT_RESPONSES = [{"status": 200}]
 FRESH_SECONDS = 300  # Standard Webhooks' recommended timestamp tolerance
@@ -35,7 +33,7 @@ HANDSHAKE_TIMEOUT = 10
 CHUNK = b"x" * 65536  # huge bodies are streamed in pieces of this size
 BEHAVIOUR_KEYS = {"status", "headers", "body", "hang", "huge"}
 
-# --- signatures ------------------------------------------------------------
+# --- signatures --------------------------------------------------------------
 
 
 def ibiki_signature(secret, body):
@@ -181,7 +179,7 @@ def tls_context(directory):
     ctx.set_alpn_protocols(["http/1.1"])  # we speak HTTP/1.1 only; say so up front
     return ctx
 
-# --- configuration and records --------------------------------------------------
+# --- configuration -----------------------------------------------------------
 
 
 def behaviour_problem(b):
@@ -249,78 +247,14 @@ class Endpoints:
             self._paths.clear()
 
 
-class Recorder:
-    """Thread-safe log of received requests; seq restarts at 1 on reset."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._records = []
-        self._seq = 0
-
-    def add(self, **fields):
-        with self._lock:
-            self._seq += 1
-            record = {"seq": self._seq, "time": time.time(), **fields}
-            self._records.append(record)
-            return record
-
-    def update(self, record, **fields):
-        with self._lock:
-            record.update(fields)
-
-    def dump(self, keep):
-        """JSON text of the records for which keep(record) holds."""
-        with self._lock:
-            return json.dumps([r for r in self._records if keep(r)])
-
-    def reset(self):
-        with self._lock:
-            self._records.clear()
-            self._seq = 0
+# --- server ------------------------------------------------------------------
 
 
-def parse_query(query):
-    """Query string to dict, keeping '+' literal (parse_qs would make it a space)."""
-    out = {}
-    for part in query.split("&"):
-        if part:
-            name, _, value = part.partition("=")
-            out[unquote(name)] = unquote(value)
-    return out
-
-
-def header_dict(headers):
-    """Request headers as {lower-case name: value}; repeats are joined."""
-    out = {}
-    for name, value in headers.items():
-        name = name.lower()
-        out[name] = f"{out[name]}, {value}" if name in out else value
-    return out
-
-
-def parse_json(raw):
-    try:
-        return json.loads(raw)
-    except ValueError:  # includes JSONDecodeError and UnicodeDecodeError
-        return None
-
-# --- server ----------------------------------------------------------------------
-
-
-class ReceiverServer(ThreadingHTTPServer):
-    daemon_threads = True  # hanging deliveries must not delay shutdown
-
+class ReceiverServer(MockServer):
     def __init__(self, address, tls):
         self.tls = tls
-        self.recorder = Recorder()
         self.endpoints = Endpoints()
         super().__init__(address, Handler)
-
-    def server_bind(self):
-        # HTTPServer.server_bind looks up the host's FQDN, which can stall
-        # for seconds without DNS; we never use the name.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
 
     def finish_request(self, request, client_address):
         # The TLS handshake runs here, in the connection's own thread, so a
@@ -332,67 +266,17 @@ class ReceiverServer(ThreadingHTTPServer):
         finally:
             conn.close()
 
-    def handle_error(self, request, client_address):
-        # Failed handshakes and clients hanging up are routine; stay quiet.
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handle_error(request, client_address)
+    def reset(self):
+        super().reset()
+        self.endpoints.reset()
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive; every answer has Content-Length
+class Handler(MockHandler):
     server_version = "webhook-receiver/1"
     timeout = 120  # idle keep-alive connections are dropped after this
 
-    def do_GET(self):
-        url = urlsplit(self.path)
-        body = self.read_body()
-        if body is None:
-            return
-        if url.path.startswith("/_mock/"):
-            self.control(url, body)
-        else:
-            self.deliver(url, body)
-
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
-
-    def read_body(self):
-        """The request body, or None once an unreadable one was answered."""
-        length = self.headers.get("Content-Length")
-        if length is None:
-            if self.headers.get("Transfer-Encoding"):
-                # Ibiki (libcurl) always sends Content-Length; chunked
-                # uploads are not worth supporting here.
-                self.close_connection = True
-                self.send_body(411, {}, b"Content-Length required\n")
-                return None
-            return b""
-        if not length.isdigit():
-            self.close_connection = True
-            self.send_body(400, {}, b"bad Content-Length\n")
-            return None
-        return self.rfile.read(int(length))
-
-    def send_head(self, status, headers, length, default_type):
-        self.send_response(status)
-        for name, value in headers.items():
-            # We frame the body ourselves; a scripted length would lie.
-            if name.lower() not in ("content-length", "transfer-encoding"):
-                self.send_header(name, str(value))
-        if length and not any(n.lower() == "content-type" for n in headers):
-            self.send_header("Content-Type", default_type)
-        # 204 and 304 answers must not announce a body (RFC 9110).
-        if status not in (204, 304):
-            self.send_header("Content-Length", str(length))
-        self.end_headers()
-
-    def send_body(self, status, headers, body, default_type="text/plain; charset=utf-8"):
-        if status in (204, 304):
-            body = b""
-        try:
-            self.send_head(status, headers, len(body), default_type)
-            self.wfile.write(body)
-        except OSError:
-            self.close_connection = True  # the client went away
+    def refuse(self, status, message):
+        self.send_body(status, {}, f"{message}\n".encode())
 
     def send_huge(self, status, headers, size):
         try:
@@ -405,25 +289,12 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:  # BrokenPipe, resets, TLS errors: the client gave up
             self.close_connection = True
 
-    def send_json(self, status, obj):
-        self.send_body(status, {}, json.dumps(obj).encode(), "application/json")
-
     # --- control API -----------------------------------------------------
 
-    def control(self, url, raw):
-        if self.command == "GET" and url.path == "/_mock/requests":
-            filters = parse_query(url.query)
-            if set(filters) - {"path"}:
-                return self.send_json(400, {"ok": False, "error": "only ?path= is supported"})
-            keep = lambda r: "path" not in filters or r["path"] == filters["path"]  # noqa: E731
-            return self.send_body(200, {}, self.server.recorder.dump(keep).encode(), "application/json")
-        if self.command == "POST" and url.path == "/_mock/reset":
-            self.server.recorder.reset()
-            self.server.endpoints.reset()
-            return self.send_json(200, {"ok": True})
+    def control_other(self, url, raw):
         if self.command == "POST" and url.path == "/_mock/config":
             return self.configure(raw)
-        self.send_json(404, {"ok": False, "error": "unknown control endpoint"})
+        super().control_other(url, raw)
 
     def configure(self, raw):
         cfg = parse_json(raw)
@@ -436,7 +307,8 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- deliveries --------------------------------------------------------
 
-    def deliver(self, url, raw):
+    def api(self, url, raw):
+        """A delivery to a webhook endpoint."""
         secret, behaviour = self.server.endpoints.next_delivery(url.path)
         headers = header_dict(self.headers)
         record = self.server.recorder.add(
@@ -457,25 +329,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    p = argument_parser(__doc__)
     p.add_argument("--dir", required=True, help="where the test CA and certificate live")
     return p.parse_args(argv)
-
-
-def run(server):
-    """Announce the port, serve until SIGTERM/SIGINT, then close."""
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    print(f"READY {server.server_address[1]}", flush=True)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
 
 
 def main(argv=None):

@@ -44,7 +44,7 @@ static void arena_is_zeroed_aligned_and_resets(void)
 	arena_init(&a, 256, 1 << 20);
 	p = arena_alloc(&a, 3);
 	q = arena_alloc(&a, 100000); /* beyond the first block */
-	CU_ASSERT_EQUAL((uintptr_t)q % sizeof(max_align_t), 0);
+	CU_ASSERT_EQUAL((uintptr_t)q % _Alignof(max_align_t), 0);
 	CU_ASSERT_EQUAL(q[99999], 0);
 	CU_ASSERT_EQUAL(p[0] | p[1] | p[2], 0);
 	arena_reset(&a);

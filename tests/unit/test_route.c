@@ -9,11 +9,11 @@
 static const struct endpoint dummy = {NULL, NULL, 0};
 
 static const struct route table[] = {
-	{M_GET, "/health", &dummy, CRED_NONE, BODY_NONE, 0},
-	{M_GET, "/api/admin/clients", &dummy, CRED_ADMIN, BODY_NONE, 0},
-	{M_POST, "/api/admin/clients", &dummy, CRED_ADMIN, BODY_JSON, 100},
-	{M_GET, "/api/admin/clients/{id}", &dummy, CRED_ADMIN, BODY_NONE, 0},
-	{M_DELETE, "/api/admin/clients/{id}/api-keys/{keyId}", &dummy, CRED_ADMIN, BODY_NONE, 0},
+	{M_GET, "/health", &dummy, CRED_NONE, BODY_NONE, 0, 0},
+	{M_GET, "/api/admin/clients", &dummy, CRED_ADMIN, BODY_NONE, 0, 0},
+	{M_POST, "/api/admin/clients", &dummy, CRED_ADMIN, BODY_JSON, 100, 0},
+	{M_GET, "/api/admin/clients/{id}", &dummy, CRED_ADMIN, BODY_NONE, 0, 0},
+	{M_DELETE, "/api/admin/clients/{id}/api-keys/{keyId}", &dummy, CRED_ADMIN, BODY_NONE, 0, 0},
 };
 
 #define N (sizeof(table) / sizeof(table[0]))

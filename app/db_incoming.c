@@ -1,0 +1,251 @@
+/*
+ * incoming_messages.  See db_incoming.h.
+ */
+#include "db_incoming.h"
+
+#include <string.h>
+
+#define IN_COLS                                                                          \
+	"id, provider, provider_message_id, client_id, from_number, to_number, body,"    \
+	" num_media, usemodem, port, is_registered, response_sent, provider_timestamp,"  \
+	" received_at, read_at"
+
+enum { I_ID, I_PROVIDER, I_PID, I_CLIENT, I_FROM, I_TO, I_BODY, I_MEDIA, I_MODEM, I_PORT,
+       I_REG, I_RESP, I_PTS, I_RECEIVED, I_READ };
+
+/* Route, client and sender in one round trip. */
+#define ROUTE_SELECT                                                                     \
+	"SELECT r.client_id, c.delivery_mode, c.webhook_url IS NOT NULL AND c.webhook_url <> '',"\
+	" u.status = 'active'"                                                           \
+	" FROM client_routes r JOIN client_profiles c ON c.id = r.client_id"             \
+	" LEFT JOIN users u ON u.client_id = r.client_id AND u.phone = ?"
+
+static const struct db_sql Q_ROUTE_TWILIO = {
+	"incoming_route_twilio",
+	ROUTE_SELECT " WHERE r.provider = 'twilio' AND r.number = ? AND c.status = 'active'"};
+static const struct db_sql Q_ROUTE_MODEM = {
+	"incoming_route_modem",
+	ROUTE_SELECT " WHERE r.provider = 'extreme' AND r.usemodem = ? AND r.port = ?"
+		     " AND c.status = 'active'"};
+static const struct db_sql Q_ROUTE_EXTREME_NUMBER = {
+	"incoming_route_extreme_number",
+	ROUTE_SELECT " WHERE r.provider = 'extreme' AND r.number = ? AND c.status = 'active'"};
+
+static const struct db_sql Q_INSERT = {
+	"incoming_insert",
+	"INSERT INTO incoming_messages (provider, provider_message_id, client_id, from_number,"
+	" to_number, body, num_media, usemodem, port, is_registered, response_sent,"
+	" provider_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+static const struct db_sql Q_BY_PID = {
+	"incoming_by_pid",
+	"SELECT " IN_COLS " FROM incoming_messages WHERE provider = ? AND provider_message_id = ?"};
+static const struct db_sql Q_GET = {
+	"incoming_get", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ? AND id = ?"};
+static const struct db_sql Q_LAST_FROM = {
+	"incoming_last_from",
+	"SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ? AND from_number = ?"
+	" ORDER BY id DESC LIMIT 1"};
+
+/* Operator lists: sort and phone filter choose the statement (and index);
+ * the registered filter is a nullable argument. */
+#define REG_FILTER " AND (? IS NULL OR is_registered = ?)"
+static const struct db_sql Q_LIST[2][2] = {
+	{{"incoming_list_desc", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?"
+				REG_FILTER " ORDER BY id DESC LIMIT ?"},
+	 {"incoming_list_desc_phone", "SELECT " IN_COLS " FROM incoming_messages"
+				      " WHERE client_id = ? AND from_number = ?" REG_FILTER
+				      " ORDER BY id DESC LIMIT ?"}},
+	{{"incoming_list_asc", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?"
+			       REG_FILTER " ORDER BY id ASC LIMIT ?"},
+	 {"incoming_list_asc_phone", "SELECT " IN_COLS " FROM incoming_messages"
+				     " WHERE client_id = ? AND from_number = ?" REG_FILTER
+				     " ORDER BY id ASC LIMIT ?"}},
+};
+
+/* v2 inbox: [cursor][from filter] */
+static const struct db_sql Q_INBOX[2][2] = {
+	{{"inbox_newest", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?"
+			  " ORDER BY id DESC LIMIT ?"},
+	 {"inbox_newest_from", "SELECT " IN_COLS " FROM incoming_messages"
+			       " WHERE client_id = ? AND from_number = ? ORDER BY id DESC LIMIT ?"}},
+	{{"inbox_after", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ? AND id > ?"
+			 " ORDER BY id ASC LIMIT ?"},
+	 {"inbox_after_from", "SELECT " IN_COLS " FROM incoming_messages"
+			      " WHERE client_id = ? AND from_number = ? AND id > ?"
+			      " ORDER BY id ASC LIMIT ?"}},
+};
+
+static const struct db_sql Q_MARK_READ = {
+	"incoming_mark_read",
+	"UPDATE incoming_messages SET read_at = NOW(3)"
+	" WHERE client_id = ? AND from_number = ? AND read_at IS NULL"};
+
+static void row(const struct db_res *res, size_t i, struct incoming *m)
+{
+	const struct db_val *v = DB_AT(res, i, 0);
+
+	m->id = v[I_ID].i;
+	m->provider = v[I_PROVIDER].s;
+	m->provider_message_id = v[I_PID].s;
+	m->client_id = v[I_CLIENT].null ? 0 : v[I_CLIENT].i;
+	m->from = v[I_FROM].s;
+	m->to = v[I_TO].s;
+	m->body = v[I_BODY].s;
+	m->body_len = v[I_BODY].len;
+	m->num_media = v[I_MEDIA].i;
+	m->usemodem = v[I_MODEM].null ? -1 : v[I_MODEM].i;
+	m->port = v[I_PORT].null ? -1 : v[I_PORT].i;
+	m->is_registered = v[I_REG].i != 0;
+	m->response_sent = v[I_RESP].i != 0;
+	m->provider_timestamp = v[I_PTS].s;
+	m->received_at = v[I_RECEIVED].s;
+	m->read_at = v[I_READ].s;
+}
+
+static enum db_rc route(struct db *db, struct arena *a, const struct db_sql *q,
+			const struct db_arg *args, size_t n, struct inbound_route *out)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = db_exec(db, q, args, n, &res);
+
+	if (rc != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_NOTFOUND;
+	out->client_id = DB_AT(&res, 0, 0)->i;
+	out->mode = DB_AT(&res, 0, 1)->s;
+	out->webhook_set = DB_AT(&res, 0, 2)->i != 0;
+	out->sender_active = !DB_AT(&res, 0, 3)->null && DB_AT(&res, 0, 3)->i != 0;
+	return DB_OK;
+}
+
+enum db_rc db_incoming_route_twilio(struct db *db, struct arena *a, const char *to,
+				    const char *from, struct inbound_route *out)
+{
+	struct db_arg args[] = {DBZ(from), DBZ(to)};
+
+	memset(out, 0, sizeof(*out));
+	return route(db, a, &Q_ROUTE_TWILIO, args, 2, out);
+}
+
+enum db_rc db_incoming_route_extreme(struct db *db, struct arena *a, long long usemodem,
+				     long long port, const char *to, const char *from,
+				     struct inbound_route *out)
+{
+	struct db_arg by_modem[] = {DBZ(from), DBI(usemodem), DBI(port)};
+	struct db_arg by_number[] = {DBZ(from), DBZ(to)};
+	enum db_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = route(db, a, &Q_ROUTE_MODEM, by_modem, 3, out);
+	if (rc != DB_NOTFOUND || to == NULL)
+		return rc;
+	return route(db, a, &Q_ROUTE_EXTREME_NUMBER, by_number, 2, out);
+}
+
+enum db_rc db_incoming_insert(struct db *db, struct arena *a, const struct incoming *m,
+			      long long *id)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = DB_EXEC(
+		db, &Q_INSERT, &res, DBZ(m->provider), DBZ(m->provider_message_id),
+		m->client_id > 0 ? DBI(m->client_id) : DBNULL, DBZ(m->from), DBZ(m->to),
+		DBS(m->body, m->body_len), DBI(m->num_media),
+		m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL, m->port >= 0 ? DBI(m->port) : DBNULL,
+		DBI(m->is_registered), DBI(m->response_sent), DBZ(m->provider_timestamp));
+
+	if (rc == DB_OK)
+		*id = (long long)res.insert_id;
+	return rc;
+}
+
+static enum db_rc many(struct db *db, struct arena *a, const struct db_sql *q,
+		       const struct db_arg *args, size_t nargs, struct incoming **out, size_t *n)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = db_exec(db, q, args, nargs, &res);
+	size_t i;
+
+	if (rc != DB_OK)
+		return rc;
+	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct incoming));
+	for (i = 0; i < res.nrows; i++)
+		row(&res, i, &(*out)[i]);
+	*n = res.nrows;
+	return DB_OK;
+}
+
+static enum db_rc one(struct db *db, struct arena *a, const struct db_sql *q,
+		      const struct db_arg *args, size_t nargs, struct incoming *out)
+{
+	struct incoming *rows;
+	size_t n;
+	enum db_rc rc = many(db, a, q, args, nargs, &rows, &n);
+
+	if (rc != DB_OK)
+		return rc;
+	if (n == 0)
+		return DB_NOTFOUND;
+	*out = rows[0];
+	return DB_OK;
+}
+
+enum db_rc db_incoming_get_by_provider_id(struct db *db, struct arena *a, const char *provider,
+					  const char *pid, struct incoming *out)
+{
+	struct db_arg args[] = {DBZ(provider), DBZ(pid)};
+
+	return one(db, a, &Q_BY_PID, args, 2, out);
+}
+
+enum db_rc db_incoming_get(struct db *db, struct arena *a, long long client_id, long long id,
+			   struct incoming *out)
+{
+	struct db_arg args[] = {DBI(client_id), DBI(id)};
+
+	return one(db, a, &Q_GET, args, 2, out);
+}
+
+enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long client_id,
+				 const char *from, struct incoming *out)
+{
+	struct db_arg args[] = {DBI(client_id), DBZ(from)};
+
+	return one(db, a, &Q_LAST_FROM, args, 2, out);
+}
+
+enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id, bool asc,
+			    const char *phone, int registered, long long limit,
+			    struct incoming **out, size_t *n)
+{
+	struct db_arg reg = registered < 0 ? DBNULL : DBI(registered);
+	struct db_arg with_phone[] = {DBI(client_id), DBZ(phone), reg, reg, DBI(limit)};
+	struct db_arg without[] = {DBI(client_id), reg, reg, DBI(limit)};
+
+	if (phone != NULL)
+		return many(db, a, &Q_LIST[asc][1], with_phone, 5, out, n);
+	return many(db, a, &Q_LIST[asc][0], without, 4, out, n);
+}
+
+enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id, long long after,
+			     const char *from, long long limit, struct incoming **out, size_t *n)
+{
+	struct db_arg args[4];
+	size_t k = 0;
+
+	args[k++] = DBI(client_id);
+	if (from != NULL)
+		args[k++] = DBZ(from);
+	if (after > 0)
+		args[k++] = DBI(after);
+	args[k++] = DBI(limit);
+	return many(db, a, &Q_INBOX[after > 0][from != NULL], args, k, out, n);
+}
+
+enum db_rc db_incoming_mark_read(struct db *db, struct arena *a, long long client_id,
+				 const char *phone)
+{
+	struct db_res res = {.a = a};
+
+	return DB_EXEC(db, &Q_MARK_READ, &res, DBI(client_id), DBZ(phone));
+}

@@ -1,0 +1,74 @@
+/*
+ * incoming_messages: inbound SMS, idempotent on the provider's message id,
+ * and the lookup that routes one to a client.
+ */
+#ifndef IBIKI_DB_INCOMING_H
+#define IBIKI_DB_INCOMING_H
+
+#include <stdbool.h>
+
+#include "db.h"
+
+struct incoming {
+	long long id;
+	const char *provider;
+	const char *provider_message_id;
+	long long client_id; /* 0: unrouted */
+	const char *from;
+	const char *to;
+	const char *body;
+	size_t body_len;
+	long long num_media;
+	long long usemodem; /* -1: none */
+	long long port;     /* -1: none */
+	bool is_registered;
+	bool response_sent;
+	const char *provider_timestamp;
+	const char *received_at;
+	const char *read_at;
+};
+
+/* Where an inbound message goes: the route's client, its delivery mode
+ * and webhook, and whether the sender is an active user of that client. */
+struct inbound_route {
+	long long client_id; /* 0: unrouted */
+	const char *mode;
+	bool webhook_set;
+	bool sender_active;
+};
+
+/* Route by Twilio number `to`. */
+enum db_rc db_incoming_route_twilio(struct db *db, struct arena *a, const char *to,
+				    const char *from, struct inbound_route *out);
+/* Route by Extreme (usemodem, port), else by number `to`. */
+enum db_rc db_incoming_route_extreme(struct db *db, struct arena *a, long long usemodem,
+				     long long port, const char *to, const char *from,
+				     struct inbound_route *out);
+
+/* Insert m (id ignored); DB_DUP when (provider, provider_message_id) exists. */
+enum db_rc db_incoming_insert(struct db *db, struct arena *a, const struct incoming *m,
+			      long long *id);
+/* DB_NOTFOUND when absent. */
+enum db_rc db_incoming_get_by_provider_id(struct db *db, struct arena *a, const char *provider,
+					  const char *pid, struct incoming *out);
+/* The client's message id; DB_NOTFOUND when absent or another client's. */
+enum db_rc db_incoming_get(struct db *db, struct arena *a, long long client_id, long long id,
+			   struct incoming *out);
+/* The client's last inbound message from `from`; DB_NOTFOUND when none. */
+enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long client_id,
+				 const char *from, struct incoming *out);
+
+/* The operator list: newest first unless asc; phone NULL: any sender;
+ * registered < 0: any. */
+enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id, bool asc,
+			    const char *phone, int registered, long long limit,
+			    struct incoming **out, size_t *n);
+/* The v2 inbox: after > 0 gives the messages after that id, oldest first;
+ * else the newest first.  from NULL: any sender. */
+enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id, long long after,
+			     const char *from, long long limit, struct incoming **out, size_t *n);
+/* A conversation with `phone`, oldest first, and mark it read. */
+enum db_rc db_incoming_mark_read(struct db *db, struct arena *a, long long client_id,
+				 const char *phone);
+
+#endif

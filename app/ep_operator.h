@@ -1,0 +1,22 @@
+/*
+ * Operator API (seed "SMS Messaging UX"): send-message, message lists,
+ * registered users.  Operator JWT, or admin JWT with X-Ibiki-Client.
+ */
+#ifndef IBIKI_EP_OPERATOR_H
+#define IBIKI_EP_OPERATOR_H
+
+#include "route.h"
+
+extern const struct endpoint ep_send_message;
+extern const struct endpoint ep_messages_incoming;
+extern const struct endpoint ep_messages_outgoing;
+extern const struct endpoint ep_users_list;
+extern const struct endpoint ep_users_create;
+extern const struct endpoint ep_users_update;
+
+/* Shared by the operator endpoints: the list bounds of DESIGN "Parsing
+ * rules" (limit 1..1000, default 100; sort asc|desc, default desc). */
+#define LIST_LIMIT_DEFAULT 100
+bool ep_sort_ok(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * Storing an inbound SMS, whichever way it came (Twilio webhook, Extreme
+ * webhook, spool import): route it to a client, mark whether the sender is
+ * an active user, and -- in the same transaction -- queue the jobs it
+ * calls for: the acknowledgement SMS (Twilio, registered sender) and the
+ * client push (mode push or both, webhook set).  Idempotent: a message id
+ * seen before is not stored or queued again, and the stored one is
+ * returned.
+ */
+#ifndef IBIKI_INBOUND_H
+#define IBIKI_INBOUND_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "config.h"
+#include "db.h"
+#include "db_incoming.h"
+
+#define ACK_TEXT "Your number is recognized. Message received."
+
+struct inbound_msg {
+	const char *provider; /* "twilio" | "extreme" */
+	const char *pid;      /* provider message id */
+	const char *from;
+	const char *to;
+	const char *body;
+	size_t body_len;
+	long long num_media;
+	long long usemodem; /* -1: none */
+	long long port;     /* -1: none */
+	const char *provider_timestamp;
+};
+
+struct inbound_result {
+	struct incoming msg; /* as stored (or as stored before, when duplicate) */
+	bool duplicate;
+	bool ack_queued;
+	bool push_queued;
+};
+
+/* Returns DB_OK, or DB_UNAVAILABLE / DB_ERROR when it could not be stored
+ * (the caller spools the request then). */
+enum db_rc inbound_store(struct db *db, struct arena *a, const struct inbound_msg *m,
+			 struct inbound_result *out);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * Twilio REST: send one SMS (POST /2010-04-01/Accounts/{sid}/Messages.json,
+ * form To, From, Body, StatusCallback; Basic auth sid:token).  429 and
+ * failures before the request went out are retried a bounded number of
+ * times with backoff; a timeout after it went out is reported as outcome
+ * unknown and never resent.
+ */
+#ifndef IBIKI_TWILIO_H
+#define IBIKI_TWILIO_H
+
+#include "arena.h"
+#include "config.h"
+#include "httpc.h"
+
+#define TWILIO_MAX_TRIES 3
+
+enum twilio_result {
+	TWILIO_SENT,      /* 201: sid set */
+	TWILIO_REJECTED,  /* Twilio answered with an error: code, message set */
+	TWILIO_UNKNOWN,   /* timed out after sending: may or may not be sent */
+	TWILIO_FAILED,    /* could not reach Twilio */
+	TWILIO_RESULT__MAX
+};
+
+struct twilio_send {
+	enum twilio_result result;
+	const char *sid;       /* arena */
+	const char *status;    /* Twilio's status for the new message */
+	const char *code;      /* Twilio error code, as text */
+	const char *message;   /* Twilio's (or our) error message */
+	int tries;
+};
+
+/* Send body from `from` to `to`; strings in out live in the arena. */
+void twilio_send(const struct config *cfg, struct httpc *h, struct arena *a, const char *to,
+		 const char *from, const char *body, size_t body_len, struct twilio_send *out);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * Integration fixtures.  See fixture.h.
+ */
+#include "fixture.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+
+const char *fx_phone(void)
+{
+	unsigned char r[4];
+
+	crypto_random(r, sizeof(r));
+	return it_fmt("+1555%07u", (unsigned)((r[0] << 24 | r[1] << 16 | r[2] << 8 | r[3]) % 10000000u));
+}
+
+struct fixture fx_new(const char *name)
+{
+	struct fixture f = {0};
+	struct resp r;
+
+	f.client = it_new_client(name);
+	f.number = fx_phone();
+	r = it_post(it_fmt("/api/admin/clients/%lld/routes", f.client), it_admin_token(),
+		    it_fmt("{\"provider\":\"twilio\",\"number\":\"%s\"}", f.number));
+	CU_ASSERT_EQUAL_FATAL(r.status, 201);
+	f.op_token = it_new_operator(f.client, &f.op_name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f.op_token);
+	return f;
+}
+
+void fx_user(const struct fixture *f, const char *phone, const char *name, const char *status)
+{
+	struct resp r = it_post("/api/users", f->op_token,
+				it_fmt("{\"phoneNumber\":\"%s\",\"name\":\"%s\",\"status\":\"%s\"}",
+				       phone, name, status));
+
+	CU_ASSERT_EQUAL_FATAL(r.status, 201);
+}
+
+const char *fx_esc(const char *s)
+{
+	char *e = curl_easy_escape(NULL, s, (int)strlen(s));
+	const char *out = it_fmt("%s", e);
+
+	curl_free(e);
+	return out;
+}
+
+const char *fx_inbound_form(const char *sid, const char *from, const char *to, const char *body)
+{
+	return it_fmt("ToCountry=US&MessageSid=%s&AccountSid=%s&From=%s&To=%s&Body=%s&NumMedia=0"
+		      "&SmsStatus=received&ApiVersion=2010-04-01",
+		      sid, it_env("IBIKI_TWILIO_ACCOUNT_SID"), fx_esc(from), fx_esc(to), fx_esc(body));
+}
+
+const char *fx_inbound(const char *from, const char *to, const char *body)
+{
+	const char *sid = it_unique("SM0123456789abcdef");
+	struct resp r = it_twilio_post("/twilio/incoming", fx_inbound_form(sid, from, to, body), NULL);
+
+	CU_ASSERT_EQUAL(r.status, 200);
+	return sid;
+}
