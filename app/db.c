@@ -383,6 +383,22 @@ static enum db_rc exec_once(struct db *db, const struct db_sql *q, const struct 
 		res->insert_id = mysql_stmt_insert_id(st);
 		res->affected = mysql_stmt_affected_rows(st);
 	}
+	/* A CALL answers with more result sets (at least the final status):
+	 * read them off, or the connection is out of sync. */
+	while ((err = (unsigned)mysql_stmt_next_result(st)) == 0) {
+		meta = mysql_stmt_result_metadata(st);
+		if (meta != NULL) {
+			mysql_stmt_free_result(st);
+			mysql_free_result(meta);
+		}
+	}
+	if (err != (unsigned)-1) {
+		err = mysql_stmt_errno(st);
+		log_msg(LOG_WARN, "db", "%s: %u %s", q->name, err, mysql_stmt_error(st));
+		if (conn_lost(err))
+			disconnect(db);
+		return classify(err) == DB_OK ? DB_ERROR : classify(err);
+	}
 	return DB_OK;
 }
 

@@ -13,29 +13,8 @@
 enum { I_ID, I_PROVIDER, I_PID, I_CLIENT, I_FROM, I_TO, I_BODY, I_MEDIA, I_MODEM, I_PORT,
        I_REG, I_RESP, I_PTS, I_RECEIVED, I_READ };
 
-/* Route, client and sender in one round trip. */
-#define ROUTE_SELECT                                                                     \
-	"SELECT r.client_id, c.delivery_mode, c.webhook_url IS NOT NULL AND c.webhook_url <> '',"\
-	" u.status = 'active'"                                                           \
-	" FROM client_routes r JOIN client_profiles c ON c.id = r.client_id"             \
-	" LEFT JOIN users u ON u.client_id = r.client_id AND u.phone = ?"
-
-static const struct db_sql Q_ROUTE_TWILIO = {
-	"incoming_route_twilio",
-	ROUTE_SELECT " WHERE r.provider = 'twilio' AND r.number = ? AND c.status = 'active'"};
-static const struct db_sql Q_ROUTE_MODEM = {
-	"incoming_route_modem",
-	ROUTE_SELECT " WHERE r.provider = 'extreme' AND r.usemodem = ? AND r.port = ?"
-		     " AND c.status = 'active'"};
-static const struct db_sql Q_ROUTE_EXTREME_NUMBER = {
-	"incoming_route_extreme_number",
-	ROUTE_SELECT " WHERE r.provider = 'extreme' AND r.number = ? AND c.status = 'active'"};
-
-static const struct db_sql Q_INSERT = {
-	"incoming_insert",
-	"INSERT INTO incoming_messages (provider, provider_message_id, client_id, from_number,"
-	" to_number, body, num_media, usemodem, port, is_registered, response_sent,"
-	" provider_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+static const struct db_sql Q_STORE = {
+	"incoming_store", "CALL ibiki_store_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
 static const struct db_sql Q_BY_PID = {
 	"incoming_by_pid",
 	"SELECT " IN_COLS " FROM incoming_messages WHERE provider = ? AND provider_message_id = ?"};
@@ -102,61 +81,28 @@ static void row(const struct db_res *res, size_t i, struct incoming *m)
 	m->read_at = v[I_READ].s;
 }
 
-static enum db_rc route(struct db *db, struct arena *a, const struct db_sql *q,
-			const struct db_arg *args, size_t n, struct inbound_route *out)
-{
-	struct db_res res = {.a = a};
-	enum db_rc rc = db_exec(db, q, args, n, &res);
-
-	if (rc != DB_OK)
-		return rc;
-	if (res.nrows == 0)
-		return DB_NOTFOUND;
-	out->client_id = DB_AT(&res, 0, 0)->i;
-	out->mode = DB_AT(&res, 0, 1)->s;
-	out->webhook_set = DB_AT(&res, 0, 2)->i != 0;
-	out->sender_active = !DB_AT(&res, 0, 3)->null && DB_AT(&res, 0, 3)->i != 0;
-	return DB_OK;
-}
-
-enum db_rc db_incoming_route_twilio(struct db *db, struct arena *a, const char *to,
-				    const char *from, struct inbound_route *out)
-{
-	struct db_arg args[] = {DBZ(from), DBZ(to)};
-
-	memset(out, 0, sizeof(*out));
-	return route(db, a, &Q_ROUTE_TWILIO, args, 2, out);
-}
-
-enum db_rc db_incoming_route_extreme(struct db *db, struct arena *a, long long usemodem,
-				     long long port, const char *to, const char *from,
-				     struct inbound_route *out)
-{
-	struct db_arg by_modem[] = {DBZ(from), DBI(usemodem), DBI(port)};
-	struct db_arg by_number[] = {DBZ(from), DBZ(to)};
-	enum db_rc rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = route(db, a, &Q_ROUTE_MODEM, by_modem, 3, out);
-	if (rc != DB_NOTFOUND || to == NULL)
-		return rc;
-	return route(db, a, &Q_ROUTE_EXTREME_NUMBER, by_number, 2, out);
-}
-
-enum db_rc db_incoming_insert(struct db *db, struct arena *a, const struct incoming *m,
-			      long long *id)
+enum db_rc db_incoming_store(struct db *db, struct arena *a, const struct incoming *m,
+			     const char *evt_ack, const char *evt_push, struct inbound_stored *out)
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc = DB_EXEC(
-		db, &Q_INSERT, &res, DBZ(m->provider), DBZ(m->provider_message_id),
-		m->client_id > 0 ? DBI(m->client_id) : DBNULL, DBZ(m->from), DBZ(m->to),
-		DBS(m->body, m->body_len), DBI(m->num_media),
+		db, &Q_STORE, &res, DBZ(m->provider), DBZ(m->provider_message_id), DBZ(m->from),
+		DBZ(m->to), DBS(m->body, m->body_len), DBI(m->num_media),
 		m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL, m->port >= 0 ? DBI(m->port) : DBNULL,
-		DBI(m->is_registered), DBI(m->response_sent), DBZ(m->provider_timestamp));
+		DBZ(m->provider_timestamp), DBZ(m->received_at), DBZ(evt_ack), DBZ(evt_push));
 
-	if (rc == DB_OK)
-		*id = (long long)res.insert_id;
-	return rc;
+	if (rc != DB_OK)
+		return rc;
+	if (res.nrows != 1 || res.ncols != 7)
+		return DB_ERROR;
+	out->id = DB_AT(&res, 0, 0)->i;
+	out->duplicate = DB_AT(&res, 0, 1)->i != 0;
+	out->client_id = DB_AT(&res, 0, 2)->null ? 0 : DB_AT(&res, 0, 2)->i;
+	out->is_registered = DB_AT(&res, 0, 3)->i != 0;
+	out->response_sent = DB_AT(&res, 0, 4)->i != 0;
+	out->ack_queued = DB_AT(&res, 0, 5)->i != 0;
+	out->push_queued = DB_AT(&res, 0, 6)->i != 0;
+	return DB_OK;
 }
 
 static enum db_rc many(struct db *db, struct arena *a, const struct db_sql *q,

@@ -28,26 +28,25 @@ struct incoming {
 	const char *read_at;
 };
 
-/* Where an inbound message goes: the route's client, its delivery mode
- * and webhook, and whether the sender is an active user of that client. */
-struct inbound_route {
+/* What storing an inbound message did. */
+struct inbound_stored {
+	long long id;
+	bool duplicate;    /* seen before: nothing stored or queued */
 	long long client_id; /* 0: unrouted */
-	const char *mode;
-	bool webhook_set;
-	bool sender_active;
+	bool is_registered;
+	bool response_sent;
+	bool ack_queued;
+	bool push_queued;
 };
 
-/* Route by Twilio number `to`. */
-enum db_rc db_incoming_route_twilio(struct db *db, struct arena *a, const char *to,
-				    const char *from, struct inbound_route *out);
-/* Route by Extreme (usemodem, port), else by number `to`. */
-enum db_rc db_incoming_route_extreme(struct db *db, struct arena *a, long long usemodem,
-				     long long port, const char *to, const char *from,
-				     struct inbound_route *out);
+/* Store m (id, client_id, is_registered, response_sent ignored: routing
+ * decides them) with its jobs, in one transaction (the stored procedure
+ * ibiki_store_inbound, sql/002).  evt_ack and evt_push are the event ids
+ * the jobs get if queued.  A message id seen before returns the stored
+ * row with duplicate set. */
+enum db_rc db_incoming_store(struct db *db, struct arena *a, const struct incoming *m,
+			     const char *evt_ack, const char *evt_push, struct inbound_stored *out);
 
-/* Insert m (id ignored); DB_DUP when (provider, provider_message_id) exists. */
-enum db_rc db_incoming_insert(struct db *db, struct arena *a, const struct incoming *m,
-			      long long *id);
 /* DB_NOTFOUND when absent. */
 enum db_rc db_incoming_get_by_provider_id(struct db *db, struct arena *a, const char *provider,
 					  const char *pid, struct incoming *out);

@@ -96,14 +96,13 @@ static enum status incoming(struct req *r)
 		.usemodem = -1,
 		.port = -1,
 	};
-	struct inbound_result res;
+	struct inbound_stored res;
 	enum db_rc rc = inbound_store(r->db, r->a, &m, &res);
 
 	if (rc != DB_OK)
 		return spool(r, "twilio_incoming");
-	if (res.msg.client_id == 0 && !res.duplicate)
-		log_msg(LOG_WARN, "twilio", "msg_%lld: no route for the receiving number",
-			res.msg.id);
+	if (res.client_id == 0 && !res.duplicate)
+		log_msg(LOG_WARN, "twilio", "msg_%lld: no route for the receiving number", res.id);
 	return answer_twiml(r);
 }
 

@@ -17,23 +17,17 @@ struct httpc {
 
 struct httpc *httpc_new(void)
 {
-	struct httpc *h = calloc(1, sizeof(*h));
-
-	if (h == NULL)
-		return NULL;
-	h->curl = curl_easy_init();
-	if (h->curl == NULL) {
-		free(h);
-		return NULL;
-	}
-	return h;
+	/* The curl handle is made on first use: a worker that never calls an
+	 * upstream never pays for libcurl's (and its TLS stack's) setup. */
+	return calloc(1, sizeof(struct httpc));
 }
 
 void httpc_free(struct httpc *h)
 {
 	if (h == NULL)
 		return;
-	curl_easy_cleanup(h->curl);
+	if (h->curl != NULL)
+		curl_easy_cleanup(h->curl);
 	free(h);
 }
 
@@ -49,6 +43,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
 	struct httpc_result *res = ud;
 	size_t len = size * n;
+
 
 	if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
 		const char *v = p + 12;
@@ -75,6 +70,11 @@ void httpc_post(struct httpc *h, const struct httpc_request *rq, struct httpc_re
 
 	memset(res, 0, sizeof(*res));
 	buf_init(&res->body, HTTPC_MAX_BODY);
+	if (c == NULL && (c = h->curl = curl_easy_init()) == NULL) {
+		res->outcome = HTTPC_NOT_SENT;
+		snprintf(res->error, sizeof(res->error), "cannot set up libcurl");
+		return;
+	}
 	curl_easy_reset(c);
 	curl_easy_setopt(c, CURLOPT_URL, rq->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");

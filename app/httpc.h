@@ -31,7 +31,7 @@ struct httpc_result {
 	char error[256];    /* curl's message when not HTTPC_OK */
 };
 
-/* NULL only when libcurl cannot be set up. */
+/* NULL only when out of memory. */
 struct httpc *httpc_new(void);
 void httpc_free(struct httpc *h);
 

@@ -5,7 +5,7 @@
  * calls for: the acknowledgement SMS (Twilio, registered sender) and the
  * client push (mode push or both, webhook set).  Idempotent: a message id
  * seen before is not stored or queued again, and the stored one is
- * returned.
+ * returned with duplicate set.
  */
 #ifndef IBIKI_INBOUND_H
 #define IBIKI_INBOUND_H
@@ -13,7 +13,6 @@
 #include <stdbool.h>
 
 #include "arena.h"
-#include "config.h"
 #include "db.h"
 #include "db_incoming.h"
 
@@ -32,16 +31,9 @@ struct inbound_msg {
 	const char *provider_timestamp;
 };
 
-struct inbound_result {
-	struct incoming msg; /* as stored (or as stored before, when duplicate) */
-	bool duplicate;
-	bool ack_queued;
-	bool push_queued;
-};
-
 /* Returns DB_OK, or DB_UNAVAILABLE / DB_ERROR when it could not be stored
  * (the caller spools the request then). */
 enum db_rc inbound_store(struct db *db, struct arena *a, const struct inbound_msg *m,
-			 struct inbound_result *out);
+			 struct inbound_stored *out);
 
 #endif
