@@ -14,7 +14,7 @@ enum { I_ID, I_PROVIDER, I_PID, I_CLIENT, I_FROM, I_TO, I_BODY, I_MEDIA, I_MODEM
        I_REG, I_RESP, I_PTS, I_RECEIVED, I_READ };
 
 static const struct db_sql Q_STORE = {
-	"incoming_store", "CALL ibiki_store_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+	"incoming_store", "CALL ibiki_store_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
 static const struct db_sql Q_BY_PID = {
 	"incoming_by_pid",
 	"SELECT " IN_COLS " FROM incoming_messages WHERE provider = ? AND provider_message_id = ?"};
@@ -41,17 +41,30 @@ static const struct db_sql Q_LIST[2][2] = {
 				     " ORDER BY id ASC LIMIT ?"}},
 };
 
-/* v2 inbox: [cursor][from filter] */
+/*
+ * v2 inbox: [cursor][from filter].
+ *
+ * The cursor feed must never skip a message, though ids are handed out
+ * before their transactions commit, in any order.  Two guards:
+ *  - a locking read (LOCK IN SHARE MODE) waits for every in-flight insert
+ *    whose row is already in the index range, and then sees it;
+ *  - received_at is the database clock at insert (SYSDATE in
+ *    ibiki_store_inbound), and the page ends at the first row younger
+ *    than INBOX_SETTLE_MS: every message with a smaller id got its id
+ *    before that row was inserted, so its own row has existed for about
+ *    that long, and the locking read waited for it.
+ */
+#define SETTLED " , received_at <= NOW(3) - INTERVAL " INBOX_SETTLE_SQL " AS settled"
 static const struct db_sql Q_INBOX[2][2] = {
 	{{"inbox_newest", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?"
 			  " ORDER BY id DESC LIMIT ?"},
 	 {"inbox_newest_from", "SELECT " IN_COLS " FROM incoming_messages"
 			       " WHERE client_id = ? AND from_number = ? ORDER BY id DESC LIMIT ?"}},
-	{{"inbox_after", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ? AND id > ?"
-			 " ORDER BY id ASC LIMIT ?"},
-	 {"inbox_after_from", "SELECT " IN_COLS " FROM incoming_messages"
+	{{"inbox_after", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
+			 " WHERE client_id = ? AND id > ? ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"},
+	 {"inbox_after_from", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
 			      " WHERE client_id = ? AND from_number = ? AND id > ?"
-			      " ORDER BY id ASC LIMIT ?"}},
+			      " ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"}},
 };
 
 static const struct db_sql Q_MARK_READ = {
@@ -89,7 +102,7 @@ enum db_rc db_incoming_store(struct db *db, struct arena *a, const struct incomi
 		db, &Q_STORE, &res, DBZ(m->provider), DBZ(m->provider_message_id), DBZ(m->from),
 		DBZ(m->to), DBS(m->body, m->body_len), DBI(m->num_media),
 		m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL, m->port >= 0 ? DBI(m->port) : DBNULL,
-		DBZ(m->provider_timestamp), DBZ(m->received_at), DBZ(evt_ack), DBZ(evt_push));
+		DBZ(m->provider_timestamp), DBZ(evt_ack), DBZ(evt_push));
 
 	if (rc != DB_OK)
 		return rc;
@@ -176,8 +189,10 @@ enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id,
 enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id, long long after,
 			     const char *from, long long limit, struct incoming **out, size_t *n)
 {
+	struct db_res res = {.a = a};
 	struct db_arg args[4];
-	size_t k = 0;
+	size_t k = 0, i;
+	enum db_rc rc;
 
 	args[k++] = DBI(client_id);
 	if (from != NULL)
@@ -185,7 +200,18 @@ enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id
 	if (after > 0)
 		args[k++] = DBI(after);
 	args[k++] = DBI(limit);
-	return many(db, a, &Q_INBOX[after > 0][from != NULL], args, k, out, n);
+	rc = db_exec(db, &Q_INBOX[after > 0][from != NULL], args, k, &res);
+	if (rc != DB_OK)
+		return rc;
+	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct incoming));
+	for (i = 0; i < res.nrows; i++) {
+		/* The cursor feed stops at the first message still settling. */
+		if (after > 0 && DB_AT(&res, i, I_READ + 1)->i == 0)
+			break;
+		row(&res, i, &(*out)[i]);
+	}
+	*n = i;
+	return DB_OK;
 }
 
 enum db_rc db_incoming_mark_read(struct db *db, struct arena *a, long long client_id,

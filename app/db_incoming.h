@@ -62,8 +62,13 @@ enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long clien
 enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id, bool asc,
 			    const char *phone, int registered, long long limit,
 			    struct incoming **out, size_t *n);
-/* The v2 inbox: after > 0 gives the messages after that id, oldest first;
- * else the newest first.  from NULL: any sender. */
+/* The v2 inbox: after > 0 gives the messages after that id, oldest first,
+ * without gaps: the page ends before the first message younger than
+ * INBOX_SETTLE_MS (see db_incoming.c); else the newest first.  from NULL:
+ * any sender. */
+#define INBOX_SETTLE_MS 1000
+#define INBOX_SETTLE_SQL "1 SECOND"
+
 enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id, long long after,
 			     const char *from, long long limit, struct incoming **out, size_t *n);
 /* A conversation with `phone`, oldest first, and mark it read. */

@@ -9,8 +9,8 @@
  *   200 {status:"success", phoneNumber, count, messages:[{id, direction,
  *   message, timestamp, status, provider}]} oldest first; marks the
  *   conversation's inbound messages read.
- * POST /api/web/inbox/reply {to, message}
- *   Replies the way the conversation came in (ep_reply).
+ * POST /api/web/inbox/reply {to, message}, and POST /api/v2/sms/reply
+ *   Replies the way the conversation came in: ep_sms_reply.
  */
 #include "ep_web.h"
 
@@ -110,8 +110,7 @@ static enum status thread(struct req *r)
 
 const struct endpoint ep_web_thread = ENDPOINT(thread, inbox_fields);
 
-enum status ep_reply(struct req *r, const char *to, const char *body, size_t len,
-		     const char *sent_by)
+static enum status send_reply(struct req *r, const char *to, const char *body, size_t len)
 {
 	struct send_req rq = {0};
 	struct send_out out;
@@ -131,10 +130,11 @@ enum status ep_reply(struct req *r, const char *to, const char *body, size_t len
 	rq.to = to;
 	rq.body = body;
 	rq.body_len = len;
-	rq.sent_by = sent_by;
 	if (r->actor.kind == ACTOR_KEY) {
+		rq.sent_by = "key";
 		rq.api_key_id = r->actor.key_id;
 	} else {
+		rq.sent_by = r->actor.kind == ACTOR_ADMIN ? "admin" : "operator";
 		rq.operator_id = r->actor.name;
 		rq.operator_name = r->actor.display_name;
 	}
@@ -185,8 +185,7 @@ static const struct field reply_fields[] = {
 
 static enum status reply(struct req *r)
 {
-	return ep_reply(r, r->in[R_TO].s, r->in[R_MESSAGE].s, r->in[R_MESSAGE].len,
-			r->actor.kind == ACTOR_ADMIN ? "admin" : "operator");
+	return send_reply(r, r->in[R_TO].s, r->in[R_MESSAGE].s, r->in[R_MESSAGE].len);
 }
 
-const struct endpoint ep_web_reply = ENDPOINT(reply, reply_fields);
+const struct endpoint ep_sms_reply = ENDPOINT(reply, reply_fields);

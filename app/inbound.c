@@ -12,18 +12,6 @@
 #include <string.h>
 
 #include "db_outbox.h"
-#include "timeutil.h"
-
-/* DATETIME(3) text for now. */
-static const char *db_now(struct arena *a)
-{
-	char iso[32];
-
-	time_iso_now(iso, sizeof(iso)); /* 2025-01-15T14:23:45.123Z */
-	iso[10] = ' ';
-	iso[23] = '\0';
-	return arena_strdup(a, iso);
-}
 
 enum db_rc inbound_store(struct db *db, struct arena *a, const struct inbound_msg *m,
 			 struct inbound_stored *out)
@@ -42,7 +30,6 @@ enum db_rc inbound_store(struct db *db, struct arena *a, const struct inbound_ms
 	in.usemodem = m->usemodem;
 	in.port = m->port;
 	in.provider_timestamp = m->provider_timestamp;
-	in.received_at = db_now(a);
 	db_outbox_new_event_id(evt_ack);
 	db_outbox_new_event_id(evt_push);
 	return db_incoming_store(db, a, &in, evt_ack, evt_push, out);

@@ -7,10 +7,13 @@
 
 #include "ep_admin.h"
 #include "ep_auth.h"
+#include "ep_extreme.h"
 #include "ep_health.h"
 #include "ep_operator.h"
 #include "ep_twilio.h"
 #include "ep_v2_client.h"
+#include "ep_v2_sms.h"
+#include "ep_v2_webhooks.h"
 #include "ep_web.h"
 
 #define KB 1024
@@ -38,6 +41,7 @@ const struct route route_table[] = {
 	/* Provider webhooks */
 	{M_POST, "/twilio/incoming", &ep_twilio_incoming, CRED_TWILIO, BODY_FORM, 64 * KB, 0},
 	{M_POST, "/twilio/status", &ep_twilio_status, CRED_TWILIO, BODY_FORM, 16 * KB, 0},
+	{M_POST, "/extreme/incoming", &ep_extreme_incoming, CRED_EXTREME, BODY_JSON, 64 * KB, 0},
 
 	/* Operator API */
 	{M_POST, "/api/send-message", &ep_send_message, CRED_OPERATOR, BODY_JSON, 16 * KB, ROUTE_IDEMPOTENT},
@@ -48,10 +52,15 @@ const struct route route_table[] = {
 	{M_PATCH, "/api/users/{phoneNumber}", &ep_users_update, CRED_OPERATOR, BODY_JSON, 4 * KB, 0},
 	{M_GET, "/api/web/inbox", &ep_web_inbox, CRED_OPERATOR, BODY_NONE, 0, 0},
 	{M_GET, "/api/web/inbox/{phoneNumber}", &ep_web_thread, CRED_OPERATOR, BODY_NONE, 0, 0},
-	{M_POST, "/api/web/inbox/reply", &ep_web_reply, CRED_OPERATOR, BODY_JSON, 16 * KB, ROUTE_IDEMPOTENT},
+	{M_POST, "/api/web/inbox/reply", &ep_sms_reply, CRED_OPERATOR, BODY_JSON, 16 * KB, ROUTE_IDEMPOTENT},
 
 	/* Client API v2 */
 	{M_GET, "/api/v2/clients/{id}", &ep_v2_client_get, CRED_KEY, BODY_NONE, 0, 0},
+	{M_GET, "/api/v2/sms/inbox", &ep_v2_inbox, CRED_KEY, BODY_NONE, 0, 0},
+	{M_POST, "/api/v2/sms/sendsingle", &ep_v2_sendsingle, CRED_KEY, BODY_JSON, 16 * KB, ROUTE_IDEMPOTENT},
+	{M_POST, "/api/v2/sms/reply", &ep_sms_reply, CRED_KEY, BODY_JSON, 16 * KB, ROUTE_IDEMPOTENT},
+	{M_POST, "/api/v2/webhooks/register", &ep_v2_webhook_register, CRED_KEY, BODY_JSON, 8 * KB, 0},
+	{M_GET, "/api/v2/webhooks/status", &ep_v2_webhook_status, CRED_KEY, BODY_NONE, 0, 0},
 };
 
 const size_t route_count = sizeof(route_table) / sizeof(route_table[0]);

@@ -130,14 +130,15 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 -- MessageSid seen before (duplicate key) rolls back and returns the stored
 -- row with duplicate = 1.  Other errors roll back and are re-raised, so
 -- the caller sees deadlocks and lost connections and reruns the call.
--- Returns one row: id, duplicate, client_id, is_registered,
--- response_sent, ack_queued, push_queued.
+-- received_at is the database's clock when the row is inserted
+-- (SYSDATE, not the statement's start), which the v2 inbox cursor relies
+-- on (db_incoming.c).  Returns one row: id, duplicate, client_id,
+-- is_registered, response_sent, ack_queued, push_queued.
 DROP PROCEDURE IF EXISTS ibiki_store_inbound;
 CREATE PROCEDURE ibiki_store_inbound(
 	IN p_provider VARCHAR(8), IN p_pid VARCHAR(64), IN p_from VARCHAR(32),
 	IN p_to VARCHAR(32), IN p_body TEXT, IN p_media INT, IN p_modem INT, IN p_port INT,
-	IN p_pts VARCHAR(40), IN p_received DATETIME(3), IN p_evt_ack VARCHAR(40),
-	IN p_evt_push VARCHAR(40))
+	IN p_pts VARCHAR(40), IN p_evt_ack VARCHAR(40), IN p_evt_push VARCHAR(40))
 MODIFIES SQL DATA
 BEGIN
 	DECLARE v_client BIGINT UNSIGNED DEFAULT NULL;
@@ -195,7 +196,7 @@ BEGIN
 		to_number, body, num_media, usemodem, port, is_registered, response_sent,
 		provider_timestamp, received_at)
 	VALUES (p_provider, p_pid, v_client, p_from, p_to, p_body, p_media, p_modem, p_port,
-		v_reg, v_ack, p_pts, p_received);
+		v_reg, v_ack, p_pts, SYSDATE(3));
 	SET v_id = LAST_INSERT_ID();
 	IF v_ack THEN
 		INSERT INTO push_outbox (event_id, kind, client_id, incoming_id)

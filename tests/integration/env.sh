@@ -33,6 +33,12 @@ test_env_setup() {
 	export IBIKI_TWILIO_API_BASE=http://127.0.0.1:$port IBIKI_TEST_TWILIO=http://127.0.0.1:$port
 	# Short, so the "hangs past the timeout" case is quick.
 	export IBIKI_TWILIO_TIMEOUT_S=2
+
+	export IBIKI_EXTREME_API_KEY=test-extreme-key-$(openssl rand -hex 6)
+	export IBIKI_EXTREME_INBOUND_TOKEN=test-extreme-inbound-$(openssl rand -hex 6)
+	port=$(start_mock extreme_mock --api-key "$IBIKI_EXTREME_API_KEY" --hang-seconds 8) || return 1
+	export IBIKI_EXTREME_API_BASE=http://127.0.0.1:$port IBIKI_TEST_EXTREME=http://127.0.0.1:$port
+	export IBIKI_EXTREME_TIMEOUT_S=2
 }
 
 test_env_teardown() {

@@ -65,3 +65,36 @@ const char *fx_inbound(const char *from, const char *to, const char *body)
 	CU_ASSERT_EQUAL(r.status, 200);
 	return sid;
 }
+
+void fx_extreme_route(const struct fixture *f, int usemodem, int port, const char *number)
+{
+	struct resp r = it_post(it_fmt("/api/admin/clients/%lld/routes", f->client), it_admin_token(),
+				number ? it_fmt("{\"provider\":\"extreme\",\"usemodem\":%d,\"port\":%d,"
+						"\"number\":\"%s\"}", usemodem, port, number)
+				       : it_fmt("{\"provider\":\"extreme\",\"usemodem\":%d,\"port\":%d}",
+						usemodem, port));
+
+	CU_ASSERT_EQUAL_FATAL(r.status, 201);
+}
+
+void fx_modem_port(int *usemodem, int *port)
+{
+	unsigned char r[4];
+
+	crypto_random(r, sizeof(r));
+	*usemodem = (r[0] << 8 | r[1]) % 9999 + 1;
+	*port = (r[2] << 8 | r[3]) % 9999 + 1;
+}
+
+struct resp fx_extreme_inbound(const char *id, const char *from, const char *to,
+			       const char *message, int usemodem, int port, const char *token)
+{
+	const char *h[] = {it_fmt("X-Extreme-Token: %s", token ? token : it_env("IBIKI_EXTREME_INBOUND_TOKEN")),
+			   NULL};
+	const char *body = it_fmt("{\"id\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"message\":\"%s\","
+				  "\"usemodem\":%d,\"port\":%d,\"timestamp\":\"2026-11-21T10:00:00Z\"}",
+				  id, from, to, message, usemodem, port);
+
+	return it_req("POST", "/extreme/incoming", token && *token == '\0' ? NULL : h,
+		      "application/json", body, strlen(body));
+}

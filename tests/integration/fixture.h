@@ -27,4 +27,12 @@ const char *fx_inbound_form(const char *sid, const char *from, const char *to, c
 /* Post a signed inbound message; returns the MessageSid used. */
 const char *fx_inbound(const char *from, const char *to, const char *body);
 
+/* An Extreme route (usemodem, port[, number]) for the client. */
+void fx_extreme_route(const struct fixture *f, int usemodem, int port, const char *number);
+/* A fresh (usemodem, port) pair nobody routes. */
+void fx_modem_port(int *usemodem, int *port);
+/* Post an Extreme inbound message (token NULL: the right one). */
+struct resp fx_extreme_inbound(const char *id, const char *from, const char *to,
+			       const char *message, int usemodem, int port, const char *token);
+
 #endif

@@ -238,6 +238,7 @@ static void sigterm_lets_in_flight_requests_finish(void)
 	CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
 	child = fork();
 	if (child == 0) {
+		it_after_fork();
 		struct resp r = it_post("/api/send-message", f.op_token,
 					it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"slow\","
 					       "\"operatorId\":\"%s\"}", hang, f.op_name));

@@ -273,6 +273,11 @@ bool it_wait(bool (*pred)(void *), void *arg, int ms)
 	return false;
 }
 
+void it_after_fork(void)
+{
+	curl = curl_easy_init(); /* the parent's handle is left alone */
+}
+
 struct resp it_url(const char *method, const char *url, const char *ctype, const char *body)
 {
 	char *saved = base_url;
@@ -396,6 +401,7 @@ int main(void)
 	it_suite_foundation();
 	it_suite_twilio();
 	it_suite_operator();
+	it_suite_v2();
 	/* Destructive ones last: they kill workers, stop MariaDB, exhaust
 	 * rate limits. */
 	it_suite_resilience();

@@ -86,6 +86,10 @@ char *it_sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int it_parallel(int n, const char *method, const char *path, const char *const *hdrs,
 		const char *ctype, const char *body, long want);
 
+/* In a forked child: a fresh HTTP handle (the parent's connections must
+ * not be shared). */
+void it_after_fork(void);
+
 /* Environment value or abort the test run. */
 const char *it_env(const char *name);
 
@@ -96,6 +100,7 @@ bool it_wait(bool (*pred)(void *), void *arg, int ms);
 void it_suite_foundation(void);
 void it_suite_twilio(void);
 void it_suite_operator(void);
+void it_suite_v2(void);
 void it_suite_resilience(void);
 
 #endif

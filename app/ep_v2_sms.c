@@ -1,0 +1,158 @@
+/*
+ * Client API v2 (seed "Two-Way SMS"), for client systems with an API key.
+ *
+ * GET /api/v2/sms/inbox?limit&after&from
+ *   The key's client's inbound messages.  Without `after`: the newest
+ *   first.  With after=<msg id>: the messages after it, oldest first, with
+ *   no gaps even while messages arrive (a message joins this feed about a
+ *   second after it arrived); `next` is the cursor for the following poll.
+ *   200 {status:"success", count, messages:[{id, timestamp, from, to,
+ *   message, provider, usemodem, port, isRegistered}], next}.  Each message
+ *   is exactly what a push delivers as data.
+ *
+ * POST /api/v2/sms/sendsingle {to, message, usemodem, port}
+ *   Through Extreme v2 on that modem and port, which must be one of the
+ *   client's routes (403 route_not_owned otherwise).  200 {status:"sent",
+ *   messageId, to, providerMessageId, segments, encoding}; 503
+ *   upstream_error with Extreme's message (recorded failed).  Honours
+ *   Idempotency-Key.
+ *
+ * POST /api/v2/sms/reply is the reply helper shared with the web inbox
+ * (ep_web.c).
+ */
+#include "ep_v2_sms.h"
+
+#include <string.h>
+
+#include "db.h"
+#include "db_incoming.h"
+#include "db_routes.h"
+#include "ep_operator.h"
+#include "outbound.h"
+#include "sms.h"
+#include "views.h"
+
+static bool cursor_ok(const char *s, size_t len)
+{
+	(void)len;
+	return view_parse_id(s, "msg_") > 0 || view_parse_id(s, "") > 0;
+}
+
+enum { I_LIMIT, I_AFTER, I_FROM };
+
+static const struct field inbox_fields[] = {
+	[I_LIMIT] = {"limit", FT_INT, F_QUERY, 1, 1000, NULL, "invalid_request",
+		     "limit must be an integer from 1 to 1000"},
+	[I_AFTER] = {"after", FT_STR, F_QUERY, 0, 0, cursor_ok, "invalid_request",
+		     "after must be a message id (msg_<n>)"},
+	[I_FROM] = {"from", FT_STR, F_QUERY, 0, 0, sms_e164, "invalid_phone_number",
+		    "from must be in E.164 format (+1234567890)"},
+};
+
+static enum status inbox(struct req *r)
+{
+	const struct fval *in = r->in;
+	long long after = 0;
+	struct incoming *ms;
+	size_t i, n;
+	enum db_rc rc;
+	struct jw *w = &r->w;
+	char next[32];
+
+	if (in[I_AFTER].present) {
+		after = view_parse_id(in[I_AFTER].s, "msg_");
+		if (after < 0)
+			after = view_parse_id(in[I_AFTER].s, "");
+	}
+	rc = db_incoming_inbox(r->db, r->a, r->actor.client_id, after,
+			       in[I_FROM].present ? in[I_FROM].s : NULL,
+			       in[I_LIMIT].present ? in[I_LIMIT].i : LIST_LIMIT_DEFAULT, &ms, &n);
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	jw_obj(w);
+	jw_kstr(w, "status", "success");
+	jw_kint(w, "count", (long long)n);
+	jw_key(w, "messages");
+	jw_arr(w);
+	for (i = 0; i < n; i++)
+		view_inbound(w, &ms[i]);
+	jw_arr_end(w);
+	/* Where the next poll starts: the last message of this page in the
+	 * cursor feed, the newest one otherwise; the same cursor if empty. */
+	jw_key(w, "next");
+	if (n > 0) {
+		view_msg_id(next, sizeof(next), "msg_", after > 0 ? ms[n - 1].id : ms[0].id);
+		jw_str(w, next);
+	} else if (after > 0) {
+		view_msg_id(next, sizeof(next), "msg_", after);
+		jw_str(w, next);
+	} else {
+		jw_null(w);
+	}
+	jw_obj_end(w);
+	return ST_OK;
+}
+
+const struct endpoint ep_v2_inbox = ENDPOINT(inbox, inbox_fields);
+
+enum { S_TO, S_MESSAGE, S_MODEM, S_PORT };
+
+static const struct field send_fields[] = {
+	[S_TO] = {"to", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number",
+		  "to must be in E.164 format (+1234567890)"},
+	[S_MESSAGE] = {"message", FT_STR, F_REQ, 1, 1600, NULL, "invalid_message",
+		       "message must be 1 to 1600 characters"},
+	[S_MODEM] = {"usemodem", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
+		     "usemodem must be an integer from 0 to 9999"},
+	[S_PORT] = {"port", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
+		    "port must be an integer from 0 to 9999"},
+};
+
+static enum status sendsingle(struct req *r)
+{
+	const struct fval *in = r->in;
+	struct send_req rq = {0};
+	struct send_out out;
+	struct client_route route;
+	enum db_rc rc;
+	char id[32];
+	struct jw *w = &r->w;
+
+	rc = db_routes_by_modem(r->db, r->a, in[S_MODEM].i, in[S_PORT].i, &route);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return req_db_fail(r, rc);
+	if (rc == DB_NOTFOUND || route.client_id != r->actor.client_id)
+		return req_fail(r, ST_FORBIDDEN, "route_not_owned",
+				"That usemodem/port is not one of this client's routes");
+	rq.client_id = r->actor.client_id;
+	rq.provider = "extreme";
+	rq.to = in[S_TO].s;
+	rq.usemodem = in[S_MODEM].i;
+	rq.port = in[S_PORT].i;
+	rq.from = route.number;
+	rq.body = in[S_MESSAGE].s;
+	rq.body_len = in[S_MESSAGE].len;
+	rq.sent_by = "key";
+	rq.api_key_id = r->actor.key_id;
+	outbound_send(r->cfg, r->db, r->http, r->a, &rq, &out);
+	if (out.result == SEND_DB)
+		return req_db_fail(r, out.db_rc);
+	view_msg_id(id, sizeof(id), "out_", out.id);
+	if (out.result != SEND_SENT) {
+		r->err.details = out.error;
+		r->err.extra = arena_printf(r->a, "\"messageId\":\"%s\"", id);
+		return req_fail(r, ST_UNAVAILABLE, "upstream_error",
+				out.error ? out.error : "Extreme did not accept the message");
+	}
+	jw_obj(w);
+	jw_kstr(w, "status", "sent");
+	jw_kstr(w, "messageId", id);
+	jw_kstr(w, "to", rq.to);
+	jw_kstr(w, "providerMessageId", out.provider_id);
+	jw_kint(w, "segments", out.parts.segments);
+	jw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
+	jw_obj_end(w);
+	return ST_OK;
+}
+
+const struct endpoint ep_v2_sendsingle = ENDPOINT(sendsingle, send_fields);
