@@ -321,6 +321,12 @@ static int validate(struct config *c, char *err, size_t errlen)
 		fail(err, errlen, "[server] public_base_url must start with https://");
 		return -1;
 	}
+	if (c->push.lease_s < c->push.timeout_s + c->push.connect_timeout_s + 2) {
+		fail(err, errlen,
+		     "[push] lease_s must exceed timeout_s + connect_timeout_s: a delivery must end"
+		     " before its lease does");
+		return -1;
+	}
 	c->auth.jwt_secret_len = strlen(c->auth.jwt_secret);
 	if (c->auth.jwt_secret_len < 32) {
 		fail(err, errlen,

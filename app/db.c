@@ -20,7 +20,7 @@
 #include "log.h"
 
 #define STMT_SLOTS 256 /* power of two */
-#define MAX_ARGS 32
+#define MAX_ARGS 80
 
 struct stmt_slot {
 	const struct db_sql *q;

@@ -5,10 +5,7 @@
 
 #include <string.h>
 
-#define IN_COLS                                                                          \
-	"id, provider, provider_message_id, client_id, from_number, to_number, body,"    \
-	" num_media, usemodem, port, is_registered, response_sent, provider_timestamp,"  \
-	" received_at, read_at"
+#define IN_COLS DB_INCOMING_COLS("")
 
 enum { I_ID, I_PROVIDER, I_PID, I_CLIENT, I_FROM, I_TO, I_BODY, I_MEDIA, I_MODEM, I_PORT,
        I_REG, I_RESP, I_PTS, I_RECEIVED, I_READ };
@@ -74,8 +71,11 @@ static const struct db_sql Q_MARK_READ = {
 
 static void row(const struct db_res *res, size_t i, struct incoming *m)
 {
-	const struct db_val *v = DB_AT(res, i, 0);
+	db_incoming_from_row(DB_AT(res, i, 0), m);
+}
 
+void db_incoming_from_row(const struct db_val *v, struct incoming *m)
+{
 	m->id = v[I_ID].i;
 	m->provider = v[I_PROVIDER].s;
 	m->provider_message_id = v[I_PID].s;

@@ -28,6 +28,17 @@ struct incoming {
 	const char *read_at;
 };
 
+/* The columns of an incoming message with a table alias prefix ("i."),
+ * in the order db_incoming_from_row reads them. */
+#define DB_INCOMING_COLS(p)                                                              \
+	p "id, " p "provider, " p "provider_message_id, " p "client_id, " p "from_number, " \
+	p "to_number, " p "body, " p "num_media, " p "usemodem, " p "port, "                \
+	p "is_registered, " p "response_sent, " p "provider_timestamp, " p "received_at, "  \
+	p "read_at"
+#define DB_INCOMING_NCOLS 15
+/* Fill m from the DB_INCOMING_NCOLS values starting at v. */
+void db_incoming_from_row(const struct db_val *v, struct incoming *m);
+
 /* What storing an inbound message did. */
 struct inbound_stored {
 	long long id;

@@ -4,7 +4,8 @@
  *
  *   GET    /api/admin/clients                       200 {status, count, clients}
  *   POST   /api/admin/clients {name}                201 client; 409 client_exists
- *   GET    /api/admin/clients/{id}                  200 client + routes, apiKeys
+ *   GET    /api/admin/clients/{id}                  200 client + routes, apiKeys,
+ *                                                   deliveryHealth
  *   POST   /api/admin/clients/{id}/routes           201 route; 409 route_exists
  *          {provider:"twilio", number} | {provider:"extreme", usemodem, port, number?}
  *   POST   /api/admin/clients/{id}/api-keys {label?} 201 {id, key, prefix, ...}
@@ -24,6 +25,7 @@
 #include "db_accounts.h"
 #include "db_api_keys.h"
 #include "db_clients.h"
+#include "db_outbox.h"
 #include "db_routes.h"
 #include "sms.h"
 #include "views.h"
@@ -118,6 +120,7 @@ static enum status clients_get(struct req *r)
 	struct client c;
 	struct client_route *routes;
 	struct api_key *keys;
+	struct outbox_summary health;
 	size_t i, nroutes, nkeys;
 	enum status st = load_client(r, &c);
 	enum db_rc rc;
@@ -126,7 +129,8 @@ static enum status clients_get(struct req *r)
 	if (st != ST_OK)
 		return st;
 	if ((rc = db_routes_list(r->db, r->a, c.id, &routes, &nroutes)) != DB_OK ||
-	    (rc = db_api_keys_list(r->db, r->a, c.id, &keys, &nkeys)) != DB_OK)
+	    (rc = db_api_keys_list(r->db, r->a, c.id, &keys, &nkeys)) != DB_OK ||
+	    (rc = db_outbox_summary(r->db, r->a, c.id, &health)) != DB_OK)
 		return req_db_fail(r, rc);
 	jw_obj(w);
 	view_client_members(w, &c);
@@ -140,6 +144,10 @@ static enum status clients_get(struct req *r)
 	for (i = 0; i < nkeys; i++)
 		view_api_key(w, &keys[i]);
 	jw_arr_end(w);
+	jw_key(w, "deliveryHealth");
+	jw_obj(w);
+	view_delivery_health_members(w, &health);
+	jw_obj_end(w);
 	jw_obj_end(w);
 	return ST_OK;
 }

@@ -81,6 +81,9 @@ static enum status incoming(struct req *r)
 	char id[32];
 
 	if (inbound_store(r->db, r->a, &m, &res) != DB_OK) {
+		if (r->from_spool) /* the import keeps the file and tries again later */
+			return req_fail(r, ST_UNAVAILABLE, "database_unavailable",
+					"Database unavailable");
 		if (spool_write(r->cfg->server.spool_dir, "extreme_incoming", r->body, r->body_len) < 0)
 			return req_fail(r, ST_UNAVAILABLE, "unavailable",
 					"Cannot store the message now; retry later");

@@ -59,6 +59,8 @@ static enum status answer_twiml(struct req *r)
 /* MariaDB is down: keep the raw request on disk; it is imported later. */
 static enum status spool(struct req *r, const char *kind)
 {
+	if (r->from_spool) /* the import keeps the file and tries again later */
+		return req_fail(r, ST_UNAVAILABLE, "database_unavailable", "Database unavailable");
 	if (spool_write(r->cfg->server.spool_dir, kind, r->body ? r->body : "", r->body_len) < 0) {
 		log_msg(LOG_ERROR, "twilio", "cannot store or spool a %s webhook", kind);
 		return req_fail(r, ST_UNAVAILABLE, "unavailable",

@@ -10,7 +10,8 @@
  *
  * GET /api/v2/webhooks/status
  *   200 {url, mode, configured, secretSet, pending, dead, delivered,
- *   lastDelivery:{at, httpStatus, ok, error}|null}.  Never the secret.
+ *   endpointDisabled, lastDelivery:{at, httpStatus, ok, error}|null}.
+ *   Never the secret.
  */
 #include "ep_v2_webhooks.h"
 
@@ -53,24 +54,7 @@ static enum status status(struct req *r)
 	jw_kstr(w, "mode", c.mode);
 	jw_kbool(w, "configured", configured);
 	jw_kbool(w, "secretSet", c.webhook_secret != NULL && *c.webhook_secret != '\0');
-	jw_kint(w, "pending", s.pending);
-	jw_kint(w, "dead", s.dead);
-	jw_kint(w, "delivered", s.delivered);
-	jw_key(w, "lastDelivery");
-	if (s.has_last) {
-		jw_obj(w);
-		view_time(w, "at", s.last_at);
-		jw_key(w, "httpStatus");
-		if (s.last_status > 0)
-			jw_int(w, s.last_status);
-		else
-			jw_null(w);
-		jw_kbool(w, "ok", s.last_ok);
-		jw_kstr(w, "error", s.last_ok ? NULL : s.last_error);
-		jw_obj_end(w);
-	} else {
-		jw_null(w);
-	}
+	view_delivery_health_members(w, &s);
 	jw_obj_end(w);
 	return ST_OK;
 }

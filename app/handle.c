@@ -116,8 +116,10 @@ enum status handle_run(struct req *r)
 	}
 	req_json(r);
 	st = r->route->ep->handler(r);
-	if (st < ST__MAX && status_code(st) < 400 && jw_failed(&r->w))
-		st = req_fail(r, ST_INTERNAL, "internal_error", "Response too large");
+	/* A document left open is a bug; never send half a JSON object. */
+	if (st < ST__MAX && status_code(st) < 400 && (jw_failed(&r->w) || r->w.depth != 0))
+		st = req_fail(r, ST_INTERNAL, "internal_error",
+			      jw_failed(&r->w) ? "Response too large" : "Malformed response");
 out:
 	if (status_code(st) >= 400)
 		req_render_error(r, st);

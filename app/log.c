@@ -128,6 +128,37 @@ void log_request(const struct log_request *r)
 	emit(&b);
 }
 
+void log_attempt(const struct log_attempt *a)
+{
+	char store[4096];
+	struct buf b = {.p = store, .len = 0, .size = sizeof(store), .max = sizeof(store) - 1};
+	struct jw w;
+	char dur[32];
+
+	jw_init(&w, &b);
+	head(&w, a->error != NULL ? "warn" : "info");
+	jw_kstr(&w, "event", "delivery_attempt");
+	jw_kint(&w, "outbox_id", a->outbox_id);
+	jw_kstr(&w, "event_id", a->event_id);
+	jw_kstr(&w, "kind", a->kind);
+	jw_kint(&w, "client_id", a->client_id);
+	jw_kint(&w, "attempt", a->attempt);
+	jw_kstr(&w, "host", a->host);
+	jw_key(&w, "http_status");
+	if (a->http_status > 0)
+		jw_int(&w, a->http_status);
+	else
+		jw_null(&w);
+	jw_kstr(&w, "outcome", a->outcome);
+	snprintf(dur, sizeof(dur), "%.3f", a->duration_ms);
+	jw_key(&w, "duration_ms");
+	jw_raw(&w, dur, strlen(dur));
+	if (a->error != NULL)
+		jw_kstrn(&w, "error", a->error, strlen(a->error) > 300 ? 300 : strlen(a->error));
+	jw_obj_end(&w);
+	emit(&b);
+}
+
 void log_fatal(const char *component, const char *msg)
 {
 	log_msg(LOG_ERROR, component, "fatal: %s", msg);

@@ -36,6 +36,22 @@ struct log_request {
 };
 void log_request(const struct log_request *r);
 
+/* One delivery attempt of ibiki-dispatch.  Never the URL (it may carry a
+ * token), the secret, the signatures or the body. */
+struct log_attempt {
+	long long outbox_id;
+	const char *event_id;
+	const char *kind;   /* webhook | ack_sms */
+	long long client_id;
+	long long attempt;
+	const char *host;   /* destination host, or NULL */
+	long http_status;   /* 0: none */
+	const char *outcome;
+	double duration_ms;
+	const char *error;  /* or NULL */
+};
+void log_attempt(const struct log_attempt *a);
+
 /* Log and abort the process; for conditions a worker cannot survive. */
 void log_fatal(const char *component, const char *msg) __attribute__((noreturn));
 

@@ -83,6 +83,7 @@ struct req {
 	const char *client_header; /* X-Ibiki-Client: admin acting for a client */
 	const char *request_id;
 	const char *remote_addr;
+	bool from_spool; /* replayed from the spool: provider already verified */
 
 	/* Filled by handle.c before the handler runs. */
 	const struct route *route;

@@ -7,6 +7,7 @@
 
 #include "ep_admin.h"
 #include "ep_auth.h"
+#include "ep_deliveries.h"
 #include "ep_extreme.h"
 #include "ep_health.h"
 #include "ep_operator.h"
@@ -36,6 +37,8 @@ const struct route route_table[] = {
 	{M_DELETE, "/api/admin/clients/{id}/api-keys/{keyId}", &ep_admin_keys_revoke, CRED_ADMIN, BODY_NONE, 0, 0},
 	{M_POST, "/api/admin/clients/{id}/delivery-mode", &ep_admin_delivery_mode, CRED_ADMIN, BODY_JSON, 4 * KB, 0},
 	{M_POST, "/api/admin/clients/{id}/webhook", &ep_admin_webhook, CRED_ADMIN, BODY_JSON, 8 * KB, 0},
+	{M_GET, "/api/admin/clients/{id}/deliveries", &ep_admin_deliveries, CRED_ADMIN, BODY_NONE, 0, 0},
+	{M_POST, "/api/admin/clients/{id}/deliveries/{dlv}/redeliver", &ep_admin_redeliver, CRED_ADMIN, BODY_NONE, 0, 0},
 	{M_POST, "/api/admin/accounts", &ep_admin_accounts_create, CRED_ADMIN, BODY_JSON, 4 * KB, 0},
 
 	/* Provider webhooks */
@@ -61,6 +64,8 @@ const struct route route_table[] = {
 	{M_POST, "/api/v2/sms/reply", &ep_sms_reply, CRED_KEY, BODY_JSON, 16 * KB, ROUTE_IDEMPOTENT},
 	{M_POST, "/api/v2/webhooks/register", &ep_v2_webhook_register, CRED_KEY, BODY_JSON, 8 * KB, 0},
 	{M_GET, "/api/v2/webhooks/status", &ep_v2_webhook_status, CRED_KEY, BODY_NONE, 0, 0},
+	{M_GET, "/api/v2/webhooks/deliveries", &ep_v2_deliveries, CRED_KEY, BODY_NONE, 0, 0},
+	{M_POST, "/api/v2/webhooks/deliveries/{id}/redeliver", &ep_v2_redeliver, CRED_KEY, BODY_NONE, 0, 0},
 };
 
 const size_t route_count = sizeof(route_table) / sizeof(route_table[0]);

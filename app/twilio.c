@@ -50,39 +50,72 @@ static const char *json_text(struct arena *a, const struct json *obj, const char
 	return NULL;
 }
 
+int twilio_request(const struct config *cfg, struct arena *a, const char *to, const char *from,
+		   const char *body, size_t body_len, struct twilio_request *out)
+{
+	const char *callback = arena_printf(a, "%s/twilio/status", cfg->server.public_base_url);
+	struct buf form;
+	int rc = -1;
+
+	buf_init(&form, 64 * 1024);
+	if (form_add(&form, "To", to, strlen(to)) == 0 && form_add(&form, "From", from, strlen(from)) == 0 &&
+	    form_add(&form, "Body", body, body_len) == 0 &&
+	    form_add(&form, "StatusCallback", callback, strlen(callback)) == 0) {
+		out->form = arena_strndup(a, form.p, form.len);
+		out->form_len = form.len;
+		out->url = arena_printf(a, "%s/2010-04-01/Accounts/%s/Messages.json",
+					cfg->twilio.api_base, cfg->twilio.account_sid);
+		out->userpwd = arena_printf(a, "%s:%s", cfg->twilio.account_sid, cfg->twilio.auth_token);
+		rc = 0;
+	}
+	buf_free(&form);
+	return rc;
+}
+
+void twilio_answer(struct arena *a, long status, const char *body, size_t len,
+		   struct twilio_send *out)
+{
+	struct json *j = NULL;
+	const char *err;
+
+	if (len > 0)
+		json_parse(a, body, len, &j, &err);
+	if (status == 201 || status == 200) {
+		out->sid = json_text(a, j, "sid");
+		out->status = json_text(a, j, "status");
+		out->result = out->sid != NULL ? TWILIO_SENT : TWILIO_UNKNOWN;
+		if (out->sid == NULL)
+			out->message = "Twilio accepted the message but sent no sid";
+		return;
+	}
+	out->result = TWILIO_REJECTED;
+	out->code = json_text(a, j, "code");
+	out->message = json_text(a, j, "message");
+	if (out->message == NULL)
+		out->message = arena_printf(a, "Twilio answered HTTP %ld", status);
+}
+
 void twilio_send(const struct config *cfg, struct httpc *h, struct arena *a, const char *to,
 		 const char *from, const char *body, size_t body_len, struct twilio_send *out)
 {
-	struct buf form;
+	struct twilio_request tr;
 	struct httpc_request rq = {0};
 	struct httpc_result res;
-	char *url, *userpwd;
-	const char *callback = arena_printf(a, "%s/twilio/status", cfg->server.public_base_url);
 	int n;
 
 	memset(out, 0, sizeof(*out));
-	buf_init(&form, 64 * 1024);
-	if (form_add(&form, "To", to, strlen(to)) < 0 || form_add(&form, "From", from, strlen(from)) < 0 ||
-	    form_add(&form, "Body", body, body_len) < 0 ||
-	    form_add(&form, "StatusCallback", callback, strlen(callback)) < 0) {
+	if (twilio_request(cfg, a, to, from, body, body_len, &tr) < 0) {
 		out->result = TWILIO_FAILED;
 		out->message = "Message too large to encode";
-		buf_free(&form);
 		return;
 	}
-	url = arena_printf(a, "%s/2010-04-01/Accounts/%s/Messages.json", cfg->twilio.api_base,
-			   cfg->twilio.account_sid);
-	userpwd = arena_printf(a, "%s:%s", cfg->twilio.account_sid, cfg->twilio.auth_token);
-	rq.url = url;
-	rq.body = form.p;
-	rq.body_len = form.len;
-	rq.userpwd = userpwd;
+	rq.url = tr.url;
+	rq.body = tr.form;
+	rq.body_len = tr.form_len;
+	rq.userpwd = tr.userpwd;
 	rq.timeout_s = cfg->twilio.timeout_s;
 
 	for (n = 1; n <= TWILIO_MAX_TRIES; n++) {
-		struct json *j = NULL;
-		const char *err;
-
 		out->tries = n;
 		httpc_post(h, &rq, &res);
 		if (res.outcome == HTTPC_UNKNOWN) {
@@ -103,23 +136,8 @@ void twilio_send(const struct config *cfg, struct httpc *h, struct arena *a, con
 			}
 			break;
 		}
-		if (res.body.len > 0)
-			json_parse(a, res.body.p, res.body.len, &j, &err);
-		if (res.status == 201 || res.status == 200) {
-			out->sid = json_text(a, j, "sid");
-			out->status = json_text(a, j, "status");
-			out->result = out->sid != NULL ? TWILIO_SENT : TWILIO_UNKNOWN;
-			if (out->sid == NULL)
-				out->message = "Twilio accepted the message but sent no sid";
-			httpc_result_free(&res);
-			break;
-		}
-		out->result = TWILIO_REJECTED;
-		out->code = json_text(a, j, "code");
-		out->message = json_text(a, j, "message");
-		if (out->message == NULL)
-			out->message = arena_printf(a, "Twilio answered HTTP %ld", res.status);
-		if (res.status == 429 && n < TWILIO_MAX_TRIES) {
+		twilio_answer(a, res.status, res.body.p, res.body.len, out);
+		if (out->result == TWILIO_REJECTED && res.status == 429 && n < TWILIO_MAX_TRIES) {
 			backoff(n, res.retry_after);
 			httpc_result_free(&res);
 			continue;
@@ -127,5 +145,4 @@ void twilio_send(const struct config *cfg, struct httpc *h, struct arena *a, con
 		httpc_result_free(&res);
 		break;
 	}
-	buf_free(&form);
 }

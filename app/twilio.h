@@ -31,6 +31,22 @@ struct twilio_send {
 	int tries;
 };
 
+/* The parts of a Messages.json request (all in the arena): URL, form body
+ * and Basic credentials.  Returns 0, or -1 when the form is too large. */
+struct twilio_request {
+	const char *url;
+	const char *form;
+	size_t form_len;
+	const char *userpwd;
+};
+int twilio_request(const struct config *cfg, struct arena *a, const char *to, const char *from,
+		   const char *body, size_t body_len, struct twilio_request *out);
+
+/* Read Twilio's answer (status, body) into out: TWILIO_SENT with sid, or
+ * TWILIO_REJECTED with code and message. */
+void twilio_answer(struct arena *a, long status, const char *body, size_t len,
+		   struct twilio_send *out);
+
 /* Send body from `from` to `to`; strings in out live in the arena. */
 void twilio_send(const struct config *cfg, struct httpc *h, struct arena *a, const char *to,
 		 const char *from, const char *body, size_t body_len, struct twilio_send *out);

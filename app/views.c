@@ -179,3 +179,26 @@ void view_user(struct jw *w, const struct user *u)
 	view_time(w, "createdAt", u->created_at);
 	jw_obj_end(w);
 }
+
+void view_delivery_health_members(struct jw *w, const struct outbox_summary *s)
+{
+	jw_kint(w, "pending", s->pending);
+	jw_kint(w, "dead", s->dead);
+	jw_kint(w, "delivered", s->delivered);
+	jw_kbool(w, "endpointDisabled", s->disabled);
+	jw_key(w, "lastDelivery");
+	if (s->has_last) {
+		jw_obj(w);
+		view_time(w, "at", s->last_at);
+		jw_key(w, "httpStatus");
+		if (s->last_status > 0)
+			jw_int(w, s->last_status);
+		else
+			jw_null(w);
+		jw_kbool(w, "ok", s->last_ok);
+		jw_kstr(w, "error", s->last_ok ? NULL : s->last_error);
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
+	}
+}

@@ -11,6 +11,7 @@
 #include "db_api_keys.h"
 #include "db_clients.h"
 #include "db_incoming.h"
+#include "db_outbox.h"
 #include "db_outgoing.h"
 #include "db_routes.h"
 #include "db_users.h"
@@ -40,6 +41,11 @@ void view_user(struct jw *w, const struct user *u);
 /* "msg_<n>" / "out_<n>" into out (>= 24 bytes); parse back: -1 if not one. */
 void view_msg_id(char *out, size_t n, const char *prefix, long long id);
 long long view_parse_id(const char *s, const char *prefix);
+
+/* Members of a client's webhook delivery health (caller opens the
+ * object): pending, dead, delivered, endpointDisabled, lastDelivery:{at,
+ * httpStatus, ok, error}|null. */
+void view_delivery_health_members(struct jw *w, const struct outbox_summary *s);
 
 /* Key + DATETIME value as ISO 8601, or null. */
 void view_time(struct jw *w, const char *key, const char *db_time);

@@ -7,6 +7,7 @@
 
 #include "crypto.h"
 #include "db_clients.h"
+#include "db_outbox.h"
 #include "enc.h"
 #include "netcheck.h"
 
@@ -75,6 +76,9 @@ enum status webhook_set(struct req *r, long long client_id, const struct fval *u
 	rc = db_clients_set_webhook(r->db, r->a, client_id, new_url, new_url_len, new_secret);
 	if (rc == DB_NOTFOUND)
 		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
+	/* Registering again lifts a 410's hold: held deliveries go out now. */
+	if (rc == DB_OK)
+		rc = db_outbox_reactivate(r->db, client_id);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	jw_obj(w);

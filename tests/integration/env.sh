@@ -39,6 +39,15 @@ test_env_setup() {
 	port=$(start_mock extreme_mock --api-key "$IBIKI_EXTREME_API_KEY" --hang-seconds 8) || return 1
 	export IBIKI_EXTREME_API_BASE=http://127.0.0.1:$port IBIKI_TEST_EXTREME=http://127.0.0.1:$port
 	export IBIKI_EXTREME_TIMEOUT_S=2
+
+	# A client's webhook receiver, HTTPS with its own test CA, on loopback:
+	# the test stack allows loopback destinations (never the default).
+	port=$(start_mock webhook_receiver --dir "$dir/mocks/receiver") || return 1
+	export IBIKI_TEST_RECEIVER=https://127.0.0.1:$port IBIKI_TEST_RECEIVER_CA=$dir/mocks/receiver/ca.pem
+	export IBIKI_PUSH_ALLOW_LOOPBACK=true IBIKI_PUSH_CA_FILE=$dir/mocks/receiver/ca.pem
+	# Quick retries and timeouts, so retry and hang cases take seconds.
+	export IBIKI_PUSH_BACKOFF_BASE_S=1 IBIKI_PUSH_BACKOFF_MAX_S=4 IBIKI_PUSH_TIMEOUT_S=3
+	export IBIKI_PUSH_CONNECT_TIMEOUT_S=2 IBIKI_PUSH_LEASE_S=8
 }
 
 test_env_teardown() {

@@ -90,10 +90,14 @@ int it_parallel(int n, const char *method, const char *path, const char *const *
  * not be shared). */
 void it_after_fork(void);
 
+/* Whether the stack allows loopback webhook destinations ([push]
+ * allow_loopback, on in test stacks so that the receiver mock works). */
+bool it_loopback_allowed(void);
+
 /* Environment value or abort the test run. */
 const char *it_env(const char *name);
 
-/* Wait up to ms for pred to hold, polling every 20 ms. */
+/* Wait up to ms for pred to hold, polling every 100 ms. */
 bool it_wait(bool (*pred)(void *), void *arg, int ms);
 
 /* Suites (one file each). */
@@ -101,6 +105,7 @@ void it_suite_foundation(void);
 void it_suite_twilio(void);
 void it_suite_operator(void);
 void it_suite_v2(void);
+void it_suite_dispatch(void);
 void it_suite_resilience(void);
 
 #endif
