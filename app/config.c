@@ -24,49 +24,49 @@ struct ckey {
 	const char *section;
 	const char *name;
 	enum ctype type;
+	bool secret;
 	size_t off;
 	const char *def;
-	bool secret;
 	long min, max; /* C_LONG bounds */
 };
 
 #define O(f) offsetof(struct config, f)
 
 static const struct ckey keys[] = {
-	{"server", "workers", C_LONG, O(server.workers), "4", false, 1, 256},
-	{"server", "socket", C_STR, O(server.socket), "/run/ibiki/fcgi.sock", false, 0, 0},
-	{"server", "socket_mode", C_OCTAL, O(server.socket_mode), "0660", false, 0, 0777},
-	{"server", "public_base_url", C_STR, O(server.public_base_url), "https://127.0.0.1:8443", false, 0, 0},
-	{"server", "log_file", C_STR, O(server.log_file), "", false, 0, 0},
-	{"server", "spool_dir", C_STR, O(server.spool_dir), "/var/spool/ibiki", false, 0, 0},
-	{"database", "host", C_STR, O(database.host), "localhost", false, 0, 0},
-	{"database", "port", C_LONG, O(database.port), "3306", false, 0, 65535},
-	{"database", "socket", C_STR, O(database.socket), "", false, 0, 0},
-	{"database", "user", C_STR, O(database.user), "ibiki", false, 0, 0},
-	{"database", "password", C_STR, O(database.password), "", true, 0, 0},
-	{"database", "name", C_STR, O(database.name), "ibiki", false, 0, 0},
-	{"auth", "jwt_secret", C_STR, O(auth.jwt_secret), "", true, 0, 0},
-	{"auth", "token_ttl_s", C_LONG, O(auth.token_ttl_s), "3600", false, 60, 2592000},
-	{"twilio", "account_sid", C_STR, O(twilio.account_sid), "", false, 0, 0},
-	{"twilio", "auth_token", C_STR, O(twilio.auth_token), "", true, 0, 0},
-	{"twilio", "api_base", C_STR, O(twilio.api_base), "https://api.twilio.com", false, 0, 0},
-	{"twilio", "from_number", C_STR, O(twilio.from_number), "", false, 0, 0},
-	{"twilio", "validate_signature", C_BOOL, O(twilio.validate_signature), "true", false, 0, 0},
-	{"twilio", "timeout_s", C_LONG, O(twilio.timeout_s), "10", false, 1, 120},
-	{"extreme", "api_base", C_STR, O(extreme.api_base), "", false, 0, 0},
-	{"extreme", "api_key", C_STR, O(extreme.api_key), "", true, 0, 0},
-	{"extreme", "inbound_token", C_STR, O(extreme.inbound_token), "", true, 0, 0},
-	{"extreme", "timeout_s", C_LONG, O(extreme.timeout_s), "10", false, 1, 120},
-	{"push", "max_attempts", C_LONG, O(push.max_attempts), "3", false, 1, 100},
-	{"push", "backoff_base_s", C_LONG, O(push.backoff_base_s), "10", false, 0, 86400},
-	{"push", "backoff_max_s", C_LONG, O(push.backoff_max_s), "3600", false, 0, 604800},
-	{"push", "timeout_s", C_LONG, O(push.timeout_s), "15", false, 1, 300},
-	{"push", "connect_timeout_s", C_LONG, O(push.connect_timeout_s), "5", false, 1, 60},
-	{"push", "max_in_flight", C_LONG, O(push.max_in_flight), "64", false, 1, 4096},
-	{"push", "max_per_host", C_LONG, O(push.max_per_host), "8", false, 1, 1024},
-	{"push", "allow_loopback", C_BOOL, O(push.allow_loopback), "false", false, 0, 0},
-	{"push", "ca_file", C_STR, O(push.ca_file), "", false, 0, 0},
-	{"push", "lease_s", C_LONG, O(push.lease_s), "60", false, 5, 3600},
+	{"server", "workers", C_LONG, false, O(server.workers), "4", 1, 256},
+	{"server", "socket", C_STR, false, O(server.socket), "/run/ibiki/fcgi.sock", 0, 0},
+	{"server", "socket_mode", C_OCTAL, false, O(server.socket_mode), "0660", 0, 0777},
+	{"server", "public_base_url", C_STR, false, O(server.public_base_url), "https://127.0.0.1:8443", 0, 0},
+	{"server", "log_file", C_STR, false, O(server.log_file), "", 0, 0},
+	{"server", "spool_dir", C_STR, false, O(server.spool_dir), "/var/spool/ibiki", 0, 0},
+	{"database", "host", C_STR, false, O(database.host), "localhost", 0, 0},
+	{"database", "port", C_LONG, false, O(database.port), "3306", 0, 65535},
+	{"database", "socket", C_STR, false, O(database.socket), "", 0, 0},
+	{"database", "user", C_STR, false, O(database.user), "ibiki", 0, 0},
+	{"database", "password", C_STR, true, O(database.password), "", 0, 0},
+	{"database", "name", C_STR, false, O(database.name), "ibiki", 0, 0},
+	{"auth", "jwt_secret", C_STR, true, O(auth.jwt_secret), "", 0, 0},
+	{"auth", "token_ttl_s", C_LONG, false, O(auth.token_ttl_s), "3600", 60, 2592000},
+	{"twilio", "account_sid", C_STR, false, O(twilio.account_sid), "", 0, 0},
+	{"twilio", "auth_token", C_STR, true, O(twilio.auth_token), "", 0, 0},
+	{"twilio", "api_base", C_STR, false, O(twilio.api_base), "https://api.twilio.com", 0, 0},
+	{"twilio", "from_number", C_STR, false, O(twilio.from_number), "", 0, 0},
+	{"twilio", "validate_signature", C_BOOL, false, O(twilio.validate_signature), "true", 0, 0},
+	{"twilio", "timeout_s", C_LONG, false, O(twilio.timeout_s), "10", 1, 120},
+	{"extreme", "api_base", C_STR, false, O(extreme.api_base), "", 0, 0},
+	{"extreme", "api_key", C_STR, true, O(extreme.api_key), "", 0, 0},
+	{"extreme", "inbound_token", C_STR, true, O(extreme.inbound_token), "", 0, 0},
+	{"extreme", "timeout_s", C_LONG, false, O(extreme.timeout_s), "10", 1, 120},
+	{"push", "max_attempts", C_LONG, false, O(push.max_attempts), "3", 1, 100},
+	{"push", "backoff_base_s", C_LONG, false, O(push.backoff_base_s), "10", 0, 86400},
+	{"push", "backoff_max_s", C_LONG, false, O(push.backoff_max_s), "3600", 0, 604800},
+	{"push", "timeout_s", C_LONG, false, O(push.timeout_s), "15", 1, 300},
+	{"push", "connect_timeout_s", C_LONG, false, O(push.connect_timeout_s), "5", 1, 60},
+	{"push", "max_in_flight", C_LONG, false, O(push.max_in_flight), "64", 1, 4096},
+	{"push", "max_per_host", C_LONG, false, O(push.max_per_host), "8", 1, 1024},
+	{"push", "allow_loopback", C_BOOL, false, O(push.allow_loopback), "false", 0, 0},
+	{"push", "ca_file", C_STR, false, O(push.ca_file), "", 0, 0},
+	{"push", "lease_s", C_LONG, false, O(push.lease_s), "60", 5, 3600},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -97,7 +97,7 @@ bool password_verify(const char *pw, size_t len, const char *stored)
 	}
 	if (strlen(stored) >= sizeof(tmp))
 		return false;
-	strcpy(tmp, stored);
+	memcpy(tmp, stored, strlen(stored) + 1);
 	if (strncmp(tmp, "pbkdf2-sha256$", 14) != 0)
 		return false;
 	iter_s = tmp + 14;

@@ -31,7 +31,7 @@ bool crypto_eq(const void *a, size_t alen, const void *b, size_t blen);
  * 16-byte salt, 32-byte key), stored as
  *   pbkdf2-sha256$<iterations>$<salt b64>$<key b64>
  */
-#define PASSWORD_ITERATIONS 600000
+#define PASSWORD_ITERATIONS 600000u
 #define PASSWORD_HASH_MAX 128
 /* out needs PASSWORD_HASH_MAX bytes.  Returns 0 or -1. */
 int password_hash(const char *pw, size_t len, char *out);

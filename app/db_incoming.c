@@ -50,13 +50,16 @@ static const struct db_sql Q_LIST[2][2] = {
  *    than INBOX_SETTLE_MS: every message with a smaller id got its id
  *    before that row was inserted, so its own row has existed for about
  *    that long, and the locking read waited for it.
+ * The newest-first page reads the same way, so the cursor it hands out
+ * (the newest settled message) is just as safe to continue from.
  */
 #define SETTLED " , received_at <= NOW(3) - INTERVAL " INBOX_SETTLE_SQL " AS settled"
 static const struct db_sql Q_INBOX[2][2] = {
-	{{"inbox_newest", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?"
-			  " ORDER BY id DESC LIMIT ?"},
-	 {"inbox_newest_from", "SELECT " IN_COLS " FROM incoming_messages"
-			       " WHERE client_id = ? AND from_number = ? ORDER BY id DESC LIMIT ?"}},
+	{{"inbox_newest", "SELECT " IN_COLS SETTLED " FROM incoming_messages WHERE client_id = ?"
+			  " ORDER BY id DESC LIMIT ? LOCK IN SHARE MODE"},
+	 {"inbox_newest_from", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
+			       " WHERE client_id = ? AND from_number = ? ORDER BY id DESC LIMIT ?"
+			       " LOCK IN SHARE MODE"}},
 	{{"inbox_after", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
 			 " WHERE client_id = ? AND id > ? ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"},
 	 {"inbox_after_from", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
@@ -187,28 +190,35 @@ enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id,
 }
 
 enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id, long long after,
-			     const char *from, long long limit, struct incoming **out, size_t *n)
+			     const char *from, long long limit, struct incoming **out, size_t *n,
+			     long long *next)
 {
 	struct db_res res = {.a = a};
 	struct db_arg args[4];
+	bool cursor = after >= 0;
 	size_t k = 0, i;
 	enum db_rc rc;
 
 	args[k++] = DBI(client_id);
 	if (from != NULL)
 		args[k++] = DBZ(from);
-	if (after > 0)
+	if (cursor)
 		args[k++] = DBI(after);
 	args[k++] = DBI(limit);
-	rc = db_exec(db, &Q_INBOX[after > 0][from != NULL], args, k, &res);
+	rc = db_exec(db, &Q_INBOX[cursor][from != NULL], args, k, &res);
 	if (rc != DB_OK)
 		return rc;
 	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct incoming));
+	*next = cursor ? after : -1;
 	for (i = 0; i < res.nrows; i++) {
+		bool settled = DB_AT(&res, i, I_READ + 1)->i != 0;
+
 		/* The cursor feed stops at the first message still settling. */
-		if (after > 0 && DB_AT(&res, i, I_READ + 1)->i == 0)
+		if (cursor && !settled)
 			break;
 		row(&res, i, &(*out)[i]);
+		if (cursor || (settled && *next < 0))
+			*next = (*out)[i].id;
 	}
 	*n = i;
 	return DB_OK;

@@ -73,15 +73,18 @@ enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long clien
 enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id, bool asc,
 			    const char *phone, int registered, long long limit,
 			    struct incoming **out, size_t *n);
-/* The v2 inbox: after > 0 gives the messages after that id, oldest first,
- * without gaps: the page ends before the first message younger than
- * INBOX_SETTLE_MS (see db_incoming.c); else the newest first.  from NULL:
- * any sender. */
+/* The v2 inbox.  after >= 0 (0: from the start) gives the messages after
+ * that id, oldest first, without gaps: the page ends before the first
+ * message younger than INBOX_SETTLE_MS (see db_incoming.c).  after < 0
+ * gives the newest first.  *next is where a cursor poll may continue
+ * from: the last message of a cursor page, or the newest settled one of a
+ * newest-first page; -1 when there is none yet.  from NULL: any sender. */
 #define INBOX_SETTLE_MS 1000
 #define INBOX_SETTLE_SQL "1 SECOND"
 
 enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id, long long after,
-			     const char *from, long long limit, struct incoming **out, size_t *n);
+			     const char *from, long long limit, struct incoming **out, size_t *n,
+			     long long *next);
 /* A conversation with `phone`, oldest first, and mark it read. */
 enum db_rc db_incoming_mark_read(struct db *db, struct arena *a, long long client_id,
 				 const char *phone);

@@ -161,7 +161,7 @@ enum db_rc db_outgoing_mark_sent(struct db *db, struct arena *a, long long id, c
 		if (!db_outgoing_map_status(DB_AT(&res, i, 0)->s, &st, &rank) || rank <= 2)
 			continue;
 		struct db_arg args[] = {DBZ(st), DBI(rank), DBZ(code), DBZ(code), DBZ(code),
-					DBZ("twilio"), DBZ(sid), DBI(rank)};
+					DBS("twilio", 6), DBZ(sid), DBI(rank)};
 		rc = db_exec(db, &Q_APPLY, args, 8, NULL);
 	}
 	return rc;

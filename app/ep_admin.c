@@ -40,6 +40,7 @@ static enum status load_client(struct req *r, struct client *c)
 	long long id = req_param_id(r, 0);
 	enum db_rc rc;
 
+	memset(c, 0, sizeof(*c));
 	if (id < 0)
 		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
 	rc = db_clients_get(r->db, r->a, id, c);

@@ -11,8 +11,9 @@
  * POST /api/v2/webhooks/deliveries/{id}/redeliver             (API key)
  * POST /api/admin/clients/{id}/deliveries/{dlv}/redeliver     (admin)
  *   A delivered or dead delivery goes out again, with the same
- *   webhook-id: 200 {id, eventId, status:"pending"}; 404
- *   delivery_not_found (also another client's); 409 delivery_pending.
+ *   webhook-id and a fresh round of attempts (numbered from 1 again in
+ *   its attempt log): 200 {id, status:"pending"}; 404 delivery_not_found
+ *   (also another client's); 409 delivery_pending.
  */
 #include "ep_deliveries.h"
 

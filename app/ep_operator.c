@@ -3,7 +3,8 @@
  *
  * POST /api/send-message {phoneNumber, messageContent, operatorId}
  *   Errors in the seed's order: 400 invalid_request (a field missing or
- *   not a string), 400 invalid_phone_number (not E.164), 403
+ *   not a string, messageContent included), 400 invalid_phone_number (not
+ *   E.164), 403
  *   operator_mismatch (operatorId is not the caller), 404 user_not_found,
  *   403 user_inactive, 400 invalid_message (0 or more than 1600
  *   characters), 422 no_sender (no Twilio number for this client).  The

@@ -3,9 +3,11 @@
  *
  * GET /api/v2/sms/inbox?limit&after&from
  *   The key's client's inbound messages.  Without `after`: the newest
- *   first.  With after=<msg id>: the messages after it, oldest first, with
- *   no gaps even while messages arrive (a message joins this feed about a
- *   second after it arrived); `next` is the cursor for the following poll.
+ *   first.  With after=<msg id> (msg_0: from the start): the messages
+ *   after it, oldest first, with no gaps even while messages arrive (a
+ *   message joins this feed about a second after it arrived).  `next` is
+ *   the cursor to poll with next (in a newest-first page: the newest
+ *   message that has settled; null if none has).
  *   200 {status:"success", count, messages:[{id, timestamp, from, to,
  *   message, provider, usemodem, port, isRegistered}], next}.  Each message
  *   is exactly what a push delivers as data.
@@ -32,10 +34,21 @@
 #include "sms.h"
 #include "views.h"
 
+/* A cursor: msg_<n> or <n>, n >= 0 (0: from the very start). */
+static long long cursor_of(const char *s)
+{
+	long long id;
+
+	if (strcmp(s, "msg_0") == 0 || strcmp(s, "0") == 0)
+		return 0;
+	id = view_parse_id(s, "msg_");
+	return id > 0 ? id : view_parse_id(s, "");
+}
+
 static bool cursor_ok(const char *s, size_t len)
 {
 	(void)len;
-	return view_parse_id(s, "msg_") > 0 || view_parse_id(s, "") > 0;
+	return cursor_of(s) >= 0;
 }
 
 enum { I_LIMIT, I_AFTER, I_FROM };
@@ -52,21 +65,17 @@ static const struct field inbox_fields[] = {
 static enum status inbox(struct req *r)
 {
 	const struct fval *in = r->in;
-	long long after = 0;
+	long long after = in[I_AFTER].present ? cursor_of(in[I_AFTER].s) : -1, next_id;
 	struct incoming *ms;
 	size_t i, n;
 	enum db_rc rc;
 	struct jw *w = &r->w;
 	char next[32];
 
-	if (in[I_AFTER].present) {
-		after = view_parse_id(in[I_AFTER].s, "msg_");
-		if (after < 0)
-			after = view_parse_id(in[I_AFTER].s, "");
-	}
 	rc = db_incoming_inbox(r->db, r->a, r->actor.client_id, after,
 			       in[I_FROM].present ? in[I_FROM].s : NULL,
-			       in[I_LIMIT].present ? in[I_LIMIT].i : LIST_LIMIT_DEFAULT, &ms, &n);
+			       in[I_LIMIT].present ? in[I_LIMIT].i : LIST_LIMIT_DEFAULT, &ms, &n,
+			       &next_id);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	jw_obj(w);
@@ -77,14 +86,11 @@ static enum status inbox(struct req *r)
 	for (i = 0; i < n; i++)
 		view_inbound(w, &ms[i]);
 	jw_arr_end(w);
-	/* Where the next poll starts: the last message of this page in the
-	 * cursor feed, the newest one otherwise; the same cursor if empty. */
+	/* Where a cursor poll continues: safe by construction (see
+	 * db_incoming_inbox); null when nothing has settled yet. */
 	jw_key(w, "next");
-	if (n > 0) {
-		view_msg_id(next, sizeof(next), "msg_", after > 0 ? ms[n - 1].id : ms[0].id);
-		jw_str(w, next);
-	} else if (after > 0) {
-		view_msg_id(next, sizeof(next), "msg_", after);
+	if (next_id >= 0) {
+		view_msg_id(next, sizeof(next), "msg_", next_id);
 		jw_str(w, next);
 	} else {
 		jw_null(w);

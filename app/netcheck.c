@@ -173,7 +173,7 @@ static bool valid_dns_name(const char *h)
 
 const char *net_check_url(const char *url, size_t len, bool allow_loopback, struct net_url *out)
 {
-	struct net_url tmp;
+	struct net_url tmp = {0};
 	struct net_url *u = out ? out : &tmp;
 	const char *p, *end = url + len, *auth_end, *host_end, *host_start;
 	size_t hlen, i;

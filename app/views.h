@@ -33,7 +33,7 @@ void view_inbound(struct jw *w, const struct incoming *m);
 void view_inbound_operator(struct jw *w, const struct incoming *m);
 /* An outbound message as operators see it: {id, queuedAt, sentAt,
  * phoneNumber, messageContent, operatorId, operatorName, status,
- * twilio_SmsMessageSid, twilio_ErrorMessage, provider, segments,
+ * twilio_SmsMessageSid, twilio_ErrorMessage, provider, from, segments,
  * encoding, inReplyTo}. */
 void view_outgoing_operator(struct jw *w, const struct outgoing *m);
 /* {phoneNumber, name, status, createdAt} */

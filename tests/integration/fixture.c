@@ -4,6 +4,7 @@
 #include "fixture.h"
 
 #include <curl/curl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ const char *fx_phone(void)
 	unsigned char r[4];
 
 	crypto_random(r, sizeof(r));
-	return it_fmt("+1555%07u", (unsigned)((r[0] << 24 | r[1] << 16 | r[2] << 8 | r[3]) % 10000000u));
+	return it_fmt("+1555%07u", ((uint32_t)r[0] << 24 | (uint32_t)r[1] << 16 | (uint32_t)r[2] << 8 | r[3]) % 10000000u);
 }
 
 struct fixture fx_new(const char *name)

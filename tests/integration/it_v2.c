@@ -159,7 +159,7 @@ static const char *bodies(const struct resp *r)
 static void inbox_order_limit_filter_and_cursor(void)
 {
 	struct v2fx v = v2_new("ExInbox ");
-	const char *alice = fx_phone(), *bob = fx_phone(), *first_id;
+	const char *alice = fx_phone(), *bob = fx_phone(), *first_id = "msg_0";
 	struct resp r;
 	int i;
 
@@ -176,6 +176,11 @@ static void inbox_order_limit_filter_and_cursor(void)
 	r = it_get(it_fmt("/api/v2/sms/inbox?from=%s", fx_esc(alice)), v.key);
 	CU_ASSERT_STRING_EQUAL(bodies(&r), "m3,m1,");
 	sleep(1); /* the cursor feed shows messages once they have settled (1 s) */
+	r = it_get("/api/v2/sms/inbox?after=msg_0", v.key);
+	CU_ASSERT_STRING_EQUAL(bodies(&r), "m1,m2,m3,m4,");
+	/* A newest-first page hands out its newest settled message as cursor. */
+	r = it_get("/api/v2/sms/inbox", v.key);
+	CU_ASSERT_STRING_EQUAL(it_str(&r, "next"), it_str(&(struct resp){.json = first_msg(&r)}, "id"));
 	r = it_get(it_fmt("/api/v2/sms/inbox?after=%s", first_id), v.key);
 	CU_ASSERT_STRING_EQUAL(bodies(&r), "m2,m3,m4,");
 	r = it_get(it_fmt("/api/v2/sms/inbox?after=%s&limit=1", first_id), v.key);
@@ -199,7 +204,7 @@ static void cursor_misses_nothing_under_concurrent_arrivals(void)
 	const char *tag = it_unique("c");
 	pid_t kids[WRITERS];
 	char *seen = calloc(WRITERS * PER_WRITER, 1);
-	const char *cursor = "msg_1";
+	const char *cursor = "msg_0";
 	int w, i, total = 0, dups = 0, status, rounds;
 
 	for (w = 0; w < WRITERS; w++) {

@@ -1,0 +1,68 @@
+/* libFuzzer target: the strict JSON reader (json.c) on arbitrary bytes,
+ * and the writer (jsonw.c) re-serialising what it accepted. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "json.h"
+#include "jsonw.h"
+
+static void write_value(struct jw *w, const struct json *v)
+{
+	const struct json *c;
+
+	switch (v->type) {
+	case JSON_OBJECT:
+		jw_obj(w);
+		for (c = v->first; c; c = c->next) {
+			jw_key(w, c->key);
+			write_value(w, c);
+		}
+		jw_obj_end(w);
+		break;
+	case JSON_ARRAY:
+		jw_arr(w);
+		for (c = v->first; c; c = c->next)
+			write_value(w, c);
+		jw_arr_end(w);
+		break;
+	case JSON_STRING:
+		jw_strn(w, v->s, v->len);
+		break;
+	case JSON_NUMBER:
+		jw_raw(w, v->s, v->len);
+		break;
+	case JSON_BOOL:
+		jw_bool(w, v->b);
+		break;
+	default:
+		jw_null(w);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct arena a;
+	static int init;
+	struct json *v;
+	const char *err;
+	struct buf b;
+	struct jw w;
+
+	if (!init) {
+		arena_init(&a, 1 << 16, 1 << 28);
+		init = 1;
+	}
+	if (json_parse(&a, (const char *)data, size, &v, &err) == 0) {
+		buf_init(&b, 1 << 24);
+		jw_init(&w, &b);
+		write_value(&w, v);
+		/* What was accepted re-parses. */
+		if (!jw_failed(&w) && json_parse(&a, b.p, b.len, &v, &err) != 0)
+			abort();
+		buf_free(&b);
+	}
+	arena_reset(&a);
+	return 0;
+}

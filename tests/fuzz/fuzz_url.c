@@ -1,0 +1,14 @@
+/* libFuzzer target: webhook URL rules and the address classifier
+ * (netcheck.c), with the loopback switch off and on. */
+#include <stdint.h>
+
+#include "netcheck.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct net_url u;
+
+	net_check_url((const char *)data, size, false, &u);
+	net_check_url((const char *)data, size, true, NULL);
+	return 0;
+}
