@@ -473,6 +473,39 @@ int db_txn(struct db *db, db_txn_fn fn, void *ctx)
 	return DB_UNAVAILABLE;
 }
 
+enum db_rc db_first(const struct db_res *res, db_row_fn fn, void *out)
+{
+	if (res->nrows == 0)
+		return DB_NOTFOUND;
+	fn(res, 0, out);
+	return DB_OK;
+}
+
+enum db_rc db_get(struct db *db, const struct db_sql *q, const struct db_arg *args,
+		  size_t nargs, struct arena *a, db_row_fn fn, void *out)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = db_exec(db, q, args, nargs, &res);
+
+	return rc == DB_OK ? db_first(&res, fn, out) : rc;
+}
+
+void *db_rows(const struct db_res *res, db_row_fn fn, size_t size, size_t *n)
+{
+	char *v = arena_alloc(res->a, (res->nrows ? res->nrows : 1) * size);
+	size_t i;
+
+	for (i = 0; i < res->nrows; i++)
+		fn(res, i, v + i * size);
+	*n = res->nrows;
+	return v;
+}
+
+enum db_rc db_matched(enum db_rc rc, const struct db_res *res)
+{
+	return rc == DB_OK && res->affected == 0 ? DB_NOTFOUND : rc;
+}
+
 enum db_rc db_ping(struct db *db)
 {
 	if (db->conn != NULL && mysql_ping(db->conn) == 0)

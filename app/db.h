@@ -86,6 +86,22 @@ enum db_rc db_exec(struct db *db, const struct db_sql *q, const struct db_arg *a
 	db_exec((db), (q), (const struct db_arg[]){__VA_ARGS__},                         \
 		sizeof((const struct db_arg[]){__VA_ARGS__}) / sizeof(struct db_arg), (res))
 
+/* Copy row i of res into the struct at out (the db_<table>.c row readers). */
+typedef void (*db_row_fn)(const struct db_res *res, size_t i, void *out);
+
+/* Row 0 of res into out: DB_OK, or DB_NOTFOUND when res has no rows. */
+enum db_rc db_first(const struct db_res *res, db_row_fn fn, void *out);
+/* Run q (rows on a) and copy its first row into out with fn: DB_OK,
+ * DB_NOTFOUND, or db_exec's failure. */
+enum db_rc db_get(struct db *db, const struct db_sql *q, const struct db_arg *args,
+		  size_t nargs, struct arena *a, db_row_fn fn, void *out);
+/* Every row of res into a new array of size-byte structs on res->a, never
+ * NULL; *n is the number of rows. */
+void *db_rows(const struct db_res *res, db_row_fn fn, size_t size, size_t *n);
+/* rc, or DB_NOTFOUND when an UPDATE or DELETE that succeeded matched no
+ * row (the connection counts matched rows, changed or not). */
+enum db_rc db_matched(enum db_rc rc, const struct db_res *res);
+
 /* Run fn(db, ctx) inside one transaction.  fn returns DB_OK to commit,
  * anything else to roll back; DB_RETRY from fn (passed up from db_exec)
  * reruns it once on a fresh connection.  Returns fn's result, or

@@ -31,37 +31,35 @@ enum db_rc db_accounts_insert(struct db *db, struct arena *a, const char *userna
 	return rc;
 }
 
-static enum db_rc get_one(struct db *db, struct arena *a, const struct db_sql *q,
-			  struct db_arg arg, struct account *out)
+static void row(const struct db_res *res, size_t i, void *out)
 {
-	struct db_res res = {.a = a};
-	enum db_rc rc = db_exec(db, q, &arg, 1, &res);
+	struct account *ac = out;
+	const struct db_val *v = DB_AT(res, i, 0);
 
-	if (rc != DB_OK)
-		return rc;
-	if (res.nrows == 0)
-		return DB_NOTFOUND;
-	out->id = DB_AT(&res, 0, A_ID)->i;
-	out->username = DB_AT(&res, 0, A_USERNAME)->s;
-	out->password_hash = DB_AT(&res, 0, A_HASH)->s;
-	out->role = DB_AT(&res, 0, A_ROLE)->s;
-	out->client_id = DB_AT(&res, 0, A_CLIENT)->null ? 0 : DB_AT(&res, 0, A_CLIENT)->i;
-	out->display_name = DB_AT(&res, 0, A_DISPLAY)->s;
-	out->status = DB_AT(&res, 0, A_STATUS)->s;
-	out->created_at = DB_AT(&res, 0, A_CREATED)->s;
-	return DB_OK;
+	ac->id = v[A_ID].i;
+	ac->username = v[A_USERNAME].s;
+	ac->password_hash = v[A_HASH].s;
+	ac->role = v[A_ROLE].s;
+	ac->client_id = v[A_CLIENT].null ? 0 : v[A_CLIENT].i;
+	ac->display_name = v[A_DISPLAY].s;
+	ac->status = v[A_STATUS].s;
+	ac->created_at = v[A_CREATED].s;
 }
 
 enum db_rc db_accounts_get_by_username(struct db *db, struct arena *a, const char *username,
 				       struct account *out)
 {
-	return get_one(db, a, &Q_BY_USERNAME, DBZ(username), out);
+	struct db_arg arg = DBZ(username);
+
+	return db_get(db, &Q_BY_USERNAME, &arg, 1, a, row, out);
 }
 
 enum db_rc db_accounts_get_by_id(struct db *db, struct arena *a, long long id,
 				 struct account *out)
 {
-	return get_one(db, a, &Q_BY_ID, DBI(id), out);
+	struct db_arg arg = DBI(id);
+
+	return db_get(db, &Q_BY_ID, &arg, 1, a, row, out);
 }
 
 enum db_rc db_accounts_set_password(struct db *db, struct arena *a, const char *username,
@@ -70,7 +68,5 @@ enum db_rc db_accounts_set_password(struct db *db, struct arena *a, const char *
 	struct db_res res = {.a = a};
 	enum db_rc rc = DB_EXEC(db, &Q_SET_PASSWORD, &res, DBZ(hash), DBZ(username));
 
-	if (rc == DB_OK && res.affected == 0)
-		return DB_NOTFOUND;
-	return rc;
+	return db_matched(rc, &res);
 }

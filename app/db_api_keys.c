@@ -22,8 +22,10 @@ static const struct db_sql Q_LIST = {
 	"SELECT id, client_id, key_prefix, label, created_at, revoked_at FROM api_keys"
 	" WHERE client_id = ? ORDER BY id"};
 
-static void row(const struct db_res *res, size_t i, struct api_key *k)
+static void row(const struct db_res *res, size_t i, void *out)
 {
+	struct api_key *k = out;
+
 	k->id = DB_AT(res, i, K_ID)->i;
 	k->client_id = DB_AT(res, i, K_CLIENT)->i;
 	k->prefix = DB_AT(res, i, K_PREFIX)->s;
@@ -48,15 +50,9 @@ enum db_rc db_api_keys_insert(struct db *db, struct arena *a, long long client_i
 enum db_rc db_api_keys_lookup(struct db *db, struct arena *a, const unsigned char hash[32],
 			      struct api_key *out)
 {
-	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(db, &Q_LOOKUP, &res, DBS((const char *)hash, 32));
+	struct db_arg arg = DBS((const char *)hash, 32);
 
-	if (rc != DB_OK)
-		return rc;
-	if (res.nrows == 0)
-		return DB_NOTFOUND;
-	row(&res, 0, out);
-	return DB_OK;
+	return db_get(db, &Q_LOOKUP, &arg, 1, a, row, out);
 }
 
 enum db_rc db_api_keys_revoke(struct db *db, struct arena *a, long long client_id,
@@ -65,9 +61,7 @@ enum db_rc db_api_keys_revoke(struct db *db, struct arena *a, long long client_i
 	struct db_res res = {.a = a};
 	enum db_rc rc = DB_EXEC(db, &Q_REVOKE, &res, DBI(key_id), DBI(client_id));
 
-	if (rc == DB_OK && res.affected == 0)
-		return DB_NOTFOUND;
-	return rc;
+	return db_matched(rc, &res);
 }
 
 enum db_rc db_api_keys_list(struct db *db, struct arena *a, long long client_id,
@@ -75,13 +69,8 @@ enum db_rc db_api_keys_list(struct db *db, struct arena *a, long long client_id,
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc = DB_EXEC(db, &Q_LIST, &res, DBI(client_id));
-	size_t i;
 
-	if (rc != DB_OK)
-		return rc;
-	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct api_key));
-	for (i = 0; i < res.nrows; i++)
-		row(&res, i, &(*out)[i]);
-	*n = res.nrows;
-	return DB_OK;
+	if (rc == DB_OK)
+		*out = db_rows(&res, row, sizeof **out, n);
+	return rc;
 }

@@ -24,8 +24,10 @@ static const struct db_sql Q_SET_WEBHOOK = {
 static const struct db_sql Q_SET_SECRET = {
 	"clients_set_secret", "UPDATE client_profiles SET webhook_secret = ? WHERE id = ?"};
 
-static void row(const struct db_res *res, size_t i, struct client *c)
+static void row(const struct db_res *res, size_t i, void *out)
 {
+	struct client *c = out;
+
 	c->id = DB_AT(res, i, C_ID)->i;
 	c->name = DB_AT(res, i, C_NAME)->s;
 	c->status = DB_AT(res, i, C_STATUS)->s;
@@ -47,56 +49,36 @@ enum db_rc db_clients_insert(struct db *db, struct arena *a, const char *name, s
 	return rc;
 }
 
-static enum db_rc get_one(struct db *db, struct arena *a, const struct db_sql *q,
-			  struct db_arg arg, struct client *out)
-{
-	struct db_res res = {.a = a};
-	enum db_rc rc = db_exec(db, q, &arg, 1, &res);
-
-	if (rc != DB_OK)
-		return rc;
-	if (res.nrows == 0)
-		return DB_NOTFOUND;
-	row(&res, 0, out);
-	return DB_OK;
-}
-
 enum db_rc db_clients_get(struct db *db, struct arena *a, long long id, struct client *out)
 {
-	return get_one(db, a, &Q_GET, DBI(id), out);
+	struct db_arg arg = DBI(id);
+
+	return db_get(db, &Q_GET, &arg, 1, a, row, out);
 }
 
 enum db_rc db_clients_get_by_name(struct db *db, struct arena *a, const char *name,
 				  struct client *out)
 {
-	return get_one(db, a, &Q_GET_BY_NAME, DBZ(name), out);
+	struct db_arg arg = DBZ(name);
+
+	return db_get(db, &Q_GET_BY_NAME, &arg, 1, a, row, out);
 }
 
 enum db_rc db_clients_list(struct db *db, struct arena *a, struct client **out, size_t *n)
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc = db_exec(db, &Q_LIST, NULL, 0, &res);
-	size_t i;
 
-	if (rc != DB_OK)
-		return rc;
-	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct client));
-	for (i = 0; i < res.nrows; i++)
-		row(&res, i, &(*out)[i]);
-	*n = res.nrows;
-	return DB_OK;
+	if (rc == DB_OK)
+		*out = db_rows(&res, row, sizeof **out, n);
+	return rc;
 }
 
 static enum db_rc update(struct db *db, struct arena *a, const struct db_sql *q,
 			 const struct db_arg *args, size_t n)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc = db_exec(db, q, args, n, &res);
-
-	/* CLIENT_FOUND_ROWS: affected counts matched rows, changed or not. */
-	if (rc == DB_OK && res.affected == 0)
-		return DB_NOTFOUND;
-	return rc;
+	return db_matched(db_exec(db, q, args, n, &res), &res);
 }
 
 enum db_rc db_clients_set_mode(struct db *db, struct arena *a, long long id, const char *mode)

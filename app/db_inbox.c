@@ -25,30 +25,45 @@ static const struct db_sql Q_THREAD = {
 	" SELECT * FROM (" TIMELINE ") t WHERE phone = ? ORDER BY at DESC, id DESC LIMIT ?"
 	") x ORDER BY at, id"};
 
+static void conversation_row(const struct db_res *res, size_t i, void *out)
+{
+	const struct db_val *v = DB_AT(res, i, 0);
+	struct conversation *c = out;
+
+	c->phone = v[0].s;
+	c->direction = v[1].s;
+	c->last_body = v[2].s;
+	c->last_len = v[2].len;
+	c->last_at = v[3].s;
+	c->provider = v[4].s;
+	c->unread = v[5].i;
+	c->messages = v[6].i;
+}
+
+static void thread_row(const struct db_res *res, size_t i, void *out)
+{
+	const struct db_val *v = DB_AT(res, i, 0);
+	struct thread_msg *m = out;
+
+	m->id = v[0].i;
+	m->direction = v[1].s;
+	m->body = v[2].s;
+	m->len = v[2].len;
+	m->at = v[3].s;
+	m->status = v[4].s;
+	m->provider = v[5].s;
+}
+
 enum db_rc db_inbox_conversations(struct db *db, struct arena *a, long long client_id,
 				  long long limit, struct conversation **out, size_t *n)
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc = DB_EXEC(db, &Q_CONVERSATIONS, &res, DBI(client_id), DBI(client_id),
 				DBI(limit));
-	size_t i;
 
-	if (rc != DB_OK)
-		return rc;
-	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct conversation));
-	for (i = 0; i < res.nrows; i++) {
-		struct conversation *c = &(*out)[i];
-		c->phone = DB_AT(&res, i, 0)->s;
-		c->direction = DB_AT(&res, i, 1)->s;
-		c->last_body = DB_AT(&res, i, 2)->s;
-		c->last_len = DB_AT(&res, i, 2)->len;
-		c->last_at = DB_AT(&res, i, 3)->s;
-		c->provider = DB_AT(&res, i, 4)->s;
-		c->unread = DB_AT(&res, i, 5)->i;
-		c->messages = DB_AT(&res, i, 6)->i;
-	}
-	*n = res.nrows;
-	return DB_OK;
+	if (rc == DB_OK)
+		*out = db_rows(&res, conversation_row, sizeof **out, n);
+	return rc;
 }
 
 enum db_rc db_inbox_thread(struct db *db, struct arena *a, long long client_id,
@@ -57,21 +72,8 @@ enum db_rc db_inbox_thread(struct db *db, struct arena *a, long long client_id,
 	struct db_res res = {.a = a};
 	enum db_rc rc = DB_EXEC(db, &Q_THREAD, &res, DBI(client_id), DBI(client_id), DBZ(phone),
 				DBI(limit));
-	size_t i;
 
-	if (rc != DB_OK)
-		return rc;
-	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct thread_msg));
-	for (i = 0; i < res.nrows; i++) {
-		struct thread_msg *m = &(*out)[i];
-		m->id = DB_AT(&res, i, 0)->i;
-		m->direction = DB_AT(&res, i, 1)->s;
-		m->body = DB_AT(&res, i, 2)->s;
-		m->len = DB_AT(&res, i, 2)->len;
-		m->at = DB_AT(&res, i, 3)->s;
-		m->status = DB_AT(&res, i, 4)->s;
-		m->provider = DB_AT(&res, i, 5)->s;
-	}
-	*n = res.nrows;
-	return DB_OK;
+	if (rc == DB_OK)
+		*out = db_rows(&res, thread_row, sizeof **out, n);
+	return rc;
 }

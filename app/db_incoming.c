@@ -72,7 +72,7 @@ static const struct db_sql Q_MARK_READ = {
 	"UPDATE incoming_messages SET read_at = NOW(3)"
 	" WHERE client_id = ? AND from_number = ? AND read_at IS NULL"};
 
-static void row(const struct db_res *res, size_t i, struct incoming *m)
+static void row(const struct db_res *res, size_t i, void *m)
 {
 	db_incoming_from_row(DB_AT(res, i, 0), m);
 }
@@ -126,30 +126,10 @@ static enum db_rc many(struct db *db, struct arena *a, const struct db_sql *q,
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc = db_exec(db, q, args, nargs, &res);
-	size_t i;
 
-	if (rc != DB_OK)
-		return rc;
-	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct incoming));
-	for (i = 0; i < res.nrows; i++)
-		row(&res, i, &(*out)[i]);
-	*n = res.nrows;
-	return DB_OK;
-}
-
-static enum db_rc one(struct db *db, struct arena *a, const struct db_sql *q,
-		      const struct db_arg *args, size_t nargs, struct incoming *out)
-{
-	struct incoming *rows;
-	size_t n;
-	enum db_rc rc = many(db, a, q, args, nargs, &rows, &n);
-
-	if (rc != DB_OK)
-		return rc;
-	if (n == 0)
-		return DB_NOTFOUND;
-	*out = rows[0];
-	return DB_OK;
+	if (rc == DB_OK)
+		*out = db_rows(&res, row, sizeof **out, n);
+	return rc;
 }
 
 enum db_rc db_incoming_get_by_provider_id(struct db *db, struct arena *a, const char *provider,
@@ -157,7 +137,7 @@ enum db_rc db_incoming_get_by_provider_id(struct db *db, struct arena *a, const 
 {
 	struct db_arg args[] = {DBZ(provider), DBZ(pid)};
 
-	return one(db, a, &Q_BY_PID, args, 2, out);
+	return db_get(db, &Q_BY_PID, args, 2, a, row, out);
 }
 
 enum db_rc db_incoming_get(struct db *db, struct arena *a, long long client_id, long long id,
@@ -165,7 +145,7 @@ enum db_rc db_incoming_get(struct db *db, struct arena *a, long long client_id, 
 {
 	struct db_arg args[] = {DBI(client_id), DBI(id)};
 
-	return one(db, a, &Q_GET, args, 2, out);
+	return db_get(db, &Q_GET, args, 2, a, row, out);
 }
 
 enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long client_id,
@@ -173,7 +153,7 @@ enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long clien
 {
 	struct db_arg args[] = {DBI(client_id), DBZ(from)};
 
-	return one(db, a, &Q_LAST_FROM, args, 2, out);
+	return db_get(db, &Q_LAST_FROM, args, 2, a, row, out);
 }
 
 enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id, bool asc,

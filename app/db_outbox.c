@@ -122,6 +122,23 @@ struct claim_ctx {
 	size_t n;
 };
 
+static void job_row(const struct db_res *res, size_t i, void *out)
+{
+	const struct db_val *v = DB_AT(res, i, 0);
+	struct outbox_job *j = out;
+
+	j->id = v[0].i;
+	j->event_id = v[1].s;
+	j->kind = v[2].s;
+	j->client_id = v[3].null ? 0 : v[3].i;
+	j->attempts = v[4].i;
+	j->outgoing_id = v[5].null ? 0 : v[5].i;
+	j->url = v[6].null || v[6].len == 0 ? NULL : v[6].s;
+	j->secret = v[7].null || v[7].len == 0 ? NULL : v[7].s;
+	j->disabled = !v[8].null && v[8].i != 0;
+	db_incoming_from_row(&v[9], &j->msg);
+}
+
 static int claim_txn(struct db *db, void *arg)
 {
 	struct claim_ctx *c = arg;
@@ -150,7 +167,6 @@ enum db_rc db_outbox_claim(struct db *db, struct arena *a, const char *owner, in
 	struct db_res res = {.a = a};
 	struct db_arg args[1 + OUTBOX_BATCH];
 	int rc;
-	size_t i;
 
 	*n = 0;
 	if (max > OUTBOX_BATCH)
@@ -163,23 +179,7 @@ enum db_rc db_outbox_claim(struct db *db, struct arena *a, const char *owner, in
 	rc = db_exec(db, &Q_LOAD, args, 1 + OUTBOX_BATCH, &res);
 	if (rc != DB_OK)
 		return (enum db_rc)rc; /* the lease ends; the jobs come due again */
-	*jobs = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct outbox_job));
-	for (i = 0; i < res.nrows; i++) {
-		struct outbox_job *j = &(*jobs)[i];
-		const struct db_val *v = DB_AT(&res, i, 0);
-
-		j->id = v[0].i;
-		j->event_id = v[1].s;
-		j->kind = v[2].s;
-		j->client_id = v[3].null ? 0 : v[3].i;
-		j->attempts = v[4].i;
-		j->outgoing_id = v[5].null ? 0 : v[5].i;
-		j->url = v[6].null || v[6].len == 0 ? NULL : v[6].s;
-		j->secret = v[7].null || v[7].len == 0 ? NULL : v[7].s;
-		j->disabled = !v[8].null && v[8].i != 0;
-		db_incoming_from_row(&v[9], &j->msg);
-	}
-	*n = res.nrows;
+	*jobs = db_rows(&res, job_row, sizeof **jobs, n);
 	return DB_OK;
 }
 
@@ -313,6 +313,25 @@ enum db_rc db_outbox_summary(struct db *db, struct arena *a, long long client_id
 	return DB_OK;
 }
 
+static void delivery_row(const struct db_res *res, size_t i, void *out)
+{
+	const struct db_val *v = DB_AT(res, i, 0);
+	struct delivery *d = out;
+
+	d->id = v[0].i;
+	d->event_id = v[1].s;
+	d->incoming_id = v[2].null ? 0 : v[2].i;
+	d->status = v[3].s;
+	d->attempts = v[4].i;
+	d->last_http_status = v[5].null ? 0 : v[5].i;
+	d->last_error = v[6].s;
+	d->created_at = v[7].s;
+	d->updated_at = v[8].s;
+	d->finished_at = v[9].s;
+	d->log = NULL;
+	d->nlog = 0;
+}
+
 enum db_rc db_outbox_deliveries(struct db *db, struct arena *a, long long client_id,
 				long long limit, struct delivery **out, size_t *n)
 {
@@ -327,26 +346,12 @@ enum db_rc db_outbox_deliveries(struct db *db, struct arena *a, long long client
 	rc = DB_EXEC(db, &Q_DELIVERIES, &res, DBI(client_id), DBI(limit));
 	if (rc != DB_OK)
 		return rc;
-	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct delivery));
-	for (i = 0; i < res.nrows; i++) {
-		struct delivery *d = &(*out)[i];
-		const struct db_val *v = DB_AT(&res, i, 0);
-
-		d->id = ids[i] = v[0].i;
-		d->event_id = v[1].s;
-		d->incoming_id = v[2].null ? 0 : v[2].i;
-		d->status = v[3].s;
-		d->attempts = v[4].i;
-		d->last_http_status = v[5].null ? 0 : v[5].i;
-		d->last_error = v[6].s;
-		d->created_at = v[7].s;
-		d->updated_at = v[8].s;
-		d->finished_at = v[9].s;
-	}
-	*n = res.nrows;
-	if (res.nrows == 0)
+	*out = db_rows(&res, delivery_row, sizeof **out, n);
+	if (*n == 0)
 		return DB_OK;
-	put_ids(args, 0, ids, res.nrows);
+	for (i = 0; i < *n; i++)
+		ids[i] = (*out)[i].id;
+	put_ids(args, 0, ids, *n);
 	rc = db_exec(db, &Q_ATTEMPTS, args, OUTBOX_BATCH, &att);
 	if (rc != DB_OK)
 		return rc;

@@ -73,9 +73,10 @@ static const struct db_sql Q_KNOWN = {
 	"outgoing_known",
 	"SELECT id FROM outgoing_messages WHERE provider = ? AND provider_message_id = ?"};
 
-static void row(const struct db_res *res, size_t i, struct outgoing *m)
+static void row(const struct db_res *res, size_t i, void *out)
 {
 	const struct db_val *v = DB_AT(res, i, 0);
+	struct outgoing *m = out;
 
 	m->id = v[O_ID].i;
 	m->client_id = v[O_CLIENT].i;
@@ -177,15 +178,9 @@ enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id,
 enum db_rc db_outgoing_get(struct db *db, struct arena *a, long long client_id, long long id,
 			   struct outgoing *out)
 {
-	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(db, &Q_GET, &res, DBI(client_id), DBI(id));
+	struct db_arg args[] = {DBI(client_id), DBI(id)};
 
-	if (rc != DB_OK)
-		return rc;
-	if (res.nrows == 0)
-		return DB_NOTFOUND;
-	row(&res, 0, out);
-	return DB_OK;
+	return db_get(db, &Q_GET, args, 2, a, row, out);
 }
 
 enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id, bool asc,
@@ -194,7 +189,7 @@ enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id,
 {
 	struct db_res res = {.a = a};
 	struct db_arg args[8];
-	size_t k = 0, i;
+	size_t k = 0;
 	enum db_rc rc;
 
 	args[k++] = DBI(client_id);
@@ -206,13 +201,9 @@ enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id,
 	args[k++] = DBZ(operator_id);
 	args[k++] = DBI(limit);
 	rc = db_exec(db, &Q_LIST[asc][phone != NULL], args, k, &res);
-	if (rc != DB_OK)
-		return rc;
-	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct outgoing));
-	for (i = 0; i < res.nrows; i++)
-		row(&res, i, &(*out)[i]);
-	*n = res.nrows;
-	return DB_OK;
+	if (rc == DB_OK)
+		*out = db_rows(&res, row, sizeof **out, n);
+	return rc;
 }
 
 enum db_rc db_outgoing_status_event(struct db *db, struct arena *a, const char *provider,

@@ -21,8 +21,10 @@ static const struct db_sql Q_BY_MODEM = {
 	"SELECT " ROUTE_COLS " FROM client_routes"
 	" WHERE provider = 'extreme' AND usemodem = ? AND port = ?"};
 
-static void row(const struct db_res *res, size_t i, struct client_route *r)
+static void row(const struct db_res *res, size_t i, void *out)
 {
+	struct client_route *r = out;
+
 	r->id = DB_AT(res, i, R_ID)->i;
 	r->client_id = DB_AT(res, i, R_CLIENT)->i;
 	r->provider = DB_AT(res, i, R_PROVIDER)->s;
@@ -52,15 +54,10 @@ static enum db_rc list(struct db *db, struct arena *a, const struct db_sql *q,
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc = db_exec(db, q, args, nargs, &res);
-	size_t i;
 
-	if (rc != DB_OK)
-		return rc;
-	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct client_route));
-	for (i = 0; i < res.nrows; i++)
-		row(&res, i, &(*out)[i]);
-	*n = res.nrows;
-	return DB_OK;
+	if (rc == DB_OK)
+		*out = db_rows(&res, row, sizeof **out, n);
+	return rc;
 }
 
 enum db_rc db_routes_list(struct db *db, struct arena *a, long long client_id,
@@ -71,27 +68,12 @@ enum db_rc db_routes_list(struct db *db, struct arena *a, long long client_id,
 	return list(db, a, &Q_LIST, args, 1, out, n);
 }
 
-static enum db_rc one(struct db *db, struct arena *a, const struct db_sql *q,
-		      const struct db_arg *args, size_t nargs, struct client_route *out)
-{
-	struct client_route *rows;
-	size_t n;
-	enum db_rc rc = list(db, a, q, args, nargs, &rows, &n);
-
-	if (rc != DB_OK)
-		return rc;
-	if (n == 0)
-		return DB_NOTFOUND;
-	*out = rows[0];
-	return DB_OK;
-}
-
 enum db_rc db_routes_by_number(struct db *db, struct arena *a, const char *provider,
 			       const char *number, struct client_route *out)
 {
 	struct db_arg args[] = {DBZ(provider), DBZ(number)};
 
-	return one(db, a, &Q_BY_NUMBER, args, 2, out);
+	return db_get(db, &Q_BY_NUMBER, args, 2, a, row, out);
 }
 
 enum db_rc db_routes_by_modem(struct db *db, struct arena *a, long long usemodem,
@@ -99,5 +81,5 @@ enum db_rc db_routes_by_modem(struct db *db, struct arena *a, long long usemodem
 {
 	struct db_arg args[] = {DBI(usemodem), DBI(port)};
 
-	return one(db, a, &Q_BY_MODEM, args, 2, out);
+	return db_get(db, &Q_BY_MODEM, args, 2, a, row, out);
 }

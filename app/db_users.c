@@ -22,8 +22,10 @@ static const struct db_sql Q_UPDATE = {
 	"UPDATE users SET name = COALESCE(?, name), status = COALESCE(?, status)"
 	" WHERE client_id = ? AND phone = ?"};
 
-static void row(const struct db_res *res, size_t i, struct user *u)
+static void row(const struct db_res *res, size_t i, void *out)
 {
+	struct user *u = out;
+
 	u->id = DB_AT(res, i, U_ID)->i;
 	u->phone = DB_AT(res, i, U_PHONE)->s;
 	u->name = DB_AT(res, i, U_NAME)->s;
@@ -45,15 +47,9 @@ enum db_rc db_users_insert(struct db *db, struct arena *a, long long client_id,
 enum db_rc db_users_get(struct db *db, struct arena *a, long long client_id, const char *phone,
 			struct user *out)
 {
-	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(db, &Q_GET, &res, DBI(client_id), DBZ(phone));
+	struct db_arg args[] = {DBI(client_id), DBZ(phone)};
 
-	if (rc != DB_OK)
-		return rc;
-	if (res.nrows == 0)
-		return DB_NOTFOUND;
-	row(&res, 0, out);
-	return DB_OK;
+	return db_get(db, &Q_GET, args, 2, a, row, out);
 }
 
 enum db_rc db_users_list(struct db *db, struct arena *a, long long client_id, const char *status,
@@ -61,19 +57,14 @@ enum db_rc db_users_list(struct db *db, struct arena *a, long long client_id, co
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc;
-	size_t i;
 
 	if (status != NULL)
 		rc = DB_EXEC(db, &Q_LIST, &res, DBI(client_id), DBZ(status));
 	else
 		rc = DB_EXEC(db, &Q_LIST_ALL, &res, DBI(client_id));
-	if (rc != DB_OK)
-		return rc;
-	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct user));
-	for (i = 0; i < res.nrows; i++)
-		row(&res, i, &(*out)[i]);
-	*n = res.nrows;
-	return DB_OK;
+	if (rc == DB_OK)
+		*out = db_rows(&res, row, sizeof **out, n);
+	return rc;
 }
 
 enum db_rc db_users_update(struct db *db, struct arena *a, long long client_id, const char *phone,
@@ -83,7 +74,5 @@ enum db_rc db_users_update(struct db *db, struct arena *a, long long client_id, 
 	enum db_rc rc = DB_EXEC(db, &Q_UPDATE, &res, name ? DBS(name, name_len) : DBNULL,
 				DBZ(status), DBI(client_id), DBZ(phone));
 
-	if (rc == DB_OK && res.affected == 0)
-		return DB_NOTFOUND;
-	return rc;
+	return db_matched(rc, &res);
 }

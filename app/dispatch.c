@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@
 #include "db_outbox.h"
 #include "db_outgoing.h"
 #include "enc.h"
+#include "httpc.h"
 #include "inbound.h"
 #include "jsonw.h"
 #include "log.h"
@@ -151,20 +151,9 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
 	struct xfer *x = ud;
-	size_t len = size * n;
 
-	if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
-		const char *v = p + 12;
-		size_t l;
-		while (*v == ' ')
-			v++;
-		l = strcspn(v, "\r\n");
-		if (l >= sizeof(x->retry_after))
-			l = sizeof(x->retry_after) - 1;
-		memcpy(x->retry_after, v, l);
-		x->retry_after[l] = '\0';
-	}
-	return len;
+	httpc_retry_after(p, size * n, x->retry_after, sizeof(x->retry_after));
+	return size * n;
 }
 
 /* The address curl is about to connect to, checked: the one that counts,

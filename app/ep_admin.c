@@ -60,11 +60,7 @@ static enum status clients_list(struct req *r)
 
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kstr(w, "status", "success");
-	jw_kint(w, "count", (long long)n);
-	jw_key(w, "clients");
-	jw_arr(w);
+	view_list_open(w, n, "clients");
 	for (i = 0; i < n; i++) {
 		jw_obj(w);
 		view_client_members(w, &cs[i]);

@@ -38,11 +38,7 @@ static enum status list(struct req *r, long long client_id)
 	rc = db_outbox_deliveries(r->db, r->a, client_id, r->in[0].present ? r->in[0].i : 20, &ds, &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kstr(w, "status", "success");
-	jw_kint(w, "count", (long long)n);
-	jw_key(w, "deliveries");
-	jw_arr(w);
+	view_list_open(w, n, "deliveries");
 	for (i = 0; i < n; i++) {
 		jw_obj(w);
 		view_msg_id(id, sizeof(id), "dlv_", ds[i].id);

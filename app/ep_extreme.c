@@ -22,51 +22,30 @@
 #include "spool.h"
 #include "views.h"
 
-/* The Extreme message id: printable ASCII, no spaces. */
-static bool id_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (s[i] <= 0x20 || s[i] >= 0x7f)
-			return false;
-	return true;
-}
-
-static bool printable(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20)
-			return false;
-	return true;
-}
-
 enum { X_ID, X_FROM, X_TO, X_MESSAGE, X_MODEM, X_PORT, X_TS };
 
 static const struct field fields[] = {
-	[X_ID] = {"id", FT_STR, F_REQ, 1, 64, id_ok, "invalid_request",
+	[X_ID] = {"id", FT_STR, F_REQ, 1, 64, field_token, "invalid_request",
 		  "id must be 1 to 64 printable characters"},
 	[X_FROM] = {"from", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number",
 		    "from must be in E.164 format (+1234567890)"},
-	[X_TO] = {"to", FT_STR, F_REQ, 1, 32, printable, "invalid_request",
+	[X_TO] = {"to", FT_STR, F_REQ, 1, 32, field_no_controls, "invalid_request",
 		  "to must be 1 to 32 characters"},
 	[X_MESSAGE] = {"message", FT_STR, F_REQ, 0, 0, NULL, NULL, NULL},
 	[X_MODEM] = {"usemodem", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
 		     "usemodem must be an integer from 0 to 9999"},
 	[X_PORT] = {"port", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
 		    "port must be an integer from 0 to 9999"},
-	[X_TS] = {"timestamp", FT_STR, F_NULL, 0, 40, printable, "invalid_request",
+	[X_TS] = {"timestamp", FT_STR, F_NULL, 0, 40, field_no_controls, "invalid_request",
 		  "timestamp must be at most 40 characters"},
 };
 
 static enum status incoming(struct req *r)
 {
 	const struct fval *in = r->in;
-	struct inbound_msg m = {
+	struct incoming m = {
 		.provider = "extreme",
-		.pid = in[X_ID].s,
+		.provider_message_id = in[X_ID].s,
 		.from = in[X_FROM].s,
 		.to = in[X_TO].s,
 		.body = in[X_MESSAGE].s,

@@ -34,29 +34,14 @@
 #include "db_outgoing.h"
 #include "db_routes.h"
 #include "db_users.h"
-#include "outbound.h"
+#include "ep_common.h"
 #include "sms.h"
 #include "views.h"
-
-bool ep_sort_ok(const char *s, size_t len)
-{
-	return (len == 3 && memcmp(s, "asc", 3) == 0) || (len == 4 && memcmp(s, "desc", 4) == 0);
-}
 
 static bool user_status_ok(const char *s, size_t len)
 {
 	return (len == 6 && memcmp(s, "active", 6) == 0) ||
 	       (len == 8 && memcmp(s, "inactive", 8) == 0);
-}
-
-static bool no_controls(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
 }
 
 #define E164_MSG "Phone number must be in E.164 format (+1234567890)"
@@ -100,6 +85,7 @@ static enum status send_message(struct req *r)
 	struct send_out out;
 	struct user u;
 	enum db_rc rc;
+	enum status st;
 	char id[32];
 	struct jw *w = &r->w;
 
@@ -130,18 +116,10 @@ static enum status send_message(struct req *r)
 	rq.usemodem = rq.port = -1;
 	rq.body = in[S_CONTENT].s;
 	rq.body_len = in[S_CONTENT].len;
-	rq.sent_by = r->actor.kind == ACTOR_ADMIN ? "admin" : "operator";
-	rq.operator_id = r->actor.name;
-	rq.operator_name = r->actor.display_name;
-	outbound_send(r->cfg, r->db, r->http, r->a, &rq, &out);
-	if (out.result == SEND_DB)
-		return req_db_fail(r, out.db_rc);
-	view_msg_id(id, sizeof(id), "out_", out.id);
-	if (out.result != SEND_SENT) {
-		r->err.details = out.error;
-		r->err.extra = arena_printf(r->a, "\"messageId\":\"%s\"", id);
-		return req_fail(r, ST_UNAVAILABLE, "twilio_error", "Failed to send SMS");
-	}
+	ep_sender(r, &rq);
+	st = ep_send(r, &rq, &out, id, sizeof(id), "Failed to send SMS");
+	if (st != ST_OK)
+		return st;
 	jw_obj(w);
 	jw_kstr(w, "status", "sent");
 	jw_kstr(w, "messageId", id);
@@ -199,11 +177,7 @@ static enum status messages_incoming(struct req *r)
 			      &ms, &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kstr(w, "status", "success");
-	jw_kint(w, "count", (long long)n);
-	jw_key(w, "messages");
-	jw_arr(w);
+	view_list_open(w, n, "messages");
 	for (i = 0; i < n; i++)
 		view_inbound_operator(w, &ms[i]);
 	jw_arr_end(w);
@@ -251,11 +225,7 @@ static enum status messages_outgoing(struct req *r)
 			      limit_of(&in[LO_LIMIT]), &ms, &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kstr(w, "status", "success");
-	jw_kint(w, "count", (long long)n);
-	jw_key(w, "messages");
-	jw_arr(w);
+	view_list_open(w, n, "messages");
 	for (i = 0; i < n; i++)
 		view_outgoing_operator(w, &ms[i]);
 	jw_arr_end(w);
@@ -288,11 +258,7 @@ static enum status users_list(struct req *r)
 
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kstr(w, "status", "success");
-	jw_kint(w, "count", (long long)n);
-	jw_key(w, "users");
-	jw_arr(w);
+	view_list_open(w, n, "users");
 	for (i = 0; i < n; i++)
 		view_user(w, &us[i]);
 	jw_arr_end(w);
@@ -306,7 +272,7 @@ enum { UC_PHONE, UC_NAME, UC_STATUS };
 
 static const struct field users_create_fields[] = {
 	[UC_PHONE] = {"phoneNumber", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number", E164_MSG},
-	[UC_NAME] = {"name", FT_STR, F_REQ, 1, 200, no_controls, "invalid_name",
+	[UC_NAME] = {"name", FT_STR, F_REQ, 1, 200, field_no_controls, "invalid_name",
 		     "name must be 1 to 200 characters"},
 	[UC_STATUS] = {"status", FT_STR, 0, 0, 0, user_status_ok, "invalid_status",
 		       "status must be active or inactive"},
@@ -342,7 +308,7 @@ const struct endpoint ep_users_create = ENDPOINT(users_create, users_create_fiel
 enum { UU_NAME, UU_STATUS };
 
 static const struct field users_update_fields[] = {
-	[UU_NAME] = {"name", FT_STR, 0, 1, 200, no_controls, "invalid_name",
+	[UU_NAME] = {"name", FT_STR, 0, 1, 200, field_no_controls, "invalid_name",
 		     "name must be 1 to 200 characters"},
 	[UU_STATUS] = {"status", FT_STR, 0, 0, 0, user_status_ok, "invalid_status",
 		       "status must be active or inactive"},

@@ -14,9 +14,4 @@ extern const struct endpoint ep_users_list;
 extern const struct endpoint ep_users_create;
 extern const struct endpoint ep_users_update;
 
-/* Shared by the operator endpoints: the list bounds of DESIGN "Parsing
- * rules" (limit 1..1000, default 100; sort asc|desc, default desc). */
-#define LIST_LIMIT_DEFAULT 100
-bool ep_sort_ok(const char *s, size_t len);
-
 #endif

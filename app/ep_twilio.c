@@ -38,16 +38,6 @@ static bool sid_ok(const char *s, size_t len)
 	return true;
 }
 
-static bool printable(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20)
-			return false;
-	return true;
-}
-
 static enum status answer_twiml(struct req *r)
 {
 	r->out->len = 0;
@@ -75,9 +65,9 @@ enum { IN_SID, IN_FROM, IN_TO, IN_BODY, IN_MEDIA };
 static const struct field incoming_fields[] = {
 	[IN_SID] = {"MessageSid", FT_STR, F_REQ, 1, 64, sid_ok, "invalid_request",
 		    "MessageSid must be 1 to 64 letters or digits"},
-	[IN_FROM] = {"From", FT_STR, F_REQ, 1, 32, printable, "invalid_request",
+	[IN_FROM] = {"From", FT_STR, F_REQ, 1, 32, field_no_controls, "invalid_request",
 		     "From must be 1 to 32 characters"},
-	[IN_TO] = {"To", FT_STR, F_REQ, 1, 32, printable, "invalid_request",
+	[IN_TO] = {"To", FT_STR, F_REQ, 1, 32, field_no_controls, "invalid_request",
 		   "To must be 1 to 32 characters"},
 	[IN_BODY] = {"Body", FT_STR, F_REQ, 0, 0, NULL, NULL, NULL},
 	[IN_MEDIA] = {"NumMedia", FT_INT, 0, 0, 100, NULL, "invalid_request",
@@ -87,9 +77,9 @@ static const struct field incoming_fields[] = {
 static enum status incoming(struct req *r)
 {
 	const struct fval *in = r->in;
-	struct inbound_msg m = {
+	struct incoming m = {
 		.provider = "twilio",
-		.pid = in[IN_SID].s,
+		.provider_message_id = in[IN_SID].s,
 		.from = in[IN_FROM].s,
 		.to = in[IN_TO].s,
 		.body = in[IN_BODY].s,

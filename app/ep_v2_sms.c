@@ -29,8 +29,7 @@
 #include "db.h"
 #include "db_incoming.h"
 #include "db_routes.h"
-#include "ep_operator.h"
-#include "outbound.h"
+#include "ep_common.h"
 #include "sms.h"
 #include "views.h"
 
@@ -78,11 +77,7 @@ static enum status inbox(struct req *r)
 			       &next_id);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kstr(w, "status", "success");
-	jw_kint(w, "count", (long long)n);
-	jw_key(w, "messages");
-	jw_arr(w);
+	view_list_open(w, n, "messages");
 	for (i = 0; i < n; i++)
 		view_inbound(w, &ms[i]);
 	jw_arr_end(w);
@@ -121,6 +116,7 @@ static enum status sendsingle(struct req *r)
 	struct send_out out;
 	struct client_route route;
 	enum db_rc rc;
+	enum status st;
 	char id[32];
 	struct jw *w = &r->w;
 
@@ -138,18 +134,10 @@ static enum status sendsingle(struct req *r)
 	rq.from = route.number;
 	rq.body = in[S_MESSAGE].s;
 	rq.body_len = in[S_MESSAGE].len;
-	rq.sent_by = "key";
-	rq.api_key_id = r->actor.key_id;
-	outbound_send(r->cfg, r->db, r->http, r->a, &rq, &out);
-	if (out.result == SEND_DB)
-		return req_db_fail(r, out.db_rc);
-	view_msg_id(id, sizeof(id), "out_", out.id);
-	if (out.result != SEND_SENT) {
-		r->err.details = out.error;
-		r->err.extra = arena_printf(r->a, "\"messageId\":\"%s\"", id);
-		return req_fail(r, ST_UNAVAILABLE, "upstream_error",
-				out.error ? out.error : "Extreme did not accept the message");
-	}
+	ep_sender(r, &rq);
+	st = ep_send(r, &rq, &out, id, sizeof(id), NULL);
+	if (st != ST_OK)
+		return st;
 	jw_obj(w);
 	jw_kstr(w, "status", "sent");
 	jw_kstr(w, "messageId", id);

@@ -19,8 +19,7 @@
 #include "db.h"
 #include "db_inbox.h"
 #include "db_incoming.h"
-#include "ep_operator.h"
-#include "outbound.h"
+#include "ep_common.h"
 #include "sms.h"
 #include "views.h"
 
@@ -40,11 +39,7 @@ static enum status inbox(struct req *r)
 				    r->in[0].present ? r->in[0].i : LIST_LIMIT_DEFAULT, &cs, &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kstr(w, "status", "success");
-	jw_kint(w, "count", (long long)n);
-	jw_key(w, "conversations");
-	jw_arr(w);
+	view_list_open(w, n, "conversations");
 	for (i = 0; i < n; i++) {
 		jw_obj(w);
 		jw_kstr(w, "phoneNumber", cs[i].phone);
@@ -115,6 +110,7 @@ static enum status send_reply(struct req *r, const char *to, const char *body, s
 	struct send_req rq = {0};
 	struct send_out out;
 	enum db_rc rc;
+	enum status st;
 	char id[32], reply[32];
 	bool twilio;
 	struct jw *w = &r->w;
@@ -130,24 +126,10 @@ static enum status send_reply(struct req *r, const char *to, const char *body, s
 	rq.to = to;
 	rq.body = body;
 	rq.body_len = len;
-	if (r->actor.kind == ACTOR_KEY) {
-		rq.sent_by = "key";
-		rq.api_key_id = r->actor.key_id;
-	} else {
-		rq.sent_by = r->actor.kind == ACTOR_ADMIN ? "admin" : "operator";
-		rq.operator_id = r->actor.name;
-		rq.operator_name = r->actor.display_name;
-	}
-	outbound_send(r->cfg, r->db, r->http, r->a, &rq, &out);
-	if (out.result == SEND_DB)
-		return req_db_fail(r, out.db_rc);
-	view_msg_id(id, sizeof(id), "out_", out.id);
-	if (out.result != SEND_SENT) {
-		r->err.details = out.error;
-		r->err.extra = arena_printf(r->a, "\"messageId\":\"%s\"", id);
-		return req_fail(r, ST_UNAVAILABLE, twilio ? "twilio_error" : "upstream_error",
-				"Failed to send SMS");
-	}
+	ep_sender(r, &rq);
+	st = ep_send(r, &rq, &out, id, sizeof(id), "Failed to send SMS");
+	if (st != ST_OK)
+		return st;
 	view_msg_id(reply, sizeof(reply), "msg_", rq.in_reply_to);
 	jw_obj(w);
 	jw_kstr(w, "status", "sent");
@@ -156,16 +138,8 @@ static enum status send_reply(struct req *r, const char *to, const char *body, s
 	jw_kstr(w, "provider", rq.provider);
 	jw_kstr(w, "providerMessageId", out.provider_id);
 	jw_kstr(w, "from", twilio ? rq.from : NULL);
-	jw_key(w, "usemodem");
-	if (twilio)
-		jw_null(w);
-	else
-		jw_int(w, rq.usemodem);
-	jw_key(w, "port");
-	if (twilio)
-		jw_null(w);
-	else
-		jw_int(w, rq.port);
+	view_kint_or_null(w, "usemodem", rq.usemodem);
+	view_kint_or_null(w, "port", rq.port);
 	jw_kstr(w, "inReplyTo", reply);
 	jw_kint(w, "segments", out.parts.segments);
 	jw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));

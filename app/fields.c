@@ -117,6 +117,26 @@ static enum status from_json(struct req *r, const struct field *f, const struct 
  * every field's presence and type ("Missing required field"), then each
  * field's bounds and predicate, in table order.
  */
+bool field_no_controls(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+bool field_token(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
 enum status fields_validate(struct req *r, const struct field *f, size_t n)
 {
 	size_t i;

@@ -39,24 +39,28 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 	return buf_add(b, p, size * n) == 0 ? size * n : 0;
 }
 
+void httpc_retry_after(const char *p, size_t len, char *out, size_t outlen)
+{
+	size_t i = 12, l;
+
+	if (len <= 12 || strncasecmp(p, "Retry-After:", 12) != 0)
+		return;
+	while (i < len && p[i] == ' ')
+		i++;
+	for (l = 0; i + l < len && p[i + l] != '\r' && p[i + l] != '\n'; l++)
+		;
+	if (l >= outlen)
+		l = outlen - 1;
+	memcpy(out, p + i, l);
+	out[l] = '\0';
+}
+
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
 	struct httpc_result *res = ud;
-	size_t len = size * n;
 
-
-	if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
-		const char *v = p + 12;
-		size_t l;
-		while (*v == ' ')
-			v++;
-		l = strcspn(v, "\r\n");
-		if (l >= sizeof(res->retry_after))
-			l = sizeof(res->retry_after) - 1;
-		memcpy(res->retry_after, v, l);
-		res->retry_after[l] = '\0';
-	}
-	return len;
+	httpc_retry_after(p, size * n, res->retry_after, sizeof(res->retry_after));
+	return size * n;
 }
 
 void httpc_post(struct httpc *h, const struct httpc_request *rq, struct httpc_result *res)

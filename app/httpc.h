@@ -49,4 +49,9 @@ struct httpc_request {
 void httpc_post(struct httpc *h, const struct httpc_request *rq, struct httpc_result *res);
 void httpc_result_free(struct httpc_result *res);
 
+/* For curl header callbacks: when the header line p (len bytes, CRLF
+ * included) is "Retry-After: v", copy v (truncated, NUL-terminated) into
+ * out. */
+void httpc_retry_after(const char *p, size_t len, char *out, size_t outlen);
+
 #endif

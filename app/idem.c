@@ -8,18 +8,14 @@
 #include "crypto.h"
 #include "db.h"
 #include "db_idem.h"
+#include "fields.h"
 #include "route.h"
 
 static bool key_ok(const char *k)
 {
-	size_t i, n = strlen(k);
+	size_t n = strlen(k);
 
-	if (n == 0 || n > 255)
-		return false;
-	for (i = 0; i < n; i++)
-		if (k[i] < 0x21 || k[i] > 0x7e)
-			return false;
-	return true;
+	return n > 0 && n <= 255 && field_token(k, n);
 }
 
 static const char *scope_of(struct req *r)

@@ -18,22 +18,9 @@
 
 #define ACK_TEXT "Your number is recognized. Message received."
 
-struct inbound_msg {
-	const char *provider; /* "twilio" | "extreme" */
-	const char *pid;      /* provider message id */
-	const char *from;
-	const char *to;
-	const char *body;
-	size_t body_len;
-	long long num_media;
-	long long usemodem; /* -1: none */
-	long long port;     /* -1: none */
-	const char *provider_timestamp;
-};
-
 /* Returns DB_OK, or DB_UNAVAILABLE / DB_ERROR when it could not be stored
  * (the caller spools the request then). */
-enum db_rc inbound_store(struct db *db, struct arena *a, const struct inbound_msg *m,
+enum db_rc inbound_store(struct db *db, struct arena *a, const struct incoming *m,
 			 struct inbound_stored *out);
 
 #endif

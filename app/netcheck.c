@@ -198,7 +198,7 @@ const char *net_check_url(const char *url, size_t len, bool allow_loopback, stru
 	if (memchr(p, '\\', (size_t)(end - p)) != NULL)
 		return "URL must not contain backslashes";
 	host_start = p;
-	if (*p == '[') {
+	if (p < end && *p == '[') {
 		const char *rb = memchr(p, ']', (size_t)(auth_end - p));
 		char lit[64];
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&u->addr;

@@ -39,6 +39,15 @@ void view_client_members(struct jw *w, const struct client *c)
 	view_time(w, "updatedAt", c->updated_at);
 }
 
+void view_kint_or_null(struct jw *w, const char *key, long long v)
+{
+	jw_key(w, key);
+	if (v >= 0)
+		jw_int(w, v);
+	else
+		jw_null(w);
+}
+
 void view_route(struct jw *w, const struct client_route *r)
 {
 	jw_obj(w);
@@ -46,16 +55,8 @@ void view_route(struct jw *w, const struct client_route *r)
 	jw_kint(w, "clientId", r->client_id);
 	jw_kstr(w, "provider", r->provider);
 	jw_kstr(w, "number", r->number);
-	jw_key(w, "usemodem");
-	if (r->usemodem >= 0)
-		jw_int(w, r->usemodem);
-	else
-		jw_null(w);
-	jw_key(w, "port");
-	if (r->port >= 0)
-		jw_int(w, r->port);
-	else
-		jw_null(w);
+	view_kint_or_null(w, "usemodem", r->usemodem);
+	view_kint_or_null(w, "port", r->port);
 	view_time(w, "createdAt", r->created_at);
 	jw_obj_end(w);
 }
@@ -71,6 +72,15 @@ void view_api_key(struct jw *w, const struct api_key *k)
 	view_time(w, "revokedAt", k->revoked_at);
 	jw_kstr(w, "status", k->revoked_at ? "revoked" : "active");
 	jw_obj_end(w);
+}
+
+void view_list_open(struct jw *w, size_t n, const char *key)
+{
+	jw_obj(w);
+	jw_kstr(w, "status", "success");
+	jw_kint(w, "count", (long long)n);
+	jw_key(w, key);
+	jw_arr(w);
 }
 
 void view_msg_id(char *out, size_t n, const char *prefix, long long id)
@@ -93,15 +103,6 @@ long long view_parse_id(const char *s, const char *prefix)
 	return v > 0 ? v : -1;
 }
 
-static void int_or_null(struct jw *w, const char *key, long long v)
-{
-	jw_key(w, key);
-	if (v >= 0)
-		jw_int(w, v);
-	else
-		jw_null(w);
-}
-
 void view_inbound(struct jw *w, const struct incoming *m)
 {
 	char id[32];
@@ -114,8 +115,8 @@ void view_inbound(struct jw *w, const struct incoming *m)
 	jw_kstr(w, "to", m->to);
 	jw_kstrn(w, "message", m->body, m->body_len);
 	jw_kstr(w, "provider", m->provider);
-	int_or_null(w, "usemodem", m->usemodem);
-	int_or_null(w, "port", m->port);
+	view_kint_or_null(w, "usemodem", m->usemodem);
+	view_kint_or_null(w, "port", m->port);
 	jw_kbool(w, "isRegistered", m->is_registered);
 	jw_obj_end(w);
 }

@@ -38,6 +38,11 @@ void view_inbound_operator(struct jw *w, const struct incoming *m);
 void view_outgoing_operator(struct jw *w, const struct outgoing *m);
 /* {phoneNumber, name, status, createdAt} */
 void view_user(struct jw *w, const struct user *u);
+/* Key + v, or null when v < 0 (usemodem, port). */
+void view_kint_or_null(struct jw *w, const char *key, long long v);
+/* Open a list answer: {"status":"success","count":n,"<key>":[ ; the
+ * caller writes the items and closes the array and the object. */
+void view_list_open(struct jw *w, size_t n, const char *key);
 /* "msg_<n>" / "out_<n>" into out (>= 24 bytes); parse back: -1 if not one. */
 void view_msg_id(char *out, size_t n, const char *prefix, long long id);
 long long view_parse_id(const char *s, const char *prefix);

@@ -9,6 +9,7 @@
 #include "db_clients.h"
 #include "db_outbox.h"
 #include "enc.h"
+#include "fields.h"
 #include "netcheck.h"
 
 void webhook_new_secret(char *out)
@@ -22,14 +23,7 @@ void webhook_new_secret(char *out)
 
 bool webhook_secret_ok(const char *s, size_t len)
 {
-	size_t i;
-
-	if (len < WEBHOOK_SECRET_MIN || len > WEBHOOK_SECRET_MAX)
-		return false;
-	for (i = 0; i < len; i++)
-		if (s[i] <= 0x20 || s[i] >= 0x7f)
-			return false;
-	return true;
+	return len >= WEBHOOK_SECRET_MIN && len <= WEBHOOK_SECRET_MAX && field_token(s, len);
 }
 
 enum status webhook_set(struct req *r, long long client_id, const struct fval *url,

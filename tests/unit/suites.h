@@ -13,6 +13,7 @@
 	X(sign)   \
 	X(sms)    \
 	X(netcheck) \
+	X(httpc)  \
 	X(route)  \
 	X(fields) \
 	X(handle)

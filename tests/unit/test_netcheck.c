@@ -130,6 +130,15 @@ static void allow_loopback_switch(void)
 	CU_ASSERT_PTR_NOT_NULL(net_check_url(u, strlen(u), true, NULL));
 }
 
+static void reads_only_len_bytes(void)
+{
+	/* The length bounds the URL: a scheme-only prefix of a longer buffer
+	 * has no host, whatever follows it (found by tools/fuzz). */
+	const char *u = "https://[::1]/";
+
+	CU_ASSERT_STRING_EQUAL(net_check_url(u, 8, true, NULL), "URL has no host");
+}
+
 static void classifier_on_sockaddrs(void)
 {
 	struct sockaddr_in in = {.sin_family = AF_INET};
@@ -155,6 +164,7 @@ static const struct test_case tests[] = {
 	{"host of 253 characters accepted, 254 refused", host_length_limit},
 	{"allow_loopback opens loopback only", allow_loopback_switch},
 	{"classifier on connected addresses", classifier_on_sockaddrs},
+	{"reads only len bytes of the URL", reads_only_len_bytes},
 	{NULL, NULL},
 };
 
