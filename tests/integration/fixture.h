@@ -14,7 +14,7 @@ struct fixture {
 	const char *op_name;
 };
 
-/* A fresh random E.164 number in +1555xxxxxxx. */
+/* A fresh random E.164 number in +1555 and seven random digits. */
 const char *fx_phone(void);
 /* A client with a Twilio route and an operator. */
 struct fixture fx_new(const char *name);
