@@ -327,6 +327,12 @@ static int validate(struct config *c, char *err, size_t errlen)
 		     " before its lease does");
 		return -1;
 	}
+	if (c->push.lease_s < c->twilio.timeout_s + 2) {
+		fail(err, errlen,
+		     "[push] lease_s must exceed [twilio] timeout_s: an acknowledgement SMS must end"
+		     " before its lease does");
+		return -1;
+	}
 	c->auth.jwt_secret_len = strlen(c->auth.jwt_secret);
 	if (c->auth.jwt_secret_len < 32) {
 		fail(err, errlen,

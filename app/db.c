@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "utf8.h"
 
 #define STMT_SLOTS 256 /* power of two */
 #define MAX_ARGS 80
@@ -219,10 +220,11 @@ static enum db_rc fetch_rows(struct db *db, MYSQL_STMT *st, MYSQL_RES *meta, str
 	my_bool *nulls, *errs;
 	long long *ints;
 	char **bufs;
-	size_t nrows, row = 0;
+	size_t nrows, row = 0, bytes = 0;
 	unsigned int c;
 	int rc;
 
+	res->truncated = false;
 	if (mysql_stmt_store_result(st) != 0)
 		return classify(mysql_stmt_errno(st));
 	nrows = (size_t)mysql_stmt_num_rows(st);
@@ -297,9 +299,14 @@ static enum db_rc fetch_rows(struct db *db, MYSQL_STMT *st, MYSQL_RES *meta, str
 				v->len = lens[c];
 			}
 			v->i = strtoll(v->s, NULL, 10);
+			bytes += v->len;
 		}
 		if (++row == nrows)
 			break;
+		if (res->max_bytes > 0 && bytes >= res->max_bytes) {
+			res->truncated = true;
+			break;
+		}
 	}
 	res->nrows = row;
 	mysql_stmt_free_result(st);
@@ -471,6 +478,16 @@ int db_txn(struct db *db, db_txn_fn fn, void *ctx)
 			return rc;
 	}
 	return DB_UNAVAILABLE;
+}
+
+struct db_arg db_text(struct arena *a, const char *s, size_t len, size_t max)
+{
+	char *t;
+
+	if (s == NULL)
+		return DBNULL;
+	t = arena_alloc(a, len + 1);
+	return DBS(t, utf8_clean(t, s, len, max));
 }
 
 enum db_rc db_first(const struct db_res *res, db_row_fn fn, void *out)

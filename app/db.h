@@ -54,6 +54,13 @@ struct db_arg {
 #define DBZ(p) ((p) != NULL ? DBS((p), strlen(p)) : DBNULL)
 #define DBNULL ((struct db_arg){.t = DB_T_NULL})
 
+/* Text from outside (an upstream's answer, a receiver's response) for a
+ * VARCHAR(max) column: made valid UTF-8 (see utf8_clean) and cut to max
+ * characters, so that strict mode cannot refuse the row.  NULL stays
+ * NULL. */
+struct db_arg db_text(struct arena *a, const char *s, size_t len, size_t max);
+#define DBTEXT(a, s, max) db_text((a), (s), (s) != NULL ? strlen(s) : 0, (max))
+
 /* One column of one row: integer columns fill i, every column fills s. */
 struct db_val {
 	const char *s;
@@ -62,8 +69,16 @@ struct db_val {
 	bool null;
 };
 
+/* A page of messages stops after the row that brings its text past this,
+ * so that a page of long messages still fits a response (at worst six
+ * bytes of JSON per byte of text, under the workers' 16 MiB) and the
+ * arena: callers see fewer rows, and cursors continue from the last. */
+#define DB_PAGE_BYTES (2 * 1024 * 1024)
+
 struct db_res {
 	struct arena *a; /* where rows go; set by the caller */
+	size_t max_bytes; /* 0: every row; else see DB_PAGE_BYTES */
+	bool truncated;   /* rows were left out for max_bytes */
 	size_t nrows, ncols;
 	struct db_val *v; /* row-major */
 	unsigned long long insert_id;

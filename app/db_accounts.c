@@ -3,18 +3,23 @@
  */
 #include "db_accounts.h"
 
-#define ACCOUNT_COLS "id, username, password_hash, role, client_id, display_name, status, created_at"
+/* An operator's client status comes along: a disabled client's operators
+ * are refused (auth.c). */
+#define ACCOUNT_SELECT                                                                      \
+	"SELECT a.id, a.username, a.password_hash, a.role, a.client_id, a.display_name,"  \
+	" a.status, a.created_at, c.status"                                               \
+	" FROM accounts a LEFT JOIN client_profiles c ON c.id = a.client_id"
 
-enum { A_ID, A_USERNAME, A_HASH, A_ROLE, A_CLIENT, A_DISPLAY, A_STATUS, A_CREATED };
+enum { A_ID, A_USERNAME, A_HASH, A_ROLE, A_CLIENT, A_DISPLAY, A_STATUS, A_CREATED, A_CSTATUS };
 
 static const struct db_sql Q_INSERT = {
 	"accounts_insert",
 	"INSERT INTO accounts (username, password_hash, role, client_id, display_name)"
 	" VALUES (?, ?, ?, ?, ?)"};
 static const struct db_sql Q_BY_USERNAME = {
-	"accounts_by_username", "SELECT " ACCOUNT_COLS " FROM accounts WHERE username = ?"};
+	"accounts_by_username", ACCOUNT_SELECT " WHERE a.username = ?"};
 static const struct db_sql Q_BY_ID = {
-	"accounts_by_id", "SELECT " ACCOUNT_COLS " FROM accounts WHERE id = ?"};
+	"accounts_by_id", ACCOUNT_SELECT " WHERE a.id = ?"};
 static const struct db_sql Q_SET_PASSWORD = {
 	"accounts_set_password", "UPDATE accounts SET password_hash = ? WHERE username = ?"};
 
@@ -44,6 +49,7 @@ static void row(const struct db_res *res, size_t i, void *out)
 	ac->display_name = v[A_DISPLAY].s;
 	ac->status = v[A_STATUS].s;
 	ac->created_at = v[A_CREATED].s;
+	ac->client_status = v[A_CSTATUS].s;
 }
 
 enum db_rc db_accounts_get_by_username(struct db *db, struct arena *a, const char *username,

@@ -15,6 +15,7 @@ struct account {
 	const char *display_name;
 	const char *status;   /* active | disabled */
 	const char *created_at;
+	const char *client_status; /* the operator's client: active | disabled; NULL for admins */
 };
 
 /* client_id 0: none.  DB_DUP when the username is taken. */

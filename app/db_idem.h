@@ -8,6 +8,10 @@
 #include "db.h"
 
 #define IDEM_TTL_S (24 * 3600)
+/* A claim still without an answer after this long belongs to a request
+ * whose worker died: the key may be used again (no request runs longer
+ * than a few provider timeouts). */
+#define IDEM_STALE_S 300
 
 struct idem_row {
 	long long id;

@@ -57,7 +57,7 @@ static void thread_row(const struct db_res *res, size_t i, void *out)
 enum db_rc db_inbox_conversations(struct db *db, struct arena *a, long long client_id,
 				  long long limit, struct conversation **out, size_t *n)
 {
-	struct db_res res = {.a = a};
+	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
 	enum db_rc rc = DB_EXEC(db, &Q_CONVERSATIONS, &res, DBI(client_id), DBI(client_id),
 				DBI(limit));
 
@@ -69,7 +69,7 @@ enum db_rc db_inbox_conversations(struct db *db, struct arena *a, long long clie
 enum db_rc db_inbox_thread(struct db *db, struct arena *a, long long client_id,
 			   const char *phone, long long limit, struct thread_msg **out, size_t *n)
 {
-	struct db_res res = {.a = a};
+	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
 	enum db_rc rc = DB_EXEC(db, &Q_THREAD, &res, DBI(client_id), DBI(client_id), DBZ(phone),
 				DBI(limit));
 

@@ -124,7 +124,7 @@ enum db_rc db_incoming_store(struct db *db, struct arena *a, const struct incomi
 static enum db_rc many(struct db *db, struct arena *a, const struct db_sql *q,
 		       const struct db_arg *args, size_t nargs, struct incoming **out, size_t *n)
 {
-	struct db_res res = {.a = a};
+	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
 	enum db_rc rc = db_exec(db, q, args, nargs, &res);
 
 	if (rc == DB_OK)
@@ -173,7 +173,7 @@ enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id
 			     const char *from, long long limit, struct incoming **out, size_t *n,
 			     long long *next)
 {
-	struct db_res res = {.a = a};
+	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
 	struct db_arg args[4];
 	bool cursor = after >= 0;
 	size_t k = 0, i;

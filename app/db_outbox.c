@@ -38,15 +38,16 @@ static const struct db_sql Q_RETRY = {
 	"outbox_retry",
 	"UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
 	" last_http_status = ?, last_error = ?, lease_owner = NULL"
-	" WHERE id = ? AND lease_owner = ?"};
+	" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
 static const struct db_sql Q_DEAD = {
 	"outbox_dead",
 	"UPDATE push_outbox SET status = 'dead', last_http_status = ?, last_error = ?,"
-	" finished_at = NOW(3), lease_owner = NULL WHERE id = ? AND lease_owner = ?"};
+	" finished_at = NOW(3), lease_owner = NULL WHERE id = ? AND lease_owner = ? AND attempts = ?"};
 static const struct db_sql Q_DEFER = {
 	"outbox_defer",
 	"UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
-	" attempts = GREATEST(attempts - 1, 0), lease_owner = NULL WHERE id = ? AND lease_owner = ?"};
+	" attempts = GREATEST(attempts - 1, 0), lease_owner = NULL"
+	" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
 static const struct db_sql Q_DISABLE = {
 	"outbox_disable_client",
 	"UPDATE client_profiles SET webhook_disabled_at = NOW(3) WHERE id = ?"};
@@ -224,21 +225,26 @@ static int finish_txn(struct db *db, void *arg)
 	for (i = 0; i < c->n; i++) {
 		const struct outbox_result *r = &c->r[i];
 		struct db_arg st = r->http_status > 0 ? DBI(r->http_status) : DBNULL;
+		/* Both come from outside (a receiver, Twilio, curl): bounded and
+		 * valid for their VARCHAR(512) columns. */
+		struct db_arg err = DBTEXT(c->a, r->error, 512);
+		struct db_arg head = db_text(c->a, r->head, r->head_len, 512);
 
 		switch (r->outcome) {
 		case OUTBOX_DELIVERED:
 			rc = DB_OK;
 			break;
 		case OUTBOX_RETRY:
-			rc = DB_EXEC(db, &Q_RETRY, NULL, DBI(r->delay_ms * 1000), st, DBZ(r->error),
-				     DBI(r->id), DBZ(c->owner));
+			rc = DB_EXEC(db, &Q_RETRY, NULL, DBI(r->delay_ms * 1000), st, err,
+				     DBI(r->id), DBZ(c->owner), DBI(r->attempt));
 			break;
 		case OUTBOX_DEAD:
-			rc = DB_EXEC(db, &Q_DEAD, NULL, st, DBZ(r->error), DBI(r->id), DBZ(c->owner));
+			rc = DB_EXEC(db, &Q_DEAD, NULL, st, err, DBI(r->id), DBZ(c->owner),
+				     DBI(r->attempt));
 			break;
 		case OUTBOX_DEFER:
 			rc = DB_EXEC(db, &Q_DEFER, NULL, DBI(r->delay_ms * 1000), DBI(r->id),
-				     DBZ(c->owner));
+				     DBZ(c->owner), DBI(r->attempt));
 			break;
 		case OUTBOX_OUTCOME__MAX:
 			rc = DB_ERROR;
@@ -249,8 +255,7 @@ static int finish_txn(struct db *db, void *arg)
 		if (r->outcome != OUTBOX_DEFER) {
 			rc = DB_EXEC(db, &Q_ATTEMPT, NULL, DBI(r->id), DBI(r->attempt),
 				     DBI(r->started_ms), DBI(r->duration_ms), st,
-				     DBZ(r->attempt_kind), DBZ(r->error),
-				     r->head ? DBS(r->head, r->head_len) : DBNULL);
+				     DBZ(r->attempt_kind), err, head);
 			if (rc != DB_OK)
 				return rc;
 		}

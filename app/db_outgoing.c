@@ -147,14 +147,15 @@ bool db_outgoing_map_status(const char *raw, const char **status, int *rank)
 enum db_rc db_outgoing_mark_sent(struct db *db, struct arena *a, long long id, const char *sid)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(db, &Q_SENT, NULL, DBZ(sid), DBI(id));
+	struct db_arg sidarg = DBTEXT(a, sid, 64); /* the column's width */
+	enum db_rc rc = DB_EXEC(db, &Q_SENT, NULL, sidarg, DBI(id));
 	size_t i;
 
 	if (rc != DB_OK)
 		return rc;
 	/* Callbacks that raced ahead of this update were kept in the
 	 * history with no message to apply to: apply them now. */
-	rc = DB_EXEC(db, &Q_CATCH_UP, &res, DBI(id), DBZ(sid));
+	rc = DB_EXEC(db, &Q_CATCH_UP, &res, DBI(id), sidarg);
 	for (i = 0; rc == DB_OK && i < res.nrows; i++) {
 		const char *code = DB_AT(&res, i, 1)->s, *st;
 		int rank;
@@ -162,7 +163,7 @@ enum db_rc db_outgoing_mark_sent(struct db *db, struct arena *a, long long id, c
 		if (!db_outgoing_map_status(DB_AT(&res, i, 0)->s, &st, &rank) || rank <= 2)
 			continue;
 		struct db_arg args[] = {DBZ(st), DBI(rank), DBZ(code), DBZ(code), DBZ(code),
-					DBS("twilio", 6), DBZ(sid), DBI(rank)};
+					DBS("twilio", 6), sidarg, DBI(rank)};
 		rc = db_exec(db, &Q_APPLY, args, 8, NULL);
 	}
 	return rc;
@@ -171,8 +172,8 @@ enum db_rc db_outgoing_mark_sent(struct db *db, struct arena *a, long long id, c
 enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id,
 				   const char *code, const char *message)
 {
-	(void)a;
-	return DB_EXEC(db, &Q_FAILED, NULL, DBZ(code), DBZ(message), DBI(id));
+	return DB_EXEC(db, &Q_FAILED, NULL, DBTEXT(a, code, 32), DBTEXT(a, message, 1024),
+		       DBI(id));
 }
 
 enum db_rc db_outgoing_get(struct db *db, struct arena *a, long long client_id, long long id,
@@ -187,7 +188,7 @@ enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id,
 			    const char *phone, const char *status, const char *operator_id,
 			    long long limit, struct outgoing **out, size_t *n)
 {
-	struct db_res res = {.a = a};
+	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
 	struct db_arg args[8];
 	size_t k = 0;
 	enum db_rc rc;

@@ -41,6 +41,7 @@
 #define HOST_KEY 272
 #define WEBHOOK_SECRET_SLOT 260
 #define DEFER_BUSY_MS 1000
+#define DRAIN_LIMIT_MS 10000 /* stopping: how long to retry writing results */
 #define DEFER_DISABLED_MS (3600 * 1000)
 #define SPOOL_EVERY_MS 5000
 #define IDLE_WAIT_MS 200
@@ -66,6 +67,7 @@ struct xfer {
 	char retry_after[32];
 	int64_t started_ms;
 	double t0;
+	double claimed; /* mono ms: when start() took the claimed job */
 	long long id, attempt, client_id, outgoing_id;
 	char event_id[OUTBOX_EVENT_ID_LEN + 8];
 	char secret[WEBHOOK_SECRET_SLOT]; /* webhooks: signed when started */
@@ -88,8 +90,8 @@ struct dispatcher {
 	double last_defer; /* when this run last deferred a job (mono ms) */
 	struct host_count *hosts;
 	size_t nhosts;
-	struct outbox_result *results;
-	size_t nresults;
+	struct outbox_result *results; /* ncap entries */
+	size_t nresults, ncap;
 	struct arena a;  /* claims */
 	struct arena ra; /* results' strings, until written */
 	char owner[160];
@@ -326,6 +328,7 @@ static void activate(struct dispatcher *d, struct xfer *x, struct host_count *h)
 static void start(struct dispatcher *d, struct xfer *x, struct host_count *h)
 {
 	d->busy++;
+	x->claimed = time_mono_ms();
 	if (h->n < d->cfg->push.max_per_host) {
 		activate(d, x, h);
 	} else {
@@ -342,7 +345,35 @@ static bool host_has_room(const struct dispatcher *d, const struct host_count *h
 	return h != NULL && h->n + h->waiting < 3 * d->cfg->push.max_per_host;
 }
 
-/* Start the waiting slots whose host has room again. */
+/* Would an attempt started now still be running when the job's lease
+ * ends?  Then another dispatcher could claim it meanwhile: it must not
+ * start. */
+static bool outlasts_lease(const struct dispatcher *d, const struct xfer *x)
+{
+	const struct config *c = d->cfg;
+	double attempt_ms = 1000.0 * (double)(x->kind == X_WEBHOOK ? c->push.timeout_s
+								    : c->twilio.timeout_s);
+
+	return time_mono_ms() - x->claimed + attempt_ms + 2000.0 > 1000.0 * (double)c->push.lease_s;
+}
+
+/* A waiting slot's job goes back to the database, without counting an
+ * attempt, and the slot is free. */
+static void give_back(struct dispatcher *d, struct xfer *x)
+{
+	struct outbox_result *r = result_for(d, x->id, x->attempt);
+
+	r->outcome = OUTBOX_DEFER;
+	r->delay_ms = DEFER_BUSY_MS;
+	r->started_ms = time_now_ms();
+	d->st->deferred++;
+	d->last_defer = time_mono_ms();
+	x->state = X_FREE;
+	d->busy--;
+}
+
+/* Start the waiting slots whose host has room again: those that can still
+ * finish within their lease. */
 static void promote(struct dispatcher *d)
 {
 	size_t i;
@@ -354,10 +385,13 @@ static void promote(struct dispatcher *d)
 		if (x->state != X_WAITING)
 			continue;
 		h = host_get(d, x->host, false);
-		if (h != NULL && h->n < d->cfg->push.max_per_host) {
-			h->waiting--;
+		if (h == NULL || h->n >= d->cfg->push.max_per_host)
+			continue;
+		h->waiting--;
+		if (outlasts_lease(d, x))
+			give_back(d, x);
+		else
 			activate(d, x, h);
-		}
 	}
 }
 
@@ -512,7 +546,9 @@ static void finish_webhook(struct dispatcher *d, struct xfer *x, CURLcode code,
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &http);
 	r->http_status = http;
-	if (x->blocked) {
+	/* Blocked counts only when no address answered: curl goes on to a
+	 * name's next address after a refused one. */
+	if (x->blocked && http == 0) {
 		r->attempt_kind = "blocked";
 		r->error = arena_strdup(&d->ra, x->blocked_why);
 		failed(d, r, NULL);
@@ -634,12 +670,34 @@ static void collect(struct dispatcher *d)
 }
 
 /* Write the results; on failure keep them for the next round (the jobs'
- * leases protect them meanwhile). */
+ * leases protect them meanwhile).  A result the database refuses outright
+ * (DB_ERROR) must not hold back the others: the batch is then written one
+ * result at a time, and a refused one is dropped -- its job comes due
+ * again when its lease ends, so it is retried, not lost. */
 static void flush(struct dispatcher *d)
 {
+	enum db_rc rc;
+	size_t i, kept = 0;
+
 	if (d->nresults == 0)
 		return;
-	if (db_outbox_finish(d->db, &d->a, d->owner, d->results, d->nresults) != DB_OK) {
+	rc = db_outbox_finish(d->db, &d->a, d->owner, d->results, d->nresults);
+	if (rc == DB_ERROR) {
+		for (i = 0; i < d->nresults; i++) {
+			const struct outbox_result *r = &d->results[i];
+
+			rc = db_outbox_finish(d->db, &d->a, d->owner, r, 1);
+			if (rc == DB_ERROR)
+				log_msg(LOG_ERROR, "dispatch",
+					"outbox %lld: result refused by the database; retried after its lease",
+					r->id);
+			else if (rc != DB_OK)
+				d->results[kept++] = *r;
+		}
+		d->nresults = kept;
+		rc = kept == 0 ? DB_OK : DB_UNAVAILABLE;
+	}
+	if (rc != DB_OK) {
 		log_msg(LOG_WARN, "dispatch", "cannot record %zu results yet", d->nresults);
 		return;
 	}
@@ -651,11 +709,14 @@ static size_t claim(struct dispatcher *d)
 {
 	struct outbox_job *jobs;
 	size_t i, n = 0;
-	size_t room = d->nx - d->busy;
+	size_t room = d->nx - d->busy, owed = d->busy + d->nresults;
 
-	/* Results not yet written hold slots of the results array. */
-	if (room > d->nx - d->nresults)
-		room = d->nx - d->nresults;
+	/* Every busy slot and every claimed job adds one result before the
+	 * next flush: claim no more than the results array can still hold. */
+	if (owed >= d->ncap)
+		return 0;
+	if (room > d->ncap - owed)
+		room = d->ncap - owed;
 	if (room == 0)
 		return 0;
 	if (db_outbox_claim(d->db, &d->a, d->owner, (int)(room > OUTBOX_BATCH ? OUTBOX_BATCH : room),
@@ -692,7 +753,8 @@ static int setup(struct dispatcher *d, const struct config *cfg, struct dispatch
 	d->multi = curl_multi_init();
 	d->x = calloc(d->nx, sizeof(*d->x));
 	d->hosts = calloc(d->nx, sizeof(*d->hosts));
-	d->results = calloc(d->nx + OUTBOX_BATCH, sizeof(*d->results));
+	d->ncap = d->nx + OUTBOX_BATCH;
+	d->results = calloc(d->ncap, sizeof(*d->results));
 	if (d->db == NULL || d->multi == NULL || d->x == NULL || d->hosts == NULL ||
 	    d->results == NULL)
 		return -1;
@@ -736,7 +798,7 @@ int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
 		 volatile sig_atomic_t *stop, struct dispatch_stats *st)
 {
 	struct dispatcher d;
-	double t0 = time_mono_ms(), last_spool = -SPOOL_EVERY_MS;
+	double t0 = time_mono_ms(), last_spool = -SPOOL_EVERY_MS, drain_since = -1;
 
 	int running, ret = -1;
 
@@ -767,6 +829,19 @@ int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
 		    (draining || (o->once && claimed == 0 &&
 				  time_mono_ms() - d.last_defer > 2 * DEFER_BUSY_MS)))
 			break;
+		/* Stopping, and the database still refuses the last results:
+		 * give up after a while -- their leases end and the jobs come
+		 * due again, so nothing is lost, only delivered again. */
+		if (draining && d.busy == 0) {
+			if (drain_since < 0)
+				drain_since = time_mono_ms();
+			else if (time_mono_ms() - drain_since > DRAIN_LIMIT_MS) {
+				log_msg(LOG_WARN, "dispatch",
+					"stopping with %zu results unrecorded; their jobs come due again",
+					d.nresults);
+				break;
+			}
+		}
 		if (claimed == 0 || d.busy == d.nx)
 			curl_multi_poll(d.multi, NULL, 0, d.busy ? BUSY_WAIT_MS : IDLE_WAIT_MS, NULL);
 	}

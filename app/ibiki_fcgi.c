@@ -72,7 +72,7 @@ static void on_master_signal(int sig)
 		got_child = 1;
 	else if (sig == SIGHUP)
 		got_hup = 1;
-	else
+	else if (sig != SIGALRM) /* SIGALRM only wakes the loop to refill */
 		got_stop = 1;
 }
 
@@ -99,6 +99,11 @@ static void on_worker_hup(int sig)
 	got_hup = 1;
 }
 
+/* Handlers restart interrupted calls: libfcgi does not retry a read or
+ * write that fails with EINTR, so a signal (SIGHUP at log rotation,
+ * SIGTERM at shutdown) must not cut the request in hand.  A stopping
+ * worker leaves accept() through the descriptor swap in on_worker_term;
+ * the master waits in sigsuspend(), which signals always end. */
 static void set_handler(int sig, void (*fn)(int))
 {
 	struct sigaction sa;
@@ -106,7 +111,7 @@ static void set_handler(int sig, void (*fn)(int))
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = fn;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0; /* no SA_RESTART: accept() must see EINTR */
+	sa.sa_flags = SA_RESTART;
 	sigaction(sig, &sa, NULL);
 }
 
@@ -261,10 +266,6 @@ static int worker_main(const struct config *cfg)
 	if (FCGX_InitRequest(&rq, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		log_fatal("worker", "FCGX_InitRequest failed");
 	while (!got_stop) {
-		if (got_hup) {
-			got_hup = 0;
-			log_reopen();
-		}
 		if (FCGX_Accept_r(&rq) < 0) {
 			if (got_stop)
 				break;
@@ -272,6 +273,12 @@ static int worker_main(const struct config *cfg)
 				continue;
 			log_msg(LOG_ERROR, "worker", "accept failed: %s", strerror(errno));
 			break;
+		}
+		/* A SIGHUP that came while accept() waited: this request's log
+		 * line goes to the new file. */
+		if (got_hup) {
+			got_hup = 0;
+			log_reopen();
 		}
 		serve(&rq, &wk);
 		FCGX_Finish_r(&rq);
@@ -320,6 +327,51 @@ static int open_socket(const struct config *cfg)
 	return fd;
 }
 
+/* Fill the empty slots of the pool; returns how many are still empty
+ * (fork failed). */
+static int refill(const struct config *cfg, pid_t *pids, time_t *started, long n)
+{
+	int empty = 0;
+	long i;
+
+	for (i = 0; i < n; i++) {
+		if (pids[i] > 0)
+			continue;
+		pids[i] = spawn(cfg);
+		started[i] = time(NULL);
+		empty += pids[i] < 0;
+	}
+	return empty;
+}
+
+/* Collect dead workers and empty their slots. */
+static void reap(pid_t *pids, const time_t *started, long n, int *fast_deaths)
+{
+	int status;
+	pid_t dead;
+	long i;
+
+	got_child = 0;
+	while ((dead = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (pids[i] != dead)
+				continue;
+			if (WIFSIGNALED(status))
+				log_msg(LOG_WARN, "master", "worker %d killed by signal %d", (int)dead,
+					WTERMSIG(status));
+			else
+				log_msg(LOG_WARN, "master", "worker %d exited with %d", (int)dead,
+					WEXITSTATUS(status));
+			pids[i] = 0;
+			/* A worker dying right after start, again and again, is a
+			 * crash loop: slow down instead of spinning. */
+			*fast_deaths = time(NULL) - started[i] < 1 ? *fast_deaths + 1 : 0;
+			if (*fast_deaths > 10 && !got_stop)
+				sleep(1);
+		}
+	}
+}
+
 static int master(const struct config *cfg)
 {
 	pid_t pids[MAX_WORKERS] = {0};
@@ -333,17 +385,16 @@ static int master(const struct config *cfg)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGALRM);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	set_handler(SIGCHLD, on_master_signal);
 	set_handler(SIGTERM, on_master_signal);
 	set_handler(SIGINT, on_master_signal);
 	set_handler(SIGHUP, on_master_signal);
+	set_handler(SIGALRM, on_master_signal);
 	signal(SIGPIPE, SIG_IGN);
 
-	for (i = 0; i < n; i++) {
-		pids[i] = spawn(cfg);
-		started[i] = time(NULL);
-	}
+	refill(cfg, pids, started, n);
 	log_msg(LOG_INFO, "master", "listening on %s with %ld workers", cfg->server.socket, n);
 
 	while (!got_stop) {
@@ -355,35 +406,10 @@ static int master(const struct config *cfg)
 				if (pids[i] > 0)
 					kill(pids[i], SIGHUP);
 		}
-		if (!got_child)
-			continue;
-		got_child = 0;
-		for (;;) {
-			int status;
-			pid_t dead = waitpid(-1, &status, WNOHANG);
-			if (dead <= 0)
-				break;
-			for (i = 0; i < n; i++) {
-				if (pids[i] != dead)
-					continue;
-				if (WIFSIGNALED(status))
-					log_msg(LOG_WARN, "master", "worker %d killed by signal %d",
-						(int)dead, WTERMSIG(status));
-				else
-					log_msg(LOG_WARN, "master", "worker %d exited with %d",
-						(int)dead, WEXITSTATUS(status));
-				pids[i] = 0;
-				if (got_stop)
-					break;
-				/* A worker dying right after start, again and again,
-				 * is a crash loop: slow down instead of spinning. */
-				fast_deaths = time(NULL) - started[i] < 1 ? fast_deaths + 1 : 0;
-				if (fast_deaths > 10)
-					sleep(1);
-				pids[i] = spawn(cfg);
-				started[i] = time(NULL);
-			}
-		}
+		if (got_child)
+			reap(pids, started, n, &fast_deaths);
+		if (!got_stop && refill(cfg, pids, started, n) > 0)
+			alarm(1); /* fork failed: try again in a second */
 	}
 
 	log_msg(LOG_INFO, "master", "stopping");

@@ -224,6 +224,10 @@ const char *net_check_url(const char *url, size_t len, bool allow_loopback, stru
 			return "host name longer than 253 characters";
 		for (i = 0; i < hlen; i++)
 			u->host[i] = (char)tolower((unsigned char)host_start[i]);
+		/* "name." is "name" to DNS and to inet_aton's callers alike:
+		 * classify it without the root dot. */
+		if (hlen > 1 && u->host[hlen - 1] == '.')
+			hlen--;
 		u->host[hlen] = '\0';
 		if (memchr(u->host, '%', hlen) != NULL)
 			return "host must not be percent-encoded";
@@ -238,7 +242,7 @@ const char *net_check_url(const char *url, size_t len, bool allow_loopback, stru
 				return "host is not a valid DNS name";
 			if (strchr(u->host, '.') == NULL)
 				return "host must be a fully qualified domain name";
-			if (ends_with(u->host, "localhost") || ends_with(u->host, "localhost.") ||
+			if (ends_with(u->host, "localhost") ||
 			    ends_with(u->host, ".local") || ends_with(u->host, ".internal") ||
 			    ends_with(u->host, ".localdomain") || ends_with(u->host, ".home.arpa"))
 				return "host names a local network";

@@ -3,6 +3,8 @@
  */
 #include "utf8.h"
 
+#include <string.h>
+
 size_t utf8_valid_len(const unsigned char *p, size_t n)
 {
 	unsigned char c = p[0];
@@ -94,4 +96,24 @@ size_t utf8_count(const char *s, size_t n)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			count++;
 	return count;
+}
+
+size_t utf8_clean(char *dst, const char *s, size_t n, size_t max)
+{
+	size_t i = 0, o = 0, count = 0, l;
+
+	while (i < n && count < max) {
+		l = utf8_valid_len((const unsigned char *)s + i, n - i);
+		if (l == 0 || s[i] == '\0') {
+			dst[o++] = '?';
+			i++;
+		} else {
+			memcpy(dst + o, s + i, l);
+			o += l;
+			i += l;
+		}
+		count++;
+	}
+	dst[o] = '\0';
+	return o;
 }

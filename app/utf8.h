@@ -18,5 +18,10 @@ bool utf8_valid(const char *s, size_t n);
 uint32_t utf8_next(const char *s, size_t n, size_t *i);
 /* Number of code points in a valid string. */
 size_t utf8_count(const char *s, size_t n);
+/* Copy at most max code points of s (n bytes, any bytes) into dst as
+ * valid UTF-8 without NUL: each byte that does not start a valid sequence,
+ * and each NUL, becomes '?'.  dst must hold n + 1 bytes; it is
+ * NUL-terminated.  Returns the bytes written. */
+size_t utf8_clean(char *dst, const char *s, size_t n, size_t max);
 
 #endif

@@ -354,6 +354,27 @@ static void huge_answer_is_capped(void)
 				      h.f.client), "1");
 }
 
+/* An answer that is not UTF-8 (255 ASCII bytes, an "é" cut by the
+ * 256-byte head, a lone 0xff) is recorded made valid, and the result is
+ * written: the delivery counts, nothing wedges. */
+static void answer_of_any_bytes_is_recorded(void)
+{
+	char hex[2 * 255 + 7];
+	struct hookfx h;
+	struct status_arg ok = {&h, "delivered"};
+	int i;
+
+	for (i = 0; i < 255; i++)
+		memcpy(hex + 2 * i, "61", 2);
+	memcpy(hex + 2 * 255, "c3a9ff", 7);
+	h = hook_client("Bytes ", "push", it_fmt("[{\"status\":200,\"body_hex\":\"%s\"}]", hex));
+	fx_inbound(fx_phone(), h.f.number, "answer me in bytes");
+	CU_ASSERT_TRUE(it_wait(delivery_is, &ok, 5000));
+	CU_ASSERT_STRING_EQUAL(it_sql("SELECT CONCAT(CHAR_LENGTH(response_head), ' ', RIGHT(response_head, 1))"
+				      " FROM push_attempts a JOIN push_outbox o ON o.id = a.outbox_id"
+				      " WHERE o.client_id = %lld", h.f.client), "256 ?");
+}
+
 /* A name that resolved to a public address when registered and resolves
  * to 127.0.0.1 now: refused at connect time.  The dispatcher runs in a
  * private mount namespace whose /etc/hosts says so. */
@@ -621,6 +642,7 @@ static const struct {
 	{"a 302 is not followed and is a failed attempt", redirect_is_not_followed},
 	{"a hanging endpoint times out; another client's pushes arrive meanwhile", a_hanging_endpoint_does_not_delay_others},
 	{"a huge answer is capped", huge_answer_is_capped},
+	{"an answer of any bytes is recorded valid; nothing wedges", answer_of_any_bytes_is_recorded},
 	{"a name now resolving to loopback is refused at connect time", loopback_is_refused_at_connect_time_without_the_switch},
 	{"kill -9 mid-batch: after the lease every event is delivered, none lost", kill_9_mid_batch_loses_nothing},
 	{"two dispatchers over 1,000 events: each delivered once", two_dispatchers_share_1000_events},

@@ -218,6 +218,39 @@ static void idempotency_key_replays_the_first_answer(void)
 	CU_ASSERT_TRUE(it_is_error(&c, "idempotency_key_reused"));
 }
 
+/* A claim whose request never answered (its worker was killed): 409 while
+ * it may still run, free again after 5 minutes (IDEM_STALE_S). */
+static void abandoned_idempotency_claim_frees_the_key(void)
+{
+	struct fixture f = fx_new("OpStale ");
+	const char *to = fx_phone(), *key = it_unique("stale-"), *body;
+	const char *h[3];
+	struct resp r;
+	size_t n;
+
+	fx_user(&f, to, "Sid", "active");
+	body = it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"cut off\",\"operatorId\":\"%s\"}",
+		      to, f.op_name);
+	h[0] = it_fmt("Authorization: Bearer %s", f.op_token);
+	h[1] = it_fmt("Idempotency-Key: %s", key);
+	h[2] = NULL;
+	CU_ASSERT_EQUAL(it_req("POST", "/api/send-message", h, "application/json", body, strlen(body)).status,
+			200);
+	/* As if the worker had died before the answer was stored. */
+	it_sql("UPDATE idempotency_keys SET status_code = NULL, response = NULL,"
+	       " created_at = NOW(3) - INTERVAL 60 SECOND WHERE idem_key = '%s'", key);
+	r = it_req("POST", "/api/send-message", h, "application/json", body, strlen(body));
+	CU_ASSERT_EQUAL(r.status, 409);
+	CU_ASSERT_TRUE(it_is_error(&r, "request_in_progress"));
+	it_sql("UPDATE idempotency_keys SET created_at = NOW(3) - INTERVAL 301 SECOND"
+	       " WHERE idem_key = '%s'", key);
+	r = it_req("POST", "/api/send-message", h, "application/json", body, strlen(body));
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT_PTR_NULL(it_header(&r, "idempotent-replayed"));
+	last_mock_request(to, &n);
+	CU_ASSERT_EQUAL(n, 2);
+}
+
 static const char *ids_of(const struct resp *r)
 {
 	const struct json *m;
@@ -425,6 +458,25 @@ static void admin_acts_for_a_client_by_header(void)
 	CU_ASSERT_TRUE(it_is_error(&r, "client_required"));
 }
 
+static void disabled_client_locks_out_operators(void)
+{
+	struct fixture f = fx_new("Disabled ");
+	const char *h[] = {it_fmt("Authorization: Bearer %s", it_admin_token()),
+			   it_fmt("X-Ibiki-Client: %lld", f.client), NULL};
+	struct resp r;
+
+	CU_ASSERT_EQUAL(it_get("/api/users", f.op_token).status, 200);
+	it_sql("UPDATE client_profiles SET status = 'disabled' WHERE id = %lld", f.client);
+	r = it_get("/api/users", f.op_token);
+	CU_ASSERT_EQUAL(r.status, 403);
+	CU_ASSERT_TRUE(it_is_error(&r, "client_disabled"));
+	r = send(&f, fx_phone(), "must not leave");
+	CU_ASSERT_EQUAL(r.status, 403);
+	r = it_req("GET", "/api/messages/incoming", h, NULL, NULL, 0);
+	CU_ASSERT_EQUAL(r.status, 403);
+	CU_ASSERT_TRUE(it_is_error(&r, "client_disabled"));
+}
+
 static void api_key_cannot_use_operator_api(void)
 {
 	struct fixture f = fx_new("KeyOp ");
@@ -444,6 +496,7 @@ static const struct {
 	{"Twilio 429 is retried, a bounded number of times", rate_limited_by_twilio_is_retried},
 	{"a timeout after sending is failed, outcome unknown, never resent", timeout_after_sending_is_not_resent},
 	{"Idempotency-Key replays the first answer; another body is 422", idempotency_key_replays_the_first_answer},
+	{"an unanswered Idempotency-Key claim: 409, then free after 5 minutes", abandoned_idempotency_claim_frees_the_key},
 	{"incoming list: newest first, asc, limit, phoneNumber, isRegistered", incoming_list_filters},
 	{"bad list parameters are 400", list_bad_values_are_400},
 	{"outgoing list: status and operatorId filters", outgoing_list_filters},
@@ -451,6 +504,7 @@ static const struct {
 	{"web inbox: conversations, unread, read, reply through the texted number", web_inbox_and_reply},
 	{"an operator of A sees and touches nothing of B", operators_see_only_their_client},
 	{"an admin acts for a client with X-Ibiki-Client", admin_acts_for_a_client_by_header},
+	{"a disabled client's operators, and admins acting for it, get 403", disabled_client_locks_out_operators},
 	{"an API key cannot use the operator API", api_key_cannot_use_operator_api},
 };
 

@@ -193,6 +193,36 @@ static void inbox_order_limit_filter_and_cursor(void)
 	CU_ASSERT_EQUAL(r.status, 400);
 }
 
+/* Long messages: a page stops after 2 MiB of text (DB_PAGE_BYTES) however
+ * large the limit, and the cursor carries on where it stopped. */
+static void long_messages_page_by_size(void)
+{
+	struct v2fx v = v2_new("ExLong ");
+	const char *after = "msg_0";
+	long long total = 0, count;
+	struct resp r;
+	int pages = 0;
+
+	it_sql("INSERT INTO incoming_messages (provider, provider_message_id, client_id, from_number,"
+	       " to_number, body, usemodem, port, is_registered, received_at)"
+	       " SELECT 'extreme', CONCAT('long-%lld-', seq), %lld, '+15550000001', '+15550009999',"
+	       " REPEAT('x', 60000), %d, %d, 0, NOW(3) - INTERVAL 5 SECOND FROM seq_1_to_80",
+	       v.f.client, v.f.client, v.modem, v.port);
+	r = it_get("/api/v2/sms/inbox?limit=1000", v.key);
+	CU_ASSERT_EQUAL(r.status, 200);
+	count = it_int(&r, "count");
+	CU_ASSERT_TRUE(count > 0 && count < 80);
+	do {
+		r = it_get(it_fmt("/api/v2/sms/inbox?after=%s&limit=1000", after), v.key);
+		CU_ASSERT_EQUAL_FATAL(r.status, 200);
+		count = it_int(&r, "count");
+		total += count;
+		after = it_str(&r, "next");
+	} while (count > 0 && ++pages < 10);
+	CU_ASSERT_EQUAL(total, 80);
+	CU_ASSERT_TRUE(pages >= 3); /* 4.8 MB of text: three pages at least */
+}
+
 #define WRITERS 4
 #define PER_WRITER 25
 
@@ -502,6 +532,7 @@ static const struct {
 	{"inbox: newest first, limit, from, after cursor and next", inbox_order_limit_filter_and_cursor},
 	{"the after cursor misses nothing under concurrent arrivals", cursor_misses_nothing_under_concurrent_arrivals},
 	{"sendsingle: 200, recorded sent by the key, Extreme got it", sendsingle_success},
+	{"long messages: pages stop at 2 MiB of text, the cursor continues", long_messages_page_by_size},
 	{"sendsingle: upstream failures are 503 upstream_error, recorded failed", sendsingle_upstream_failure_is_503},
 	{"sendsingle: another client's modem/port is 403", sendsingle_needs_own_modem_port},
 	{"reply helper through Extreme on the same modem and port (v2 and web)", reply_through_extreme},

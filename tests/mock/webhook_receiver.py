@@ -31,7 +31,7 @@ DEFAULT_RESPONSES = [{"status": 200}]
 FRESH_SECONDS = 300  # Standard Webhooks' recommended timestamp tolerance
 HANDSHAKE_TIMEOUT = 10
 CHUNK = b"x" * 65536  # huge bodies are streamed in pieces of this size
-BEHAVIOUR_KEYS = {"status", "headers", "body", "hang", "huge"}
+BEHAVIOUR_KEYS = {"status", "headers", "body", "body_hex", "hang", "huge"}
 
 # --- signatures --------------------------------------------------------------
 
@@ -196,6 +196,10 @@ def behaviour_problem(b):
         return "headers must be an object of strings"
     if not isinstance(b.get("body", ""), str):
         return "body must be a string"
+    try:
+        bytes.fromhex(b.get("body_hex", ""))
+    except (TypeError, ValueError):
+        return "body_hex must be a string of hex digits"
     for name in ("hang", "huge"):
         value = b.get(name, 0)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
@@ -325,7 +329,9 @@ class Handler(MockHandler):
         if "huge" in behaviour:
             self.send_huge(behaviour["status"], extra, int(behaviour["huge"]))
         else:
-            self.send_body(behaviour["status"], extra, behaviour.get("body", "").encode())
+            body = (bytes.fromhex(behaviour["body_hex"]) if "body_hex" in behaviour
+                    else behaviour.get("body", "").encode())
+            self.send_body(behaviour["status"], extra, body)
 
 
 def parse_args(argv):

@@ -5,6 +5,7 @@
 #define SUITES(X) \
 	X(buf)    \
 	X(enc)    \
+	X(utf8)   \
 	X(json)   \
 	X(kv)     \
 	X(config) \

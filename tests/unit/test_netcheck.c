@@ -98,6 +98,16 @@ static void refuses_bad_urls(void)
 	CU_ASSERT_TRUE(refused(url)); /* a label over 63 */
 }
 
+static void trailing_dot_classified_as_without(void)
+{
+	/* A fully qualified "name." is the same host as "name". */
+	CU_ASSERT_TRUE(refused("https://169.254.169.254./x"));
+	CU_ASSERT_TRUE(refused("https://127.1./x"));
+	CU_ASSERT_TRUE(refused("https://printer.local./x"));
+	CU_ASSERT_TRUE(refused("https://localhost./x"));
+	CU_ASSERT_FALSE(refused("https://hooks.example.com./x"));
+}
+
 static void host_length_limit(void)
 {
 	char host[300], url[400];
@@ -161,6 +171,7 @@ static const struct test_case tests[] = {
 	{"refuses Teredo addresses embedding private IPv4", refuses_teredo_embedding_private},
 	{"accepts public addresses and names", accepts_public_addresses},
 	{"refuses http, userinfo, bad ports, local names", refuses_bad_urls},
+	{"a trailing dot does not hide a numeric or local host", trailing_dot_classified_as_without},
 	{"host of 253 characters accepted, 254 refused", host_length_limit},
 	{"allow_loopback opens loopback only", allow_loopback_switch},
 	{"classifier on connected addresses", classifier_on_sockaddrs},
