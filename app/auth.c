@@ -64,11 +64,6 @@ static enum status unauthorized(struct req *r, const char *msg)
 	return req_fail(r, ST_UNAUTHORIZED, "unauthorized", msg);
 }
 
-static enum status client_disabled(struct req *r)
-{
-	return req_fail(r, ST_FORBIDDEN, "client_disabled", "This client is disabled");
-}
-
 static enum status auth_key(struct req *r, const char *tok, size_t len)
 {
 	unsigned char hash[SHA256_LEN];
@@ -119,8 +114,10 @@ static enum status auth_jwt(struct req *r, const char *tok, size_t len)
 	if (strcmp(acc.role, "admin") == 0) {
 		r->actor.kind = ACTOR_ADMIN;
 	} else {
+		/* Like its API keys, a disabled client's operators are refused
+		 * as unauthenticated. */
 		if (acc.client_status == NULL || strcmp(acc.client_status, "active") != 0)
-			return client_disabled(r);
+			return unauthorized(r, "Client disabled");
 		r->actor.kind = ACTOR_OPERATOR;
 		r->actor.client_id = acc.client_id;
 	}
@@ -149,7 +146,7 @@ static enum status admin_acting(struct req *r)
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	if (strcmp(c.status, "active") != 0)
-		return client_disabled(r);
+		return req_fail(r, ST_FORBIDDEN, "client_disabled", "This client is disabled");
 	r->actor.client_id = id;
 	return ST_OK;
 }

@@ -468,10 +468,10 @@ static void disabled_client_locks_out_operators(void)
 	CU_ASSERT_EQUAL(it_get("/api/users", f.op_token).status, 200);
 	it_sql("UPDATE client_profiles SET status = 'disabled' WHERE id = %lld", f.client);
 	r = it_get("/api/users", f.op_token);
-	CU_ASSERT_EQUAL(r.status, 403);
-	CU_ASSERT_TRUE(it_is_error(&r, "client_disabled"));
+	CU_ASSERT_EQUAL(r.status, 401);
+	CU_ASSERT_TRUE(it_is_error(&r, "unauthorized"));
 	r = send(&f, fx_phone(), "must not leave");
-	CU_ASSERT_EQUAL(r.status, 403);
+	CU_ASSERT_EQUAL(r.status, 401);
 	r = it_req("GET", "/api/messages/incoming", h, NULL, NULL, 0);
 	CU_ASSERT_EQUAL(r.status, 403);
 	CU_ASSERT_TRUE(it_is_error(&r, "client_disabled"));
@@ -504,7 +504,7 @@ static const struct {
 	{"web inbox: conversations, unread, read, reply through the texted number", web_inbox_and_reply},
 	{"an operator of A sees and touches nothing of B", operators_see_only_their_client},
 	{"an admin acts for a client with X-Ibiki-Client", admin_acts_for_a_client_by_header},
-	{"a disabled client's operators, and admins acting for it, get 403", disabled_client_locks_out_operators},
+	{"a disabled client's operators get 401, admins acting for it 403", disabled_client_locks_out_operators},
 	{"an API key cannot use the operator API", api_key_cannot_use_operator_api},
 };
 
