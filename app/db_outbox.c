@@ -66,11 +66,18 @@ static const struct db_sql Q_REACTIVATE_JOBS = {
 	"UPDATE push_outbox SET next_attempt_at = NOW(3)"
 	" WHERE client_id = ? AND kind = 'webhook' AND status = 'pending' AND lease_owner IS NULL"};
 
+/* Pending now; dead and delivered over the last 24 hours.  Each count is
+ * a range of ix_outbox_health (sql/004), however long the client's
+ * history. */
+#define HEALTH_COUNT(st, since)                                                           \
+	"(SELECT COUNT(*) FROM push_outbox WHERE client_id = ? AND kind = 'webhook'"      \
+	" AND status = '" st "'" since ")"
+#define LAST_DAY " AND finished_at >= NOW(3) - INTERVAL 1 DAY"
 static const struct db_sql Q_COUNTS = {
 	"outbox_counts",
-	"SELECT SUM(o.status = 'pending'), SUM(o.status = 'dead'), SUM(o.status = 'delivered'),"
-	" (SELECT webhook_disabled_at IS NOT NULL FROM client_profiles WHERE id = ?)"
-	" FROM push_outbox o WHERE o.client_id = ? AND o.kind = 'webhook'"};
+	"SELECT " HEALTH_COUNT("pending", "") ", " HEALTH_COUNT("dead", LAST_DAY) ", "
+	HEALTH_COUNT("delivered", LAST_DAY) ","
+	" (SELECT webhook_disabled_at IS NOT NULL FROM client_profiles WHERE id = ?)"};
 /* The last attempt that ended: a delivery, or a failure with its status. */
 static const struct db_sql Q_LAST = {
 	"outbox_last",
@@ -294,7 +301,8 @@ enum db_rc db_outbox_summary(struct db *db, struct arena *a, long long client_id
 			     struct outbox_summary *out)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(db, &Q_COUNTS, &res, DBI(client_id), DBI(client_id));
+	enum db_rc rc = DB_EXEC(db, &Q_COUNTS, &res, DBI(client_id), DBI(client_id),
+				DBI(client_id), DBI(client_id));
 
 	memset(out, 0, sizeof(*out));
 	if (rc != DB_OK)

@@ -83,9 +83,9 @@ enum db_rc db_outbox_reactivate(struct db *db, long long client_id);
 
 /* A client's webhook deliveries at a glance. */
 struct outbox_summary {
-	long long pending;
-	long long dead;
-	long long delivered;
+	long long pending;      /* now */
+	long long dead;         /* finished dead in the last 24 hours */
+	long long delivered;    /* delivered in the last 24 hours */
 	bool disabled;          /* the endpoint answered 410 */
 	bool has_last;          /* a delivery was finished or attempted */
 	const char *last_at;    /* DATETIME of the last finished or failed attempt */
