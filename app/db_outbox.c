@@ -79,12 +79,25 @@ static const struct db_sql Q_COUNTS = {
 	HEALTH_COUNT("delivered", LAST_DAY) ","
 	" (SELECT webhook_disabled_at IS NOT NULL FROM client_profiles WHERE id = ?)"};
 /* The last attempt that ended: a delivery, or a failure with its status. */
+/* The newest of: the last delivery, the last death (both one backward
+ * step in ix_outbox_health), the last failed attempt of a pending job
+ * (the backlog only). */
 static const struct db_sql Q_LAST = {
 	"outbox_last",
-	"SELECT updated_at, last_http_status, status = 'delivered', last_error FROM push_outbox"
-	" WHERE client_id = ? AND kind = 'webhook' AND attempts > 0"
-	" AND (status <> 'pending' OR last_error IS NOT NULL OR last_http_status IS NOT NULL)"
-	" ORDER BY updated_at DESC, id DESC LIMIT 1"};
+	"SELECT at, http, ok, err FROM ("
+	" (SELECT finished_at AS at, id, last_http_status AS http, 1 AS ok, last_error AS err"
+	"  FROM push_outbox WHERE client_id = ? AND kind = 'webhook' AND status = 'delivered'"
+	"  ORDER BY finished_at DESC LIMIT 1)"
+	" UNION ALL"
+	" (SELECT finished_at, id, last_http_status, 0, last_error"
+	"  FROM push_outbox WHERE client_id = ? AND kind = 'webhook' AND status = 'dead'"
+	"  ORDER BY finished_at DESC LIMIT 1)"
+	" UNION ALL"
+	" (SELECT updated_at, id, last_http_status, 0, last_error"
+	"  FROM push_outbox WHERE client_id = ? AND kind = 'webhook' AND status = 'pending'"
+	"  AND attempts > 0 AND (last_error IS NOT NULL OR last_http_status IS NOT NULL)"
+	"  ORDER BY updated_at DESC LIMIT 1)"
+	") x ORDER BY at DESC, id DESC LIMIT 1"};
 static const struct db_sql Q_DELIVERIES = {
 	"outbox_deliveries",
 	"SELECT id, event_id, incoming_id, status, attempts, last_http_status, last_error,"
@@ -313,7 +326,7 @@ enum db_rc db_outbox_summary(struct db *db, struct arena *a, long long client_id
 		out->delivered = DB_AT(&res, 0, 2)->i;
 		out->disabled = !DB_AT(&res, 0, 3)->null && DB_AT(&res, 0, 3)->i != 0;
 	}
-	rc = DB_EXEC(db, &Q_LAST, &res, DBI(client_id));
+	rc = DB_EXEC(db, &Q_LAST, &res, DBI(client_id), DBI(client_id), DBI(client_id));
 	if (rc != DB_OK)
 		return rc;
 	if (res.nrows == 1) {

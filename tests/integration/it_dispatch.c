@@ -263,6 +263,10 @@ static void three_500s_is_dead_and_redeliverable_with_the_same_id(void)
 	r = it_post(it_fmt("/api/v2/webhooks/deliveries/%s/redeliver", id), h.key, NULL);
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_TRUE_FATAL(it_wait(delivery_is, &ok, 5000));
+	r = it_get("/api/v2/webhooks/status", h.key);
+	CU_ASSERT_EQUAL(it_int(&r, "dead"), 0);
+	CU_ASSERT_EQUAL(it_int(&r, "delivered"), 1);
+	CU_ASSERT_TRUE(it_member(it_member(r.json, "lastDelivery"), "ok")->b);
 	all = deliveries(h.path, &n);
 	CU_ASSERT_EQUAL(n, 4);
 	for (rec = all->first; rec; rec = rec->next)
