@@ -482,12 +482,14 @@ int db_txn(struct db *db, db_txn_fn fn, void *ctx)
 
 struct db_arg db_text(struct arena *a, const char *s, size_t len, size_t max)
 {
-	char *t;
+	struct db_arg arg = DBNULL;
 
-	if (s == NULL)
-		return DBNULL;
-	t = arena_alloc(a, len + 1);
-	return DBS(t, utf8_clean(t, s, len, max));
+	if (s != NULL) {
+		char *t = arena_alloc(a, len + 1);
+
+		arg = DBS(t, utf8_clean(t, s, len, max));
+	}
+	return arg;
 }
 
 enum db_rc db_first(const struct db_res *res, db_row_fn fn, void *out)
