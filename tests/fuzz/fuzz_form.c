@@ -2,9 +2,9 @@
  * checking (sign.c) over what it parsed. */
 #include <stdint.h>
 
-#include "arena.h"
-#include "kv.h"
-#include "sign.h"
+#include "lib/arena.h"
+#include "lib/kv.h"
+#include "lib/sign.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,10 +3,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "json.h"
-#include "jsonw.h"
+#include "lib/arena.h"
+#include "lib/buf.h"
+#include "lib/json.h"
+#include "lib/jsonw.h"
 
 static void write_value(struct jw *w, const struct json *v)
 {

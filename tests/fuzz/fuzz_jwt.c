@@ -2,10 +2,10 @@
  * utf8.c) on arbitrary input. */
 #include <stdint.h>
 
-#include "arena.h"
-#include "jwt.h"
-#include "sms.h"
-#include "utf8.h"
+#include "lib/arena.h"
+#include "lib/jwt.h"
+#include "svc/sms.h"
+#include "lib/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,7 +2,7 @@
  * (netcheck.c), with the loopback switch off and on. */
 #include <stdint.h>
 
-#include "netcheck.h"
+#include "lib/netcheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto.h"
+#include "lib/crypto.h"
 
 const char *fx_phone(void)
 {

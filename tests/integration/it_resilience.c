@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crypto.h"
+#include "lib/crypto.h"
 #include "fixture.h"
 #include "itest.h"
 #include <sys/wait.h>

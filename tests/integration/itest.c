@@ -12,11 +12,11 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "crypto.h"
-#include "enc.h"
-#include "kv.h"
-#include "sign.h"
+#include "lib/buf.h"
+#include "lib/crypto.h"
+#include "lib/enc.h"
+#include "lib/kv.h"
+#include "lib/sign.h"
 
 struct arena it_arena;
 static CURL *curl;

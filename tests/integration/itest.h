@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "arena.h"
-#include "json.h"
+#include "lib/arena.h"
+#include "lib/json.h"
 
 struct resp {
 	long status;

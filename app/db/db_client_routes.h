@@ -1,0 +1,33 @@
+/*
+ * client_routes: which client receives an inbound message, by Twilio
+ * number or by Extreme (usemodem, port) pair or number.
+ */
+#ifndef IBIKI_DB_ROUTES_H
+#define IBIKI_DB_ROUTES_H
+
+#include "db/db.h"
+
+struct client_route {
+	long long id;
+	long long client_id;
+	const char *provider; /* twilio | extreme */
+	const char *number;   /* NULL when none */
+	long long usemodem;   /* -1 when none */
+	long long port;       /* -1 when none */
+	const char *created_at;
+};
+
+/* usemodem/port < 0: none.  DB_DUP when the number or pair is taken. */
+enum db_rc db_routes_insert(struct db *db, struct arena *a, long long client_id,
+			    const char *provider, const char *number, long long usemodem,
+			    long long port, long long *id);
+enum db_rc db_routes_list(struct db *db, struct arena *a, long long client_id,
+			  struct client_route **out, size_t *n);
+/* The route of provider+number; DB_NOTFOUND when unrouted. */
+enum db_rc db_routes_by_number(struct db *db, struct arena *a, const char *provider,
+			       const char *number, struct client_route *out);
+/* The Extreme route of (usemodem, port); DB_NOTFOUND when unrouted. */
+enum db_rc db_routes_by_modem(struct db *db, struct arena *a, long long usemodem,
+			      long long port, struct client_route *out);
+
+#endif

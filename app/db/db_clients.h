@@ -1,0 +1,37 @@
+/*
+ * client_profiles: the businesses that use Ibiki, with their delivery mode
+ * (poll, push, both) and webhook.  Every function returns a db_rc; rows
+ * are copied into the arena given in the result.
+ */
+#ifndef IBIKI_DB_CLIENTS_H
+#define IBIKI_DB_CLIENTS_H
+
+#include "db/db.h"
+
+struct client {
+	long long id;
+	const char *name;
+	const char *status;
+	const char *mode;           /* poll | push | both */
+	const char *webhook_url;    /* NULL when not set */
+	const char *webhook_secret; /* NULL when not set */
+	const char *created_at;     /* DATETIME text */
+	const char *updated_at;
+};
+
+/* DB_DUP when the name is taken. */
+enum db_rc db_clients_insert(struct db *db, struct arena *a, const char *name, size_t len,
+			     long long *id);
+/* DB_NOTFOUND when there is no such client. */
+enum db_rc db_clients_get(struct db *db, struct arena *a, long long id, struct client *out);
+enum db_rc db_clients_get_by_name(struct db *db, struct arena *a, const char *name,
+				  struct client *out);
+enum db_rc db_clients_list(struct db *db, struct arena *a, struct client **out, size_t *n);
+/* DB_NOTFOUND when there is no such client. */
+enum db_rc db_clients_set_mode(struct db *db, struct arena *a, long long id, const char *mode);
+/* secret NULL: leave the secret as it is. */
+enum db_rc db_clients_set_webhook(struct db *db, struct arena *a, long long id, const char *url,
+				  size_t ulen, const char *secret);
+enum db_rc db_clients_set_secret(struct db *db, struct arena *a, long long id, const char *secret);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * Conversations for the operators' web inbox: one per phone number that
+ * wrote to or was written to by a client, with its last message, unread
+ * count and last activity.  Reads incoming_messages and
+ * outgoing_messages; owns no table.
+ */
+#ifndef IBIKI_DB_INBOX_H
+#define IBIKI_DB_INBOX_H
+
+#include <stdbool.h>
+
+#include "db/db.h"
+
+struct conversation {
+	const char *phone;
+	const char *direction; /* in | out: of the last message */
+	const char *last_body;
+	size_t last_len;
+	const char *provider;
+	const char *last_at;
+	long long unread;
+	long long messages;
+};
+
+enum db_rc db_inbox_conversations(struct db *db, struct arena *a, long long client_id,
+				  long long limit, struct conversation **out, size_t *n);
+
+struct thread_msg {
+	long long id;
+	const char *direction; /* in | out */
+	const char *body;
+	size_t len;
+	const char *at;
+	const char *status;    /* outbound: its status; inbound: NULL */
+	const char *provider;
+};
+
+/* The messages with phone, both ways, oldest first (the newest `limit`). */
+enum db_rc db_inbox_thread(struct db *db, struct arena *a, long long client_id,
+			   const char *phone, long long limit, struct thread_msg **out, size_t *n);
+
+#endif

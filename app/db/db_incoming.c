@@ -1,0 +1,213 @@
+/*
+ * incoming_messages.  See db_incoming.h.
+ */
+#include "db/db_incoming.h"
+
+#include <string.h>
+
+#define IN_COLS DB_INCOMING_COLS("")
+
+enum { I_ID, I_PROVIDER, I_PID, I_CLIENT, I_FROM, I_TO, I_BODY, I_MEDIA, I_MODEM, I_PORT,
+       I_REG, I_RESP, I_PTS, I_RECEIVED, I_READ };
+
+static const struct db_sql Q_STORE = {
+	"incoming_store", "CALL ibiki_store_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+static const struct db_sql Q_BY_PID = {
+	"incoming_by_pid",
+	"SELECT " IN_COLS " FROM incoming_messages WHERE provider = ? AND provider_message_id = ?"};
+static const struct db_sql Q_GET = {
+	"incoming_get", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ? AND id = ?"};
+static const struct db_sql Q_LAST_FROM = {
+	"incoming_last_from",
+	"SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ? AND from_number = ?"
+	" ORDER BY id DESC LIMIT 1"};
+
+/* Operator lists: sort and phone filter choose the statement (and index);
+ * the registered filter is a nullable argument. */
+#define REG_FILTER " AND (? IS NULL OR is_registered = ?)"
+static const struct db_sql Q_LIST[2][2] = {
+	{{"incoming_list_desc", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?"
+				REG_FILTER " ORDER BY id DESC LIMIT ?"},
+	 {"incoming_list_desc_phone", "SELECT " IN_COLS " FROM incoming_messages"
+				      " WHERE client_id = ? AND from_number = ?" REG_FILTER
+				      " ORDER BY id DESC LIMIT ?"}},
+	{{"incoming_list_asc", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?"
+			       REG_FILTER " ORDER BY id ASC LIMIT ?"},
+	 {"incoming_list_asc_phone", "SELECT " IN_COLS " FROM incoming_messages"
+				     " WHERE client_id = ? AND from_number = ?" REG_FILTER
+				     " ORDER BY id ASC LIMIT ?"}},
+};
+
+/*
+ * v2 inbox: [cursor][from filter].
+ *
+ * The cursor feed must never skip a message, though ids are handed out
+ * before their transactions commit, in any order.  Two guards:
+ *  - a locking read (LOCK IN SHARE MODE) waits for every in-flight insert
+ *    whose row is already in the index range, and then sees it;
+ *  - received_at is the database clock at insert (SYSDATE in
+ *    ibiki_store_inbound), and the page ends at the first row younger
+ *    than INBOX_SETTLE_MS: every message with a smaller id got its id
+ *    before that row was inserted, so its own row has existed for about
+ *    that long, and the locking read waited for it.
+ * The newest-first page reads the same way, so the cursor it hands out
+ * (the newest settled message) is just as safe to continue from.
+ */
+#define SETTLED " , received_at <= NOW(3) - INTERVAL " INBOX_SETTLE_SQL " AS settled"
+static const struct db_sql Q_INBOX[2][2] = {
+	{{"inbox_newest", "SELECT " IN_COLS SETTLED " FROM incoming_messages WHERE client_id = ?"
+			  " ORDER BY id DESC LIMIT ? LOCK IN SHARE MODE"},
+	 {"inbox_newest_from", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
+			       " WHERE client_id = ? AND from_number = ? ORDER BY id DESC LIMIT ?"
+			       " LOCK IN SHARE MODE"}},
+	{{"inbox_after", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
+			 " WHERE client_id = ? AND id > ? ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"},
+	 {"inbox_after_from", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
+			      " WHERE client_id = ? AND from_number = ? AND id > ?"
+			      " ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"}},
+};
+
+static const struct db_sql Q_MARK_READ = {
+	"incoming_mark_read",
+	"UPDATE incoming_messages SET read_at = NOW(3)"
+	" WHERE client_id = ? AND from_number = ? AND read_at IS NULL"};
+
+static void row(const struct db_res *res, size_t i, void *m)
+{
+	db_incoming_from_row(DB_AT(res, i, 0), m);
+}
+
+void db_incoming_from_row(const struct db_val *v, struct incoming *m)
+{
+	m->id = v[I_ID].i;
+	m->provider = v[I_PROVIDER].s;
+	m->provider_message_id = v[I_PID].s;
+	m->client_id = v[I_CLIENT].null ? 0 : v[I_CLIENT].i;
+	m->from = v[I_FROM].s;
+	m->to = v[I_TO].s;
+	m->body = v[I_BODY].s;
+	m->body_len = v[I_BODY].len;
+	m->num_media = v[I_MEDIA].i;
+	m->usemodem = v[I_MODEM].null ? -1 : v[I_MODEM].i;
+	m->port = v[I_PORT].null ? -1 : v[I_PORT].i;
+	m->is_registered = v[I_REG].i != 0;
+	m->response_sent = v[I_RESP].i != 0;
+	m->provider_timestamp = v[I_PTS].s;
+	m->received_at = v[I_RECEIVED].s;
+	m->read_at = v[I_READ].s;
+}
+
+enum db_rc db_incoming_store(struct db *db, struct arena *a, const struct incoming *m,
+			     const char *evt_ack, const char *evt_push, struct inbound_stored *out)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = DB_EXEC(
+		db, &Q_STORE, &res, DBZ(m->provider), DBZ(m->provider_message_id), DBZ(m->from),
+		DBZ(m->to), DBS(m->body, m->body_len), DBI(m->num_media),
+		m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL, m->port >= 0 ? DBI(m->port) : DBNULL,
+		DBZ(m->provider_timestamp), DBZ(evt_ack), DBZ(evt_push));
+
+	if (rc != DB_OK)
+		return rc;
+	if (res.nrows != 1 || res.ncols != 7)
+		return DB_ERROR;
+	out->id = DB_AT(&res, 0, 0)->i;
+	out->duplicate = DB_AT(&res, 0, 1)->i != 0;
+	out->client_id = DB_AT(&res, 0, 2)->null ? 0 : DB_AT(&res, 0, 2)->i;
+	out->is_registered = DB_AT(&res, 0, 3)->i != 0;
+	out->response_sent = DB_AT(&res, 0, 4)->i != 0;
+	out->ack_queued = DB_AT(&res, 0, 5)->i != 0;
+	out->push_queued = DB_AT(&res, 0, 6)->i != 0;
+	return DB_OK;
+}
+
+static enum db_rc many(struct db *db, struct arena *a, const struct db_sql *q,
+		       const struct db_arg *args, size_t nargs, struct incoming **out, size_t *n)
+{
+	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
+	enum db_rc rc = db_exec(db, q, args, nargs, &res);
+
+	if (rc == DB_OK)
+		*out = db_rows(&res, row, sizeof **out, n);
+	return rc;
+}
+
+enum db_rc db_incoming_get_by_provider_id(struct db *db, struct arena *a, const char *provider,
+					  const char *pid, struct incoming *out)
+{
+	struct db_arg args[] = {DBZ(provider), DBZ(pid)};
+
+	return db_get(db, &Q_BY_PID, args, 2, a, row, out);
+}
+
+enum db_rc db_incoming_get(struct db *db, struct arena *a, long long client_id, long long id,
+			   struct incoming *out)
+{
+	struct db_arg args[] = {DBI(client_id), DBI(id)};
+
+	return db_get(db, &Q_GET, args, 2, a, row, out);
+}
+
+enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long client_id,
+				 const char *from, struct incoming *out)
+{
+	struct db_arg args[] = {DBI(client_id), DBZ(from)};
+
+	return db_get(db, &Q_LAST_FROM, args, 2, a, row, out);
+}
+
+enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id, bool asc,
+			    const char *phone, int registered, long long limit,
+			    struct incoming **out, size_t *n)
+{
+	struct db_arg reg = registered < 0 ? DBNULL : DBI(registered);
+	struct db_arg with_phone[] = {DBI(client_id), DBZ(phone), reg, reg, DBI(limit)};
+	struct db_arg without[] = {DBI(client_id), reg, reg, DBI(limit)};
+
+	if (phone != NULL)
+		return many(db, a, &Q_LIST[asc][1], with_phone, 5, out, n);
+	return many(db, a, &Q_LIST[asc][0], without, 4, out, n);
+}
+
+enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id, long long after,
+			     const char *from, long long limit, struct incoming **out, size_t *n,
+			     long long *next)
+{
+	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
+	struct db_arg args[4];
+	bool cursor = after >= 0;
+	size_t k = 0, i;
+	enum db_rc rc;
+
+	args[k++] = DBI(client_id);
+	if (from != NULL)
+		args[k++] = DBZ(from);
+	if (cursor)
+		args[k++] = DBI(after);
+	args[k++] = DBI(limit);
+	rc = db_exec(db, &Q_INBOX[cursor][from != NULL], args, k, &res);
+	if (rc != DB_OK)
+		return rc;
+	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct incoming));
+	*next = cursor ? after : -1;
+	for (i = 0; i < res.nrows; i++) {
+		bool settled = DB_AT(&res, i, I_READ + 1)->i != 0;
+
+		/* The cursor feed stops at the first message still settling. */
+		if (cursor && !settled)
+			break;
+		row(&res, i, &(*out)[i]);
+		if (cursor || (settled && *next < 0))
+			*next = (*out)[i].id;
+	}
+	*n = i;
+	return DB_OK;
+}
+
+enum db_rc db_incoming_mark_read(struct db *db, struct arena *a, long long client_id,
+				 const char *phone)
+{
+	struct db_res res = {.a = a};
+
+	return DB_EXEC(db, &Q_MARK_READ, &res, DBI(client_id), DBZ(phone));
+}

@@ -1,0 +1,165 @@
+/*
+ * Migrations.  See migrate.h.
+ */
+#include "db/db_migrate.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/arena.h"
+#include "lib/crypto.h"
+#include "lib/enc.h"
+
+#define MAX_FILES 512
+#define MAX_SQL (1024 * 1024)
+
+static const char create_table[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" version INT UNSIGNED NOT NULL PRIMARY KEY,"
+	" name VARCHAR(200) NOT NULL,"
+	" checksum CHAR(64) NOT NULL,"
+	" applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+
+static const struct db_sql Q_LOCK = {"migrate_lock", "SELECT GET_LOCK('ibiki_migrate', 60)"};
+static const struct db_sql Q_UNLOCK = {"migrate_unlock", "SELECT RELEASE_LOCK('ibiki_migrate')"};
+static const struct db_sql Q_APPLIED = {
+	"migrate_applied", "SELECT checksum FROM schema_migrations WHERE version = ?"};
+static const struct db_sql Q_RECORD = {
+	"migrate_record", "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)"};
+
+struct file {
+	unsigned version;
+	char name[256];
+};
+
+static int cmp_file(const void *a, const void *b)
+{
+	const struct file *x = a, *y = b;
+
+	return x->version < y->version ? -1 : x->version > y->version;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *p;
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	p = malloc(MAX_SQL + 1);
+	if (p == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(p, 1, MAX_SQL, f);
+	fclose(f);
+	p[n] = '\0';
+	*len = n;
+	return p;
+}
+
+static int list_files(const char *dir, struct file *files, size_t *n, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	*n = 0;
+	if (d == NULL) {
+		snprintf(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t l = strlen(e->d_name);
+		char *end;
+		unsigned long v;
+
+		if (l < 5 || strcmp(e->d_name + l - 4, ".sql") != 0)
+			continue;
+		v = strtoul(e->d_name, &end, 10);
+		if (end == e->d_name || *end != '_' || l >= sizeof(files[0].name))
+			continue;
+		if (*n == MAX_FILES)
+			break;
+		files[*n].version = (unsigned)v;
+		snprintf(files[*n].name, sizeof(files[0].name), "%s", e->d_name);
+		(*n)++;
+	}
+	closedir(d);
+	qsort(files, *n, sizeof(files[0]), cmp_file);
+	return 0;
+}
+
+int migrate_run(struct db *db, const char *dir, FILE *out, char *err, size_t errlen)
+{
+	static struct file files[MAX_FILES];
+	struct arena a;
+	size_t i, n;
+	int applied = 0, ret = -1;
+	bool locked = false;
+	struct db_res res;
+
+	arena_init(&a, 64 * 1024, 64 * 1024 * 1024);
+	if (list_files(dir, files, &n, err, errlen) < 0)
+		goto out;
+	if (db_script(db, create_table, err, errlen) != DB_OK)
+		goto out;
+	res = (struct db_res){.a = &a};
+	if (db_exec(db, &Q_LOCK, NULL, 0, &res) != DB_OK || res.nrows != 1 ||
+	    DB_AT(&res, 0, 0)->i != 1) {
+		snprintf(err, errlen, "could not take the migration lock");
+		goto out;
+	}
+	locked = true;
+	for (i = 0; i < n; i++) {
+		unsigned char sum[SHA256_LEN];
+		char hex[65], path[4096];
+		size_t len;
+		char *sql;
+		enum db_rc rc;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
+		sql = read_all(path, &len);
+		if (sql == NULL) {
+			snprintf(err, errlen, "cannot read %s", path);
+			goto out;
+		}
+		crypto_sha256(sql, len, sum);
+		enc_hex(sum, sizeof(sum), hex);
+		res = (struct db_res){.a = &a};
+		rc = DB_EXEC(db, &Q_APPLIED, &res, DBI(files[i].version));
+		if (rc != DB_OK) {
+			free(sql);
+			snprintf(err, errlen, "cannot read schema_migrations: %s", db_strerror(rc));
+			goto out;
+		}
+		if (res.nrows == 1) {
+			if (strcmp(DB_AT(&res, 0, 0)->s, hex) != 0)
+				fprintf(out, "warning: %s changed since it was applied (not re-run)\n",
+					files[i].name);
+			free(sql);
+			continue;
+		}
+		fprintf(out, "applying %s\n", files[i].name);
+		rc = db_script(db, sql, err, errlen);
+		free(sql);
+		if (rc != DB_OK)
+			goto out;
+		rc = DB_EXEC(db, &Q_RECORD, NULL, DBI(files[i].version), DBZ(files[i].name),
+			     DBZ(hex));
+		if (rc != DB_OK) {
+			snprintf(err, errlen, "cannot record %s: %s", files[i].name, db_strerror(rc));
+			goto out;
+		}
+		applied++;
+	}
+	ret = applied;
+out:
+	if (locked)
+		db_exec(db, &Q_UNLOCK, NULL, 0, NULL);
+	arena_free(&a);
+	return ret;
+}

@@ -1,0 +1,423 @@
+/*
+ * push_outbox and push_attempts.  See db_outbox.h.
+ */
+#include "db/db_outbox.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/crypto.h"
+#include "lib/enc.h"
+#include "lib/log.h"
+
+/* "?, ?, ... ?" for OUTBOX_BATCH ids; unused places are given id 0. */
+#define P8 "?, ?, ?, ?, ?, ?, ?, ?"
+#define IDS_64 P8 ", " P8 ", " P8 ", " P8 ", " P8 ", " P8 ", " P8 ", " P8
+
+static const struct db_sql Q_DUE = {
+	"outbox_due",
+	"SELECT id FROM push_outbox WHERE status = 'pending' AND next_attempt_at <= NOW(3)"
+	" ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED"};
+static const struct db_sql Q_LEASE = {
+	"outbox_lease",
+	"UPDATE push_outbox SET lease_owner = ?, attempts = attempts + 1,"
+	" next_attempt_at = NOW(3) + INTERVAL ? SECOND WHERE id IN (" IDS_64 ")"};
+static const struct db_sql Q_LOAD = {
+	"outbox_load",
+	"SELECT o.id, o.event_id, o.kind, o.client_id, o.attempts, o.outgoing_id, c.webhook_url,"
+	" c.webhook_secret, c.webhook_disabled_at IS NOT NULL, " DB_INCOMING_COLS("i.")
+	" FROM push_outbox o JOIN incoming_messages i ON i.id = o.incoming_id"
+	" LEFT JOIN client_profiles c ON c.id = o.client_id"
+	" WHERE o.lease_owner = ? AND o.id IN (" IDS_64 ") ORDER BY o.id"};
+
+static const struct db_sql Q_DONE = {
+	"outbox_done",
+	"UPDATE push_outbox SET status = 'delivered', last_http_status = ?, last_error = NULL,"
+	" finished_at = NOW(3), lease_owner = NULL WHERE lease_owner = ? AND id IN (" IDS_64 ")"};
+static const struct db_sql Q_RETRY = {
+	"outbox_retry",
+	"UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
+	" last_http_status = ?, last_error = ?, lease_owner = NULL"
+	" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
+static const struct db_sql Q_DEAD = {
+	"outbox_dead",
+	"UPDATE push_outbox SET status = 'dead', last_http_status = ?, last_error = ?,"
+	" finished_at = NOW(3), lease_owner = NULL WHERE id = ? AND lease_owner = ? AND attempts = ?"};
+static const struct db_sql Q_DEFER = {
+	"outbox_defer",
+	"UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
+	" attempts = GREATEST(attempts - 1, 0), lease_owner = NULL"
+	" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
+static const struct db_sql Q_DISABLE = {
+	"outbox_disable_client",
+	"UPDATE client_profiles SET webhook_disabled_at = NOW(3) WHERE id = ?"};
+static const struct db_sql Q_ATTEMPT = {
+	"outbox_attempt",
+	"INSERT INTO push_attempts (outbox_id, attempt, started_at, duration_ms, http_status,"
+	" outcome, error, response_head)"
+	" VALUES (?, ?, FROM_UNIXTIME(? / 1000), ?, ?, ?, ?, ?)"};
+static const struct db_sql Q_SET_OUTGOING = {
+	"outbox_set_outgoing", "UPDATE push_outbox SET outgoing_id = ? WHERE id = ?"};
+static const struct db_sql Q_REACTIVATE_CLIENT = {
+	"outbox_reactivate_client",
+	"UPDATE client_profiles SET webhook_disabled_at = NULL WHERE id = ?"};
+static const struct db_sql Q_REACTIVATE_JOBS = {
+	"outbox_reactivate_jobs",
+	"UPDATE push_outbox SET next_attempt_at = NOW(3)"
+	" WHERE client_id = ? AND kind = 'webhook' AND status = 'pending' AND lease_owner IS NULL"};
+
+/* Pending now; dead and delivered over the last 24 hours.  Each count is
+ * a range of ix_outbox_health (sql/004), however long the client's
+ * history. */
+#define HEALTH_COUNT(st, since)                                                           \
+	"(SELECT COUNT(*) FROM push_outbox WHERE client_id = ? AND kind = 'webhook'"      \
+	" AND status = '" st "'" since ")"
+#define LAST_DAY " AND finished_at >= NOW(3) - INTERVAL 1 DAY"
+static const struct db_sql Q_COUNTS = {
+	"outbox_counts",
+	"SELECT " HEALTH_COUNT("pending", "") ", " HEALTH_COUNT("dead", LAST_DAY) ", "
+	HEALTH_COUNT("delivered", LAST_DAY) ","
+	" (SELECT webhook_disabled_at IS NOT NULL FROM client_profiles WHERE id = ?)"};
+/* The last attempt that ended: a delivery, or a failure with its status. */
+/* The newest of: the last delivery, the last death (both one backward
+ * step in ix_outbox_health), the last failed attempt of a pending job
+ * (the backlog only). */
+static const struct db_sql Q_LAST = {
+	"outbox_last",
+	"SELECT at, http, ok, err FROM ("
+	" (SELECT finished_at AS at, id, last_http_status AS http, 1 AS ok, last_error AS err"
+	"  FROM push_outbox WHERE client_id = ? AND kind = 'webhook' AND status = 'delivered'"
+	"  ORDER BY finished_at DESC LIMIT 1)"
+	" UNION ALL"
+	" (SELECT finished_at, id, last_http_status, 0, last_error"
+	"  FROM push_outbox WHERE client_id = ? AND kind = 'webhook' AND status = 'dead'"
+	"  ORDER BY finished_at DESC LIMIT 1)"
+	" UNION ALL"
+	" (SELECT updated_at, id, last_http_status, 0, last_error"
+	"  FROM push_outbox WHERE client_id = ? AND kind = 'webhook' AND status = 'pending'"
+	"  AND attempts > 0 AND (last_error IS NOT NULL OR last_http_status IS NOT NULL)"
+	"  ORDER BY updated_at DESC LIMIT 1)"
+	") x ORDER BY at DESC, id DESC LIMIT 1"};
+static const struct db_sql Q_DELIVERIES = {
+	"outbox_deliveries",
+	"SELECT id, event_id, incoming_id, status, attempts, last_http_status, last_error,"
+	" created_at, updated_at, finished_at FROM push_outbox"
+	" WHERE client_id = ? AND kind = 'webhook' ORDER BY id DESC LIMIT ?"};
+static const struct db_sql Q_ATTEMPTS = {
+	"outbox_attempts",
+	"SELECT outbox_id, attempt, started_at, duration_ms, http_status, outcome, error"
+	" FROM push_attempts WHERE outbox_id IN (" IDS_64 ") ORDER BY outbox_id, id"};
+static const struct db_sql Q_REDELIVER = {
+	"outbox_redeliver",
+	"UPDATE push_outbox SET status = 'pending', attempts = 0, next_attempt_at = NOW(3),"
+	" finished_at = NULL, lease_owner = NULL, last_error = NULL"
+	" WHERE id = ? AND client_id = ? AND kind = 'webhook' AND status IN ('dead', 'delivered')"};
+static const struct db_sql Q_EXISTS = {
+	"outbox_exists",
+	"SELECT status FROM push_outbox WHERE id = ? AND client_id = ? AND kind = 'webhook'"};
+
+void db_outbox_new_event_id(char *out)
+{
+	unsigned char r[12];
+
+	crypto_random(r, sizeof(r));
+	memcpy(out, "evt_", 4);
+	enc_hex(r, sizeof(r), out + 4);
+}
+
+/* args[first..first+63] = ids, padded with 0. */
+static void put_ids(struct db_arg *args, size_t first, const long long *ids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < OUTBOX_BATCH; i++)
+		args[first + i] = DBI(i < n ? ids[i] : 0);
+}
+
+struct claim_ctx {
+	struct arena *a;
+	const char *owner;
+	int max;
+	long lease_s;
+	long long ids[OUTBOX_BATCH];
+	size_t n;
+};
+
+static void job_row(const struct db_res *res, size_t i, void *out)
+{
+	const struct db_val *v = DB_AT(res, i, 0);
+	struct outbox_job *j = out;
+
+	j->id = v[0].i;
+	j->event_id = v[1].s;
+	j->kind = v[2].s;
+	j->client_id = v[3].null ? 0 : v[3].i;
+	j->attempts = v[4].i;
+	j->outgoing_id = v[5].null ? 0 : v[5].i;
+	j->url = v[6].null || v[6].len == 0 ? NULL : v[6].s;
+	j->secret = v[7].null || v[7].len == 0 ? NULL : v[7].s;
+	j->disabled = !v[8].null && v[8].i != 0;
+	db_incoming_from_row(&v[9], &j->msg);
+}
+
+static int claim_txn(struct db *db, void *arg)
+{
+	struct claim_ctx *c = arg;
+	struct db_res res = {.a = c->a};
+	struct db_arg args[2 + OUTBOX_BATCH];
+	enum db_rc rc;
+	size_t i;
+
+	c->n = 0;
+	rc = DB_EXEC(db, &Q_DUE, &res, DBI(c->max));
+	if (rc != DB_OK || res.nrows == 0)
+		return rc;
+	for (i = 0; i < res.nrows && i < OUTBOX_BATCH; i++)
+		c->ids[i] = DB_AT(&res, i, 0)->i;
+	c->n = i;
+	args[0] = DBZ(c->owner);
+	args[1] = DBI(c->lease_s);
+	put_ids(args, 2, c->ids, c->n);
+	return db_exec(db, &Q_LEASE, args, 2 + OUTBOX_BATCH, NULL);
+}
+
+enum db_rc db_outbox_claim(struct db *db, struct arena *a, const char *owner, int max,
+			   long lease_s, struct outbox_job **jobs, size_t *n)
+{
+	struct claim_ctx c = {.a = a, .owner = owner, .max = max, .lease_s = lease_s};
+	struct db_res res = {.a = a};
+	struct db_arg args[1 + OUTBOX_BATCH];
+	int rc;
+
+	*n = 0;
+	if (max > OUTBOX_BATCH)
+		c.max = OUTBOX_BATCH;
+	rc = db_txn(db, claim_txn, &c);
+	if (rc != DB_OK || c.n == 0)
+		return (enum db_rc)rc;
+	args[0] = DBZ(owner);
+	put_ids(args, 1, c.ids, c.n);
+	rc = db_exec(db, &Q_LOAD, args, 1 + OUTBOX_BATCH, &res);
+	if (rc != DB_OK)
+		return (enum db_rc)rc; /* the lease ends; the jobs come due again */
+	*jobs = db_rows(&res, job_row, sizeof **jobs, n);
+	return DB_OK;
+}
+
+struct finish_ctx {
+	struct arena *a;
+	const char *owner;
+	const struct outbox_result *r;
+	size_t n;
+};
+
+static int finish_txn(struct db *db, void *arg)
+{
+	struct finish_ctx *c = arg;
+	bool *grouped = arena_alloc(c->a, c->n * sizeof(bool)); /* fresh on a rerun */
+	long long ids[OUTBOX_BATCH];
+	size_t i, k;
+	enum db_rc rc = DB_OK;
+
+	/* Deliveries: one statement per HTTP status (usually just 200). */
+	for (;;) {
+		struct db_arg args[2 + OUTBOX_BATCH];
+		long status = -1;
+
+		for (i = 0, k = 0; i < c->n && k < OUTBOX_BATCH; i++) {
+			if (c->r[i].outcome != OUTBOX_DELIVERED || grouped[i])
+				continue;
+			if (status < 0)
+				status = c->r[i].http_status;
+			if (c->r[i].http_status == status) {
+				ids[k++] = c->r[i].id;
+				grouped[i] = true;
+			}
+		}
+		if (k == 0)
+			break;
+		args[0] = DBI(status);
+		args[1] = DBZ(c->owner);
+		put_ids(args, 2, ids, k);
+		if ((rc = db_exec(db, &Q_DONE, args, 2 + OUTBOX_BATCH, NULL)) != DB_OK)
+			return rc;
+	}
+	for (i = 0; i < c->n; i++) {
+		const struct outbox_result *r = &c->r[i];
+		struct db_arg st = r->http_status > 0 ? DBI(r->http_status) : DBNULL;
+		/* Both come from outside (a receiver, Twilio, curl): bounded and
+		 * valid for their VARCHAR(512) columns. */
+		struct db_arg err = DBTEXT(c->a, r->error, 512);
+		struct db_arg head = db_text(c->a, r->head, r->head_len, 512);
+
+		switch (r->outcome) {
+		case OUTBOX_DELIVERED:
+			rc = DB_OK;
+			break;
+		case OUTBOX_RETRY:
+			rc = DB_EXEC(db, &Q_RETRY, NULL, DBI(r->delay_ms * 1000), st, err,
+				     DBI(r->id), DBZ(c->owner), DBI(r->attempt));
+			break;
+		case OUTBOX_DEAD:
+			rc = DB_EXEC(db, &Q_DEAD, NULL, st, err, DBI(r->id), DBZ(c->owner),
+				     DBI(r->attempt));
+			break;
+		case OUTBOX_DEFER:
+			rc = DB_EXEC(db, &Q_DEFER, NULL, DBI(r->delay_ms * 1000), DBI(r->id),
+				     DBZ(c->owner), DBI(r->attempt));
+			break;
+		case OUTBOX_OUTCOME__MAX:
+			rc = DB_ERROR;
+			break;
+		}
+		if (rc != DB_OK)
+			return rc;
+		if (r->outcome != OUTBOX_DEFER) {
+			rc = DB_EXEC(db, &Q_ATTEMPT, NULL, DBI(r->id), DBI(r->attempt),
+				     DBI(r->started_ms), DBI(r->duration_ms), st,
+				     DBZ(r->attempt_kind), err, head);
+			if (rc != DB_OK)
+				return rc;
+		}
+		if (r->disable_client > 0 &&
+		    (rc = DB_EXEC(db, &Q_DISABLE, NULL, DBI(r->disable_client))) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
+enum db_rc db_outbox_finish(struct db *db, struct arena *a, const char *owner,
+			    const struct outbox_result *r, size_t n)
+{
+	struct finish_ctx c = {a, owner, r, n};
+
+	if (n == 0)
+		return DB_OK;
+	return (enum db_rc)db_txn(db, finish_txn, &c);
+}
+
+enum db_rc db_outbox_set_outgoing(struct db *db, long long id, long long outgoing_id)
+{
+	return DB_EXEC(db, &Q_SET_OUTGOING, NULL, DBI(outgoing_id), DBI(id));
+}
+
+enum db_rc db_outbox_reactivate(struct db *db, long long client_id)
+{
+	enum db_rc rc = DB_EXEC(db, &Q_REACTIVATE_CLIENT, NULL, DBI(client_id));
+
+	if (rc != DB_OK)
+		return rc;
+	return DB_EXEC(db, &Q_REACTIVATE_JOBS, NULL, DBI(client_id));
+}
+
+enum db_rc db_outbox_summary(struct db *db, struct arena *a, long long client_id,
+			     struct outbox_summary *out)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = DB_EXEC(db, &Q_COUNTS, &res, DBI(client_id), DBI(client_id),
+				DBI(client_id), DBI(client_id));
+
+	memset(out, 0, sizeof(*out));
+	if (rc != DB_OK)
+		return rc;
+	if (res.nrows == 1) {
+		out->pending = DB_AT(&res, 0, 0)->i;
+		out->dead = DB_AT(&res, 0, 1)->i;
+		out->delivered = DB_AT(&res, 0, 2)->i;
+		out->disabled = !DB_AT(&res, 0, 3)->null && DB_AT(&res, 0, 3)->i != 0;
+	}
+	rc = DB_EXEC(db, &Q_LAST, &res, DBI(client_id), DBI(client_id), DBI(client_id));
+	if (rc != DB_OK)
+		return rc;
+	if (res.nrows == 1) {
+		out->has_last = true;
+		out->last_at = DB_AT(&res, 0, 0)->s;
+		out->last_status = DB_AT(&res, 0, 1)->null ? 0 : DB_AT(&res, 0, 1)->i;
+		out->last_ok = DB_AT(&res, 0, 2)->i != 0;
+		out->last_error = DB_AT(&res, 0, 3)->s;
+	}
+	return DB_OK;
+}
+
+static void delivery_row(const struct db_res *res, size_t i, void *out)
+{
+	const struct db_val *v = DB_AT(res, i, 0);
+	struct delivery *d = out;
+
+	d->id = v[0].i;
+	d->event_id = v[1].s;
+	d->incoming_id = v[2].null ? 0 : v[2].i;
+	d->status = v[3].s;
+	d->attempts = v[4].i;
+	d->last_http_status = v[5].null ? 0 : v[5].i;
+	d->last_error = v[6].s;
+	d->created_at = v[7].s;
+	d->updated_at = v[8].s;
+	d->finished_at = v[9].s;
+	d->log = NULL;
+	d->nlog = 0;
+}
+
+enum db_rc db_outbox_deliveries(struct db *db, struct arena *a, long long client_id,
+				long long limit, struct delivery **out, size_t *n)
+{
+	struct db_res res = {.a = a}, att = {.a = a};
+	struct db_arg args[OUTBOX_BATCH];
+	long long ids[OUTBOX_BATCH];
+	enum db_rc rc;
+	size_t i, j;
+
+	if (limit > OUTBOX_BATCH)
+		limit = OUTBOX_BATCH;
+	rc = DB_EXEC(db, &Q_DELIVERIES, &res, DBI(client_id), DBI(limit));
+	if (rc != DB_OK)
+		return rc;
+	*out = db_rows(&res, delivery_row, sizeof **out, n);
+	if (*n == 0)
+		return DB_OK;
+	for (i = 0; i < *n; i++)
+		ids[i] = (*out)[i].id;
+	put_ids(args, 0, ids, *n);
+	rc = db_exec(db, &Q_ATTEMPTS, args, OUTBOX_BATCH, &att);
+	if (rc != DB_OK)
+		return rc;
+	for (i = 0; i < *n; i++) {
+		struct delivery *d = &(*out)[i];
+		size_t count = 0;
+
+		for (j = 0; j < att.nrows; j++)
+			count += DB_AT(&att, j, 0)->i == d->id;
+		d->log = arena_alloc(a, (count ? count : 1) * sizeof(struct delivery_attempt));
+		for (j = 0; j < att.nrows; j++) {
+			const struct db_val *v = DB_AT(&att, j, 0);
+			struct delivery_attempt *l;
+
+			if (v[0].i != d->id)
+				continue;
+			l = &d->log[d->nlog++];
+			l->attempt = v[1].i;
+			l->started_at = v[2].s;
+			l->duration_ms = v[3].i;
+			l->http_status = v[4].null ? 0 : v[4].i;
+			l->outcome = v[5].s;
+			l->error = v[6].s;
+		}
+	}
+	return DB_OK;
+}
+
+enum db_rc db_outbox_redeliver(struct db *db, struct arena *a, long long client_id,
+			       long long id)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = DB_EXEC(db, &Q_REDELIVER, &res, DBI(id), DBI(client_id));
+
+	if (rc != DB_OK)
+		return rc;
+	if (res.affected > 0)
+		return DB_OK;
+	rc = DB_EXEC(db, &Q_EXISTS, &res, DBI(id), DBI(client_id));
+	if (rc != DB_OK)
+		return rc;
+	return res.nrows == 0 ? DB_NOTFOUND : DB_DUP;
+}

@@ -1,0 +1,229 @@
+/*
+ * outgoing_messages and message_status_events.  See db_outgoing.h.
+ *
+ * Monotonic status: every update says `WHERE status_rank < new rank`, so
+ * a late "sent" after "delivered" changes nothing, and concurrent
+ * callbacks cannot move a message backwards.
+ */
+#include "db/db_outgoing.h"
+
+#include <string.h>
+
+#define OUT_COLS                                                                        \
+	"id, client_id, provider, to_number, from_number, usemodem, port, body, segments," \
+	" encoding, sent_by, operator_id, operator_name, api_key_id, in_reply_to, status,"  \
+	" provider_message_id, error_code, error_message, queued_at, sent_at"
+
+enum { O_ID, O_CLIENT, O_PROVIDER, O_TO, O_FROM, O_MODEM, O_PORT, O_BODY, O_SEGMENTS, O_ENC,
+       O_SENT_BY, O_OPERATOR, O_OPNAME, O_KEY, O_REPLY, O_STATUS, O_PID, O_ECODE, O_EMSG,
+       O_QUEUED, O_SENT };
+
+static const struct db_sql Q_INSERT = {
+	"outgoing_insert",
+	"INSERT INTO outgoing_messages (client_id, provider, to_number, from_number, usemodem,"
+	" port, body, segments, encoding, sent_by, operator_id, operator_name, api_key_id,"
+	" in_reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+/* Assignments run left to right: status reads the old rank. */
+static const struct db_sql Q_SENT = {
+	"outgoing_sent",
+	"UPDATE outgoing_messages SET provider_message_id = ?, sent_at = COALESCE(sent_at, NOW(3)),"
+	" status = IF(status_rank < 2, 'sent', status), status_rank = GREATEST(status_rank, 2)"
+	" WHERE id = ?"};
+/* A callback that came before we knew the sid: apply the furthest one. */
+static const struct db_sql Q_CATCH_UP = {
+	"outgoing_catch_up",
+	"SELECT status, error_code FROM message_status_events"
+	" WHERE provider = (SELECT provider FROM outgoing_messages WHERE id = ?)"
+	" AND provider_message_id = ? ORDER BY id"};
+static const struct db_sql Q_FAILED = {
+	"outgoing_failed",
+	"UPDATE outgoing_messages SET error_code = ?, error_message = ?,"
+	" status = IF(status_rank < 3, 'failed', status), status_rank = GREATEST(status_rank, 3)"
+	" WHERE id = ?"};
+static const struct db_sql Q_GET = {
+	"outgoing_get", "SELECT " OUT_COLS " FROM outgoing_messages WHERE client_id = ? AND id = ?"};
+
+#define OUT_FILTERS                                                                     \
+	" AND (? IS NULL OR status = ?) AND (? IS NULL OR operator_id = ?)"
+static const struct db_sql Q_LIST[2][2] = {
+	{{"outgoing_list_desc", "SELECT " OUT_COLS " FROM outgoing_messages WHERE client_id = ?"
+				OUT_FILTERS " ORDER BY id DESC LIMIT ?"},
+	 {"outgoing_list_desc_phone", "SELECT " OUT_COLS " FROM outgoing_messages"
+				      " WHERE client_id = ? AND to_number = ?" OUT_FILTERS
+				      " ORDER BY id DESC LIMIT ?"}},
+	{{"outgoing_list_asc", "SELECT " OUT_COLS " FROM outgoing_messages WHERE client_id = ?"
+			       OUT_FILTERS " ORDER BY id ASC LIMIT ?"},
+	 {"outgoing_list_asc_phone", "SELECT " OUT_COLS " FROM outgoing_messages"
+				     " WHERE client_id = ? AND to_number = ?" OUT_FILTERS
+				     " ORDER BY id ASC LIMIT ?"}},
+};
+
+static const struct db_sql Q_EVENT = {
+	"status_event_insert",
+	"INSERT INTO message_status_events (provider, provider_message_id, outgoing_id, status,"
+	" error_code) VALUES (?, ?, (SELECT id FROM outgoing_messages"
+	" WHERE provider = ? AND provider_message_id = ?), ?, ?)"};
+static const struct db_sql Q_APPLY = {
+	"outgoing_apply_status",
+	"UPDATE outgoing_messages SET status = ?, status_rank = ?,"
+	" error_code = COALESCE(?, error_code),"
+	" error_message = COALESCE(error_message, IF(? IS NULL, NULL, CONCAT('Twilio error ', ?)))"
+	" WHERE provider = ? AND provider_message_id = ? AND status_rank < ?"};
+static const struct db_sql Q_KNOWN = {
+	"outgoing_known",
+	"SELECT id FROM outgoing_messages WHERE provider = ? AND provider_message_id = ?"};
+
+static void row(const struct db_res *res, size_t i, void *out)
+{
+	const struct db_val *v = DB_AT(res, i, 0);
+	struct outgoing *m = out;
+
+	m->id = v[O_ID].i;
+	m->client_id = v[O_CLIENT].i;
+	m->provider = v[O_PROVIDER].s;
+	m->to = v[O_TO].s;
+	m->from = v[O_FROM].s;
+	m->usemodem = v[O_MODEM].null ? -1 : v[O_MODEM].i;
+	m->port = v[O_PORT].null ? -1 : v[O_PORT].i;
+	m->body = v[O_BODY].s;
+	m->body_len = v[O_BODY].len;
+	m->segments = v[O_SEGMENTS].i;
+	m->encoding = v[O_ENC].s;
+	m->sent_by = v[O_SENT_BY].s;
+	m->operator_id = v[O_OPERATOR].s;
+	m->operator_name = v[O_OPNAME].s;
+	m->api_key_id = v[O_KEY].null ? 0 : v[O_KEY].i;
+	m->in_reply_to = v[O_REPLY].null ? 0 : v[O_REPLY].i;
+	m->status = v[O_STATUS].s;
+	m->provider_message_id = v[O_PID].s;
+	m->error_code = v[O_ECODE].s;
+	m->error_message = v[O_EMSG].s;
+	m->queued_at = v[O_QUEUED].s;
+	m->sent_at = v[O_SENT].s;
+}
+
+enum db_rc db_outgoing_insert(struct db *db, struct arena *a, const struct outgoing *m,
+			      long long *id)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = DB_EXEC(
+		db, &Q_INSERT, &res, DBI(m->client_id), DBZ(m->provider), DBZ(m->to), DBZ(m->from),
+		m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL, m->port >= 0 ? DBI(m->port) : DBNULL,
+		DBS(m->body, m->body_len), DBI(m->segments), DBZ(m->encoding), DBZ(m->sent_by),
+		DBZ(m->operator_id), DBZ(m->operator_name),
+		m->api_key_id > 0 ? DBI(m->api_key_id) : DBNULL,
+		m->in_reply_to > 0 ? DBI(m->in_reply_to) : DBNULL);
+
+	if (rc == DB_OK)
+		*id = (long long)res.insert_id;
+	return rc;
+}
+
+static const struct {
+	const char *raw;
+	const char *status;
+	int rank;
+} status_map[] = {
+	{"accepted", "queued", 0},     {"scheduled", "queued", 0}, {"queued", "queued", 0},
+	{"sending", "queued", 1},      {"sent", "sent", 2},        {"delivered", "delivered", 3},
+	{"undelivered", "undelivered", 3}, {"failed", "failed", 3}, {"canceled", "failed", 3},
+	{"read", "delivered", 4},
+};
+
+bool db_outgoing_map_status(const char *raw, const char **status, int *rank)
+{
+	size_t i;
+
+	for (i = 0; raw != NULL && i < sizeof(status_map) / sizeof(status_map[0]); i++) {
+		if (strcmp(raw, status_map[i].raw) == 0) {
+			*status = status_map[i].status;
+			*rank = status_map[i].rank;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum db_rc db_outgoing_mark_sent(struct db *db, struct arena *a, long long id, const char *sid)
+{
+	struct db_res res = {.a = a};
+	struct db_arg sidarg = DBTEXT(a, sid, 64); /* the column's width */
+	enum db_rc rc = DB_EXEC(db, &Q_SENT, NULL, sidarg, DBI(id));
+	size_t i;
+
+	if (rc != DB_OK)
+		return rc;
+	/* Callbacks that raced ahead of this update were kept in the
+	 * history with no message to apply to: apply them now. */
+	rc = DB_EXEC(db, &Q_CATCH_UP, &res, DBI(id), sidarg);
+	for (i = 0; rc == DB_OK && i < res.nrows; i++) {
+		const char *code = DB_AT(&res, i, 1)->s, *st;
+		int rank;
+
+		if (!db_outgoing_map_status(DB_AT(&res, i, 0)->s, &st, &rank) || rank <= 2)
+			continue;
+		struct db_arg args[] = {DBZ(st), DBI(rank), DBZ(code), DBZ(code), DBZ(code),
+					DBS("twilio", 6), sidarg, DBI(rank)};
+		rc = db_exec(db, &Q_APPLY, args, 8, NULL);
+	}
+	return rc;
+}
+
+enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id,
+				   const char *code, const char *message)
+{
+	return DB_EXEC(db, &Q_FAILED, NULL, DBTEXT(a, code, 32), DBTEXT(a, message, 1024),
+		       DBI(id));
+}
+
+enum db_rc db_outgoing_get(struct db *db, struct arena *a, long long client_id, long long id,
+			   struct outgoing *out)
+{
+	struct db_arg args[] = {DBI(client_id), DBI(id)};
+
+	return db_get(db, &Q_GET, args, 2, a, row, out);
+}
+
+enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id, bool asc,
+			    const char *phone, const char *status, const char *operator_id,
+			    long long limit, struct outgoing **out, size_t *n)
+{
+	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
+	struct db_arg args[8];
+	size_t k = 0;
+	enum db_rc rc;
+
+	args[k++] = DBI(client_id);
+	if (phone != NULL)
+		args[k++] = DBZ(phone);
+	args[k++] = DBZ(status);
+	args[k++] = DBZ(status);
+	args[k++] = DBZ(operator_id);
+	args[k++] = DBZ(operator_id);
+	args[k++] = DBI(limit);
+	rc = db_exec(db, &Q_LIST[asc][phone != NULL], args, k, &res);
+	if (rc == DB_OK)
+		*out = db_rows(&res, row, sizeof **out, n);
+	return rc;
+}
+
+enum db_rc db_outgoing_status_event(struct db *db, struct arena *a, const char *provider,
+				    const char *pid, const char *raw_status, const char *status,
+				    int rank, const char *error_code, bool *known)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc;
+
+	rc = DB_EXEC(db, &Q_EVENT, NULL, DBZ(provider), DBZ(pid), DBZ(provider), DBZ(pid),
+		     DBZ(raw_status), DBZ(error_code));
+	if (rc != DB_OK)
+		return rc;
+	rc = DB_EXEC(db, &Q_KNOWN, &res, DBZ(provider), DBZ(pid));
+	if (rc != DB_OK)
+		return rc;
+	*known = res.nrows > 0;
+	if (!*known || status == NULL)
+		return DB_OK;
+	return DB_EXEC(db, &Q_APPLY, NULL, DBZ(status), DBI(rank), DBZ(error_code), DBZ(error_code),
+		       DBZ(error_code), DBZ(provider), DBZ(pid), DBI(rank));
+}

@@ -1,0 +1,84 @@
+/*
+ * Login and logout.
+ *
+ * POST /api/auth/login {username, password}: 200 {token, expiresAt, role,
+ * clientId} and the same token as an HttpOnly, Secure, SameSite=Strict
+ * session cookie; 401 invalid_credentials for an unknown user, a wrong
+ * password or a disabled account, all alike and in the same time (the
+ * password hash is computed even for unknown users).  nginx rate-limits
+ * this location.
+ *
+ * POST /api/auth/logout: 200, and the cookie cleared.
+ */
+#include "ep/ep_auth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "http/auth.h"
+#include "lib/crypto.h"
+#include "db/db_accounts.h"
+#include "lib/timeutil.h"
+
+enum { F_USERNAME, F_PASSWORD };
+
+static const struct field login_fields[] = {
+	[F_USERNAME] = {"username", FT_STR, F_REQ, 1, 64, NULL, NULL, NULL},
+	[F_PASSWORD] = {"password", FT_STR, F_REQ, 1, 1024, NULL, NULL, NULL},
+};
+
+static enum status login(struct req *r)
+{
+	const struct fval *user = &r->in[F_USERNAME], *pass = &r->in[F_PASSWORD];
+	struct account acc;
+	char token[TOKEN_MAX], iso[32];
+	int64_t exp;
+	enum db_rc rc;
+	bool ok;
+	struct jw *w = &r->w;
+
+	rc = db_accounts_get_by_username(r->db, r->a, user->s, &acc);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return req_db_fail(r, rc);
+	ok = password_verify(pass->s, pass->len, rc == DB_OK ? acc.password_hash : NULL);
+	if (!ok || rc != DB_OK || strcmp(acc.status, "active") != 0)
+		return req_fail(r, ST_UNAUTHORIZED, "invalid_credentials",
+				"Invalid username or password");
+	if (auth_issue_token(r->cfg, &acc, time_now_s(), token, sizeof(token), &exp) < 0)
+		return req_fail(r, ST_INTERNAL, "internal_error", "Cannot issue token");
+	r->actor.kind = strcmp(acc.role, "admin") == 0 ? ACTOR_ADMIN : ACTOR_OPERATOR;
+	r->actor.name = acc.username;
+	req_header(r, arena_printf(r->a,
+				   "Set-Cookie: " SESSION_COOKIE "=%s; Path=/; Max-Age=%ld; HttpOnly;"
+				   " Secure; SameSite=Strict",
+				   token, r->cfg->auth.token_ttl_s));
+	time_iso_ms(exp * 1000, iso, sizeof(iso));
+	jw_obj(w);
+	jw_kstr(w, "token", token);
+	jw_kstr(w, "expiresAt", iso);
+	jw_kstr(w, "role", acc.role);
+	jw_kstr(w, "username", acc.username);
+	jw_key(w, "clientId");
+	if (acc.client_id > 0)
+		jw_int(w, acc.client_id);
+	else
+		jw_null(w);
+	jw_obj_end(w);
+	return ST_OK;
+}
+
+const struct endpoint ep_login = ENDPOINT(login, login_fields);
+
+static enum status logout(struct req *r)
+{
+	struct jw *w = &r->w;
+
+	req_header(r, "Set-Cookie: " SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure;"
+		      " SameSite=Strict");
+	jw_obj(w);
+	jw_kstr(w, "status", "logged_out");
+	jw_obj_end(w);
+	return ST_OK;
+}
+
+const struct endpoint ep_logout = ENDPOINT_NOFIELDS(logout);

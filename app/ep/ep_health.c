@@ -1,0 +1,99 @@
+/*
+ * Health and metrics.
+ *
+ * GET /health: 200 {status:"healthy", timestamp, database:"connected",
+ * twilio, extreme} after a round trip to MariaDB (reconnecting if the
+ * connection was lost); 503 with status "unhealthy" and database
+ * "disconnected" when it cannot be reached.  Public: it reveals only
+ * whether upstreams are configured.
+ *
+ * GET /metrics: Prometheus text, counted from the database (workers keep
+ * no state).  nginx serves it to loopback only.
+ */
+#include "ep/ep_health.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "lib/timeutil.h"
+
+static const char *configured(const char *a, const char *b)
+{
+	return (a && *a && b && *b) ? "configured" : "not_configured";
+}
+
+static enum status health(struct req *r)
+{
+	const struct config *c = r->cfg;
+	const char *tw = configured(c->twilio.account_sid, c->twilio.auth_token);
+	const char *ex = configured(c->extreme.api_base, c->extreme.api_key);
+	struct jw *w = &r->w;
+	char ts[32];
+
+	time_iso_now(ts, sizeof(ts));
+	if (db_ping(r->db) != DB_OK) {
+		r->err.extra = arena_printf(r->a,
+					    "\"status\":\"unhealthy\",\"timestamp\":\"%s\","
+					    "\"database\":\"disconnected\",\"twilio\":\"%s\","
+					    "\"extreme\":\"%s\"",
+					    ts, tw, ex);
+		return req_fail(r, ST_UNAVAILABLE, "database_unavailable",
+				"The database is unreachable");
+	}
+	jw_obj(w);
+	jw_kstr(w, "status", "healthy");
+	jw_kstr(w, "timestamp", ts);
+	jw_kstr(w, "database", "connected");
+	jw_kstr(w, "twilio", tw);
+	jw_kstr(w, "extreme", ex);
+	jw_obj_end(w);
+	return ST_OK;
+}
+
+const struct endpoint ep_health = ENDPOINT_NOFIELDS(health);
+
+/* name, help, SQL returning one integer */
+static const struct {
+	const char *name;
+	const char *help;
+	struct db_sql q;
+} gauges[] = {
+	{"ibiki_clients", "Clients, by any status.",
+	 {"metrics_clients", "SELECT COUNT(*) FROM client_profiles"}},
+	{"ibiki_api_keys_active", "API keys not revoked.",
+	 {"metrics_keys", "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL"}},
+	{"ibiki_inbound_messages", "Inbound messages stored.",
+	 {"metrics_inbound", "SELECT COUNT(*) FROM incoming_messages"}},
+	{"ibiki_inbound_unrouted", "Inbound messages that matched no route.",
+	 {"metrics_unrouted", "SELECT COUNT(*) FROM incoming_messages WHERE client_id IS NULL"}},
+	{"ibiki_outbound_failed", "Outbound messages that failed.",
+	 {"metrics_out_failed", "SELECT COUNT(*) FROM outgoing_messages WHERE status = 'failed'"}},
+	{"ibiki_outbox_pending", "Push and acknowledgement jobs waiting.",
+	 {"metrics_outbox_pending", "SELECT COUNT(*) FROM push_outbox WHERE status = 'pending'"}},
+	{"ibiki_outbox_dead", "Push and acknowledgement jobs given up.",
+	 {"metrics_outbox_dead", "SELECT COUNT(*) FROM push_outbox WHERE status = 'dead'"}},
+};
+
+static enum status metrics(struct req *r)
+{
+	struct buf *b = r->out;
+	size_t i;
+	int up = db_ping(r->db) == DB_OK;
+
+	b->len = 0;
+	r->out_type = "text/plain; version=0.0.4; charset=utf-8";
+	buf_printf(b, "# HELP ibiki_database_up Whether MariaDB answered.\n"
+		      "# TYPE ibiki_database_up gauge\nibiki_database_up %d\n",
+		   up);
+	for (i = 0; up && i < sizeof(gauges) / sizeof(gauges[0]); i++) {
+		struct db_res res = {.a = r->a};
+		if (db_exec(r->db, &gauges[i].q, NULL, 0, &res) != DB_OK || res.nrows != 1)
+			continue;
+		buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", gauges[i].name,
+			   gauges[i].help, gauges[i].name, gauges[i].name, DB_AT(&res, 0, 0)->i);
+	}
+	return ST_OK;
+}
+
+const struct endpoint ep_metrics = ENDPOINT_NOFIELDS(metrics);

@@ -1,0 +1,12 @@
+/*
+ * GET /health and GET /metrics.
+ */
+#ifndef IBIKI_EP_HEALTH_H
+#define IBIKI_EP_HEALTH_H
+
+#include "http/router.h"
+
+extern const struct endpoint ep_health;
+extern const struct endpoint ep_metrics;
+
+#endif

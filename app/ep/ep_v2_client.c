@@ -1,0 +1,42 @@
+/*
+ * A client's own profile (API key).
+ *
+ * GET /api/v2/clients/{id}: 200 {id, name, status, deliveryMode, webhook,
+ * createdAt, updatedAt, routes} when {id} is the key's own client; 404
+ * client_not_found for any other id, existing or not, so that ids of other
+ * tenants cannot be probed.
+ */
+#include "ep/ep_v2_client.h"
+
+#include "db/db_clients.h"
+#include "db/db_client_routes.h"
+#include "svc/views.h"
+
+static enum status client_get(struct req *r)
+{
+	long long id = req_param_id(r, 0);
+	struct client c;
+	struct client_route *routes;
+	size_t i, n;
+	enum db_rc rc;
+	struct jw *w = &r->w;
+
+	if (id != r->actor.client_id)
+		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
+	rc = db_clients_get(r->db, r->a, id, &c);
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
+	if (rc != DB_OK || (rc = db_routes_list(r->db, r->a, id, &routes, &n)) != DB_OK)
+		return req_db_fail(r, rc);
+	jw_obj(w);
+	view_client_members(w, &c);
+	jw_key(w, "routes");
+	jw_arr(w);
+	for (i = 0; i < n; i++)
+		view_route(w, &routes[i]);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return ST_OK;
+}
+
+const struct endpoint ep_v2_client_get = ENDPOINT_NOFIELDS(client_get);

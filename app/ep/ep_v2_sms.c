@@ -1,0 +1,152 @@
+/*
+ * Client API v2 (seed "Two-Way SMS"), for client systems with an API key.
+ *
+ * GET /api/v2/sms/inbox?limit&after&from
+ *   The key's client's inbound messages.  Without `after`: the newest
+ *   first.  With after=<msg id> (msg_0: from the start): the messages
+ *   after it, oldest first, with no gaps even while messages arrive (a
+ *   message joins this feed about a second after it arrived).  `next` is
+ *   the cursor to poll with next (in a newest-first page: the newest
+ *   message that has settled; null if none has).
+ *   200 {status:"success", count, messages:[{id, timestamp, from, to,
+ *   message, provider, usemodem, port, isRegistered}], next}.  Each message
+ *   is exactly what a push delivers as data.
+ *
+ * POST /api/v2/sms/sendsingle {to, message, usemodem, port}
+ *   Through Extreme v2 on that modem and port, which must be one of the
+ *   client's routes (403 route_not_owned otherwise).  200 {status:"sent",
+ *   messageId, to, providerMessageId, segments, encoding}; 503
+ *   upstream_error with Extreme's message (recorded failed).  Honours
+ *   Idempotency-Key.
+ *
+ * POST /api/v2/sms/reply is the reply helper shared with the web inbox
+ * (ep_web.c).
+ */
+#include "ep/ep_v2_sms.h"
+
+#include <string.h>
+
+#include "db/db.h"
+#include "db/db_incoming.h"
+#include "db/db_client_routes.h"
+#include "ep/ep_common.h"
+#include "svc/sms.h"
+#include "svc/views.h"
+
+/* A cursor: msg_<n> or <n>, n >= 0 (0: from the very start). */
+static long long cursor_of(const char *s)
+{
+	long long id;
+
+	if (strcmp(s, "msg_0") == 0 || strcmp(s, "0") == 0)
+		return 0;
+	id = view_parse_id(s, "msg_");
+	return id > 0 ? id : view_parse_id(s, "");
+}
+
+static bool cursor_ok(const char *s, size_t len)
+{
+	(void)len;
+	return cursor_of(s) >= 0;
+}
+
+enum { I_LIMIT, I_AFTER, I_FROM };
+
+static const struct field inbox_fields[] = {
+	[I_LIMIT] = {"limit", FT_INT, F_QUERY, 1, 1000, NULL, "invalid_request",
+		     "limit must be an integer from 1 to 1000"},
+	[I_AFTER] = {"after", FT_STR, F_QUERY, 0, 0, cursor_ok, "invalid_request",
+		     "after must be a message id (msg_<n>)"},
+	[I_FROM] = {"from", FT_STR, F_QUERY, 0, 0, sms_e164, "invalid_phone_number",
+		    "from must be in E.164 format (+1234567890)"},
+};
+
+static enum status inbox(struct req *r)
+{
+	const struct fval *in = r->in;
+	long long after = in[I_AFTER].present ? cursor_of(in[I_AFTER].s) : -1, next_id;
+	struct incoming *ms;
+	size_t i, n;
+	enum db_rc rc;
+	struct jw *w = &r->w;
+	char next[32];
+
+	rc = db_incoming_inbox(r->db, r->a, r->actor.client_id, after,
+			       in[I_FROM].present ? in[I_FROM].s : NULL,
+			       in[I_LIMIT].present ? in[I_LIMIT].i : LIST_LIMIT_DEFAULT, &ms, &n,
+			       &next_id);
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	view_list_open(w, n, "messages");
+	for (i = 0; i < n; i++)
+		view_inbound(w, &ms[i]);
+	jw_arr_end(w);
+	/* Where a cursor poll continues: safe by construction (see
+	 * db_incoming_inbox); null when nothing has settled yet. */
+	jw_key(w, "next");
+	if (next_id >= 0) {
+		view_msg_id(next, sizeof(next), "msg_", next_id);
+		jw_str(w, next);
+	} else {
+		jw_null(w);
+	}
+	jw_obj_end(w);
+	return ST_OK;
+}
+
+const struct endpoint ep_v2_inbox = ENDPOINT(inbox, inbox_fields);
+
+enum { S_TO, S_MESSAGE, S_MODEM, S_PORT };
+
+static const struct field send_fields[] = {
+	[S_TO] = {"to", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number",
+		  "to must be in E.164 format (+1234567890)"},
+	[S_MESSAGE] = {"message", FT_STR, F_REQ, 1, 1600, NULL, "invalid_message",
+		       "message must be 1 to 1600 characters"},
+	[S_MODEM] = {"usemodem", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
+		     "usemodem must be an integer from 0 to 9999"},
+	[S_PORT] = {"port", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
+		    "port must be an integer from 0 to 9999"},
+};
+
+static enum status sendsingle(struct req *r)
+{
+	const struct fval *in = r->in;
+	struct send_req rq = {0};
+	struct send_out out;
+	struct client_route route;
+	enum db_rc rc;
+	enum status st;
+	char id[32];
+	struct jw *w = &r->w;
+
+	rc = db_routes_by_modem(r->db, r->a, in[S_MODEM].i, in[S_PORT].i, &route);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return req_db_fail(r, rc);
+	if (rc == DB_NOTFOUND || route.client_id != r->actor.client_id)
+		return req_fail(r, ST_FORBIDDEN, "route_not_owned",
+				"That usemodem/port is not one of this client's routes");
+	rq.client_id = r->actor.client_id;
+	rq.provider = "extreme";
+	rq.to = in[S_TO].s;
+	rq.usemodem = in[S_MODEM].i;
+	rq.port = in[S_PORT].i;
+	rq.from = route.number;
+	rq.body = in[S_MESSAGE].s;
+	rq.body_len = in[S_MESSAGE].len;
+	ep_sender(r, &rq);
+	st = ep_send(r, &rq, &out, id, sizeof(id), NULL);
+	if (st != ST_OK)
+		return st;
+	jw_obj(w);
+	jw_kstr(w, "status", "sent");
+	jw_kstr(w, "messageId", id);
+	jw_kstr(w, "to", rq.to);
+	jw_kstr(w, "providerMessageId", out.provider_id);
+	jw_kint(w, "segments", out.parts.segments);
+	jw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
+	jw_obj_end(w);
+	return ST_OK;
+}
+
+const struct endpoint ep_v2_sendsingle = ENDPOINT(sendsingle, send_fields);

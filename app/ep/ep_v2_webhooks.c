@@ -1,0 +1,62 @@
+/*
+ * A client system's own webhook (API key).
+ *
+ * POST /api/v2/webhooks/register {url, secret?}
+ *   The URL rules of DESIGN "Webhook destinations" (400
+ *   invalid_webhook_url with the reason); a secret of 16 to 128 printable
+ *   characters (400 invalid_webhook_secret), or one generated and returned
+ *   once.  200 {clientId, url, configured, secretSet, secret?,
+ *   deliveryMode}.  Whether pushes are sent is the admin's delivery mode.
+ *
+ * GET /api/v2/webhooks/status
+ *   200 {url, mode, configured, secretSet, pending, dead, delivered,
+ *   endpointDisabled, lastDelivery:{at, httpStatus, ok, error}|null}.
+ *   Never the secret.
+ */
+#include "ep/ep_v2_webhooks.h"
+
+#include "db/db.h"
+#include "db/db_clients.h"
+#include "db/db_outbox.h"
+#include "svc/views.h"
+#include "svc/webhooks.h"
+
+enum { W_URL, W_SECRET };
+
+static const struct field register_fields[] = {
+	[W_URL] = {"url", FT_STR, F_REQ, 0, 0, NULL, NULL, NULL},
+	[W_SECRET] = {"secret", FT_STR, F_NULL, 0, 0, NULL, NULL, NULL},
+};
+
+static enum status register_hook(struct req *r)
+{
+	return webhook_set(r, r->actor.client_id, &r->in[W_URL], &r->in[W_SECRET], false);
+}
+
+const struct endpoint ep_v2_webhook_register = ENDPOINT(register_hook, register_fields);
+
+static enum status status(struct req *r)
+{
+	struct client c;
+	struct outbox_summary s;
+	enum db_rc rc;
+	bool configured;
+	struct jw *w = &r->w;
+
+	rc = db_clients_get(r->db, r->a, r->actor.client_id, &c);
+	if (rc == DB_OK)
+		rc = db_outbox_summary(r->db, r->a, c.id, &s);
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	configured = c.webhook_url != NULL && *c.webhook_url != '\0';
+	jw_obj(w);
+	jw_kstr(w, "url", configured ? c.webhook_url : NULL);
+	jw_kstr(w, "mode", c.mode);
+	jw_kbool(w, "configured", configured);
+	jw_kbool(w, "secretSet", c.webhook_secret != NULL && *c.webhook_secret != '\0');
+	view_delivery_health_members(w, &s);
+	jw_obj_end(w);
+	return ST_OK;
+}
+
+const struct endpoint ep_v2_webhook_status = ENDPOINT_NOFIELDS(status);

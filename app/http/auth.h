@@ -1,0 +1,39 @@
+/*
+ * Who is calling: turns the credential a route requires into r->actor, or
+ * an error status.  401 when the credential is missing or invalid, 403
+ * when it is valid but of the wrong kind or role.  Also issues the
+ * credentials: login tokens (JWT) and API keys.
+ */
+#ifndef IBIKI_AUTH_H
+#define IBIKI_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/config.h"
+#include "db/db_accounts.h"
+#include "http/req.h"
+
+#define APIKEY_PREFIX "ibk_"
+#define APIKEY_LEN 47         /* "ibk_" + base64url of 32 random bytes */
+#define APIKEY_SHOWN_PREFIX 12 /* what people see of a key: "ibk_AbCdEfGh" */
+#define SESSION_COOKIE "ibiki_session"
+#define TOKEN_MAX 1024
+
+/* Authenticate r for r->route->cred; sets r->actor.  ST_OK or an error
+ * status with r->err set. */
+enum status auth_request(struct req *r);
+
+/* A signed token for acc valid for cfg->auth.token_ttl_s from now.
+ * Returns 0, or -1 if out is too small. */
+int auth_issue_token(const struct config *cfg, const struct account *acc, int64_t now,
+		     char *out, size_t n, int64_t *expires);
+
+/* A new API key: key (APIKEY_LEN+1), its shown prefix (APIKEY_SHOWN_PREFIX+1)
+ * and its SHA-256. */
+void auth_new_api_key(char *key, char *prefix, unsigned char hash[32]);
+
+/* Actor as logged: "admin:alice", "operator:bob", "key:ibk_AbCdEfGh". */
+const char *auth_actor_label(struct req *r);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * Request helpers and the error renderer.  See req.h.
+ */
+#include "http/req.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "db/db.h"
+
+static const char *const method_names[M__MAX] = {
+	[M_GET] = "GET",     [M_POST] = "POST", [M_PUT] = "PUT",
+	[M_PATCH] = "PATCH", [M_DELETE] = "DELETE", [M_HEAD] = "HEAD",
+	[M_OPTIONS] = "OPTIONS", [M_OTHER] = "OTHER",
+};
+
+enum method method_parse(const char *s)
+{
+	int m;
+
+	if (s == NULL)
+		return M_OTHER;
+	for (m = 0; m < M_OTHER; m++)
+		if (strcmp(s, method_names[m]) == 0)
+			return (enum method)m;
+	return M_OTHER;
+}
+
+const char *method_name(enum method m)
+{
+	return m < M__MAX ? method_names[m] : "OTHER";
+}
+
+enum status req_fail(struct req *r, enum status st, const char *code, const char *message)
+{
+	r->err.code = code;
+	r->err.message = message;
+	return st;
+}
+
+enum status req_failf(struct req *r, enum status st, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[512];
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	return req_fail(r, st, code, arena_strdup(r->a, tmp));
+}
+
+void req_header(struct req *r, const char *line)
+{
+	if (r->nheaders < REQ_MAX_HEADERS)
+		r->headers[r->nheaders++] = line;
+}
+
+struct jw *req_json(struct req *r)
+{
+	r->out->len = 0;
+	jw_init(&r->w, r->out);
+	return &r->w;
+}
+
+static bool type_is(const char *ct, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (ct == NULL || strncasecmp(ct, want, n) != 0)
+		return false;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+bool req_is_json(const struct req *r)
+{
+	return type_is(r->content_type, "application/json");
+}
+
+bool req_is_form(const struct req *r)
+{
+	return type_is(r->content_type, "application/x-www-form-urlencoded");
+}
+
+long long req_param_id(const struct req *r, int i)
+{
+	const char *s = r->params[i];
+	long long v = 0;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 18)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v > 0 ? v : -1;
+}
+
+void req_render_error(struct req *r, enum status st)
+{
+	struct jw *w = req_json(r);
+	const char *code = r->err.code ? r->err.code : status_error(st);
+	const char *msg = r->err.message ? r->err.message : status_reason(st);
+
+	r->err.code = code;
+	r->out_type = NULL;
+	jw_obj(w);
+	jw_kstr(w, "error", code);
+	jw_kstr(w, "message", msg);
+	if (r->err.details != NULL)
+		jw_kstr(w, "details", r->err.details);
+	if (r->err.extra != NULL && *r->err.extra != '\0') {
+		/* Raw members, after the writer's own: no comma bookkeeping. */
+		buf_addc(r->out, ',');
+		buf_addz(r->out, r->err.extra);
+	}
+	jw_obj_end(w);
+}
+
+enum status req_db_fail(struct req *r, int db_rc)
+{
+	if (db_rc == DB_UNAVAILABLE || db_rc == DB_RETRY)
+		return req_fail(r, ST_UNAVAILABLE, "database_unavailable",
+				"The database is unavailable; try again shortly");
+	return req_fail(r, ST_INTERNAL, "internal_error", "Internal error");
+}

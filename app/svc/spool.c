@@ -1,0 +1,88 @@
+/*
+ * Spool writer.  See spool.h.
+ */
+#include "svc/spool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/buf.h"
+#include "lib/crypto.h"
+#include "lib/enc.h"
+#include "lib/jsonw.h"
+#include "lib/timeutil.h"
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int spool_write(const char *dir, const char *kind, const char *body, size_t len)
+{
+	char tmp[4096], final[4096], ts[32], rnd_hex[17];
+	unsigned char rnd[8];
+	struct buf b;
+	struct jw w;
+	int fd, dfd, ret = -1, saved;
+
+	crypto_random(rnd, sizeof(rnd));
+	enc_hex(rnd, sizeof(rnd), rnd_hex);
+	time_iso_now(ts, sizeof(ts));
+	snprintf(final, sizeof(final), "%s/%lld-%d-%s.json", dir, (long long)time_now_ms(),
+		 (int)getpid(), rnd_hex);
+	snprintf(tmp, sizeof(tmp), "%s/.%lld-%d-%s.tmp", dir, (long long)time_now_ms(),
+		 (int)getpid(), rnd_hex);
+
+	buf_init(&b, len * 6 + 256);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "kind", kind);
+	jw_kstr(&w, "receivedAt", ts);
+	jw_kstrn(&w, "body", body, len);
+	jw_obj_end(&w);
+	if (jw_failed(&w)) {
+		buf_free(&b);
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto out;
+	if (write_all(fd, b.p, b.len) < 0 || fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, final) < 0) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		goto out;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	ret = 0;
+out:
+	buf_free(&b);
+	return ret;
+}

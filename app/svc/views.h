@@ -1,0 +1,58 @@
+/*
+ * JSON views of domain objects: the one place each object's public shape
+ * is written, so every endpoint (and the push payload) shows the same
+ * fields under the same names.
+ */
+#ifndef IBIKI_VIEWS_H
+#define IBIKI_VIEWS_H
+
+#include <stddef.h>
+
+#include "db/db_api_keys.h"
+#include "db/db_clients.h"
+#include "db/db_incoming.h"
+#include "db/db_outbox.h"
+#include "db/db_outgoing.h"
+#include "db/db_client_routes.h"
+#include "db/db_users.h"
+#include "lib/jsonw.h"
+
+/* Members of a client object (caller opens and closes it): id, name,
+ * status, deliveryMode, webhook {url, configured, badge, secretSet},
+ * createdAt, updatedAt.  Never the secret. */
+void view_client_members(struct jw *w, const struct client *c);
+void view_route(struct jw *w, const struct client_route *r);
+void view_api_key(struct jw *w, const struct api_key *k);
+/* An inbound message as client systems see it, in the v2 inbox and in
+ * webhook payloads alike: {id, timestamp, from, to, message, provider,
+ * usemodem, port, isRegistered}. */
+void view_inbound(struct jw *w, const struct incoming *m);
+/* An inbound message as operators see it (seed "SMS Messaging UX"):
+ * {id, timestamp, phoneNumber, messageContent, isRegistered, responseSent,
+ * twilio_SmsMessageSid, provider, to}. */
+void view_inbound_operator(struct jw *w, const struct incoming *m);
+/* An outbound message as operators see it: {id, queuedAt, sentAt,
+ * phoneNumber, messageContent, operatorId, operatorName, status,
+ * twilio_SmsMessageSid, twilio_ErrorMessage, provider, from, segments,
+ * encoding, inReplyTo}. */
+void view_outgoing_operator(struct jw *w, const struct outgoing *m);
+/* {phoneNumber, name, status, createdAt} */
+void view_user(struct jw *w, const struct user *u);
+/* Key + v, or null when v < 0 (usemodem, port). */
+void view_kint_or_null(struct jw *w, const char *key, long long v);
+/* Open a list answer: {"status":"success","count":n,"<key>":[ ; the
+ * caller writes the items and closes the array and the object. */
+void view_list_open(struct jw *w, size_t n, const char *key);
+/* "msg_<n>" / "out_<n>" into out (>= 24 bytes); parse back: -1 if not one. */
+void view_msg_id(char *out, size_t n, const char *prefix, long long id);
+long long view_parse_id(const char *s, const char *prefix);
+
+/* Members of a client's webhook delivery health (caller opens the
+ * object): pending, dead, delivered, endpointDisabled, lastDelivery:{at,
+ * httpStatus, ok, error}|null. */
+void view_delivery_health_members(struct jw *w, const struct outbox_summary *s);
+
+/* Key + DATETIME value as ISO 8601, or null. */
+void view_time(struct jw *w, const char *key, const char *db_time);
+
+#endif
