@@ -5,7 +5,6 @@
  * any number may run at once, on any hosts.  SIGTERM or SIGINT: claim
  * nothing more, finish what is in flight, exit.
  */
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,12 +90,10 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = dispatch_run(&cfg, &o, &got_stop, &st);
 	log_msg(LOG_INFO, "dispatch",
 		"done: claimed %lld, delivered %lld, retried %lld, dead %lld, deferred %lld, imported %lld",
 		st.claimed, st.delivered, st.retried, st.dead, st.deferred, st.imported);
-	curl_global_cleanup();
 	config_free(&cfg);
 	return rc == 0 ? 0 : 1;
 }

@@ -97,6 +97,7 @@ struct dispatcher {
 	char owner[160];
 	struct dispatch_stats *st;
 	bool allow_loopback;
+	bool curl_ready; /* curl_global_init done */
 };
 
 /* --- per-host accounting ----------------------------------------------- */
@@ -740,6 +741,9 @@ static int setup(struct dispatcher *d, const struct config *cfg, struct dispatch
 	size_t i;
 
 	memset(d, 0, sizeof(*d));
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -1;
+	d->curl_ready = true;
 	d->cfg = cfg;
 	d->st = st;
 	d->allow_loopback = cfg->push.allow_loopback;
@@ -792,6 +796,8 @@ static void teardown(struct dispatcher *d)
 		arena_free(&d->a);
 	if (d->ra.first != NULL)
 		arena_free(&d->ra);
+	if (d->curl_ready)
+		curl_global_cleanup();
 }
 
 int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
