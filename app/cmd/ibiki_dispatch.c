@@ -29,7 +29,8 @@ static void usage(FILE *f)
 	      "Deliver what is due in push_outbox: signed client webhooks and\n"
 	      "acknowledgement SMS, with retries; import spooled provider webhooks.\n"
 	      "\n"
-	      "  -c FILE        configuration file (default: $IBIKI_CONF, else " SYSCONFDIR "/ibiki/ibiki.conf)\n"
+	      "  -c FILE        configuration file (default: $IBIKI_CONF, else " SYSCONFDIR
+	      "/ibiki/ibiki.conf)\n"
 	      "  --for SECONDS  keep polling (every 200 ms at most) for this long, then\n"
 	      "                 finish what is in flight and exit (cron: --for 55)\n"
 	      "  --once         deliver what is due now, then exit\n"
@@ -92,7 +93,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	rc = dispatch_run(&cfg, &o, &got_stop, &st);
 	log_msg(LOG_INFO, "dispatch",
-		"done: claimed %lld, delivered %lld, retried %lld, dead %lld, deferred %lld, imported %lld",
+		"done: claimed %lld, delivered %lld, retried %lld, dead %lld, deferred %lld, "
+		"imported %lld",
 		st.claimed, st.delivered, st.retried, st.dead, st.deferred, st.imported);
 	config_free(&cfg);
 	return rc == 0 ? 0 : 1;

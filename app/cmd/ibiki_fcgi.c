@@ -39,12 +39,12 @@
 #include "lib/timeutil.h"
 
 #define MAX_WORKERS 256
-#define BACKLOG 1024
-#define GRACE_S 30
+#define BACKLOG	    1024
+#define GRACE_S	    30
 #define ARENA_FIRST (64 * 1024)
-#define ARENA_CAP (64 * 1024 * 1024)
-#define OUT_MAX (16 * 1024 * 1024)
-#define OUT_KEEP (256 * 1024)
+#define ARENA_CAP   (64 * 1024 * 1024)
+#define OUT_MAX	    (16 * 1024 * 1024)
+#define OUT_KEEP    (256 * 1024)
 
 /* Signal flags: the only mutable state outside main's locals. */
 static volatile sig_atomic_t got_stop, got_child, got_hup;
@@ -57,7 +57,8 @@ static void usage(FILE *f)
 	      "Run Ibiki's FastCGI worker pool on the unix socket named in the config\n"
 	      "([server] socket), with [server] workers processes.\n"
 	      "\n"
-	      "  -c FILE   configuration file (default: $IBIKI_CONF, else " SYSCONFDIR "/ibiki/ibiki.conf)\n"
+	      "  -c FILE   configuration file (default: $IBIKI_CONF, else " SYSCONFDIR
+	      "/ibiki/ibiki.conf)\n"
 	      "  -t        check the configuration and exit\n"
 	      "  -h        this help\n"
 	      "  -V        print the version\n"
@@ -357,8 +358,8 @@ static void reap(pid_t *pids, const time_t *started, long n, int *fast_deaths)
 			if (pids[i] != dead)
 				continue;
 			if (WIFSIGNALED(status))
-				log_msg(LOG_WARN, "master", "worker %d killed by signal %d", (int)dead,
-					WTERMSIG(status));
+				log_msg(LOG_WARN, "master", "worker %d killed by signal %d",
+					(int)dead, WTERMSIG(status));
 			else
 				log_msg(LOG_WARN, "master", "worker %d exited with %d", (int)dead,
 					WEXITSTATUS(status));

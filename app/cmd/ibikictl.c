@@ -31,7 +31,7 @@
 #define SQLDIR "/usr/local/share/ibiki/sql"
 #endif
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE  2
 #define EXIT_EXISTS 3
 
 struct ctl {
@@ -41,8 +41,8 @@ struct ctl {
 };
 
 struct command {
-	const char *name;    /* "admin add" */
-	const char *args;    /* usage of the arguments */
+	const char *name; /* "admin add" */
+	const char *args; /* usage of the arguments */
 	const char *help;
 	int nargs_min, nargs_max;
 	int (*fn)(struct ctl *c, int argc, char **argv);
@@ -55,11 +55,13 @@ static void usage(FILE *f)
 	size_t i;
 
 	fputs("usage: ibikictl [-c FILE] COMMAND [ARGS]\n\n"
-	      "  -c FILE   configuration file (default: $IBIKI_CONF, else " SYSCONFDIR "/ibiki/ibiki.conf)\n\n"
+	      "  -c FILE   configuration file (default: $IBIKI_CONF, else " SYSCONFDIR
+	      "/ibiki/ibiki.conf)\n\n"
 	      "commands:\n",
 	      f);
 	for (i = 0; commands[i].name != NULL; i++)
-		fprintf(f, "  %-16s %-28s %s\n", commands[i].name, commands[i].args, commands[i].help);
+		fprintf(f, "  %-16s %-28s %s\n", commands[i].name, commands[i].args,
+			commands[i].help);
 	fputs("\nCLIENT is a client id or name.  Passwords are read from standard input.\n"
 	      "`ibikictl COMMAND --help` describes one command.\n",
 	      f);
@@ -275,8 +277,8 @@ static int cmd_key_issue(struct ctl *c, int argc, char **argv)
 	if (find_client(c, argv[0], &cl) < 0)
 		return 1;
 	auth_new_api_key(key, prefix, hash);
-	rc = db_api_keys_insert(c->db, &c->a, cl.id, hash, prefix, label,
-				label ? strlen(label) : 0, &id);
+	rc = db_api_keys_insert(c->db, &c->a, cl.id, hash, prefix, label, label ? strlen(label) : 0,
+				&id);
 	if (rc != DB_OK)
 		return fail_db("key insert", rc);
 	printf("%s\n", key);
@@ -334,14 +336,18 @@ static int cmd_config(struct ctl *c, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{"migrate", "[--sql-dir DIR]", "apply pending migrations (dir: $IBIKI_SQL_DIR or " SQLDIR ")", 0, 2, cmd_migrate},
+	{"migrate", "[--sql-dir DIR]",
+	 "apply pending migrations (dir: $IBIKI_SQL_DIR or " SQLDIR ")", 0, 2, cmd_migrate},
 	{"admin add", "NAME", "create an admin account", 1, 1, cmd_admin_add},
-	{"operator add", "NAME CLIENT", "create an operator account for CLIENT", 2, 2, cmd_operator_add},
+	{"operator add", "NAME CLIENT", "create an operator account for CLIENT", 2, 2,
+	 cmd_operator_add},
 	{"passwd", "NAME", "set an account's password", 1, 1, cmd_passwd},
 	{"client add", "NAME", "create a client; prints its id", 1, 1, cmd_client_add},
 	{"client list", "", "list clients", 0, 0, cmd_client_list},
-	{"route add", "CLIENT twilio NUMBER", "route a Twilio number to CLIENT", 3, 5, cmd_route_add},
-	{"", "CLIENT extreme MODEM PORT [NUMBER]", "route an Extreme modem/port to CLIENT", 0, 0, NULL},
+	{"route add", "CLIENT twilio NUMBER", "route a Twilio number to CLIENT", 3, 5,
+	 cmd_route_add},
+	{"", "CLIENT extreme MODEM PORT [NUMBER]", "route an Extreme modem/port to CLIENT", 0, 0,
+	 NULL},
 	{"key issue", "CLIENT [LABEL]", "issue an API key; prints it once", 1, 2, cmd_key_issue},
 	{"key revoke", "CLIENT KEYID", "revoke an API key", 2, 2, cmd_key_revoke},
 	{"token", "NAME", "print a login token (JWT) for account NAME", 1, 1, cmd_token},
@@ -386,7 +392,8 @@ int main(int argc, char **argv)
 			rest = i + 1;
 			break;
 		}
-		if (sp != NULL && i + 1 < argc && strncmp(argv[i], name, (size_t)(sp - name)) == 0 &&
+		if (sp != NULL && i + 1 < argc &&
+		    strncmp(argv[i], name, (size_t)(sp - name)) == 0 &&
 		    argv[i][sp - name] == '\0' && strcmp(argv[i + 1], sp + 1) == 0) {
 			cmd = &commands[k];
 			rest = i + 2;
@@ -401,7 +408,8 @@ int main(int argc, char **argv)
 	if (rest < argc && (strcmp(argv[rest], "--help") == 0 || strcmp(argv[rest], "-h") == 0)) {
 		printf("usage: ibikictl [-c FILE] %s %s\n\n%s.\n", cmd->name, cmd->args, cmd->help);
 		if (cmd->fn == cmd_route_add)
-			printf("       ibikictl [-c FILE] route add %s\n", commands[(cmd - commands) + 1].args);
+			printf("       ibikictl [-c FILE] route add %s\n",
+			       commands[(cmd - commands) + 1].args);
 		return 0;
 	}
 	if (argc - rest < cmd->nargs_min || argc - rest > cmd->nargs_max) {

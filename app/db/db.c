@@ -21,7 +21,7 @@
 #include "lib/utf8.h"
 
 #define STMT_SLOTS 256 /* power of two */
-#define MAX_ARGS 80
+#define MAX_ARGS   80
 
 struct stmt_slot {
 	const struct db_sql *q;
@@ -30,7 +30,7 @@ struct stmt_slot {
 
 struct db {
 	const struct config *cfg;
-	MYSQL *conn;       /* NULL when disconnected */
+	MYSQL *conn; /* NULL when disconnected */
 	bool in_txn;
 	struct stmt_slot slots[STMT_SLOTS];
 };
@@ -416,8 +416,8 @@ static enum db_rc ensure_conn(struct db *db)
 	return connect_db(db);
 }
 
-enum db_rc db_exec(struct db *db, const struct db_sql *q, const struct db_arg *args,
-		   size_t nargs, struct db_res *res)
+enum db_rc db_exec(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nargs,
+		   struct db_res *res)
 {
 	enum db_rc rc;
 	int attempt;
@@ -500,8 +500,8 @@ enum db_rc db_first(const struct db_res *res, db_row_fn fn, void *out)
 	return DB_OK;
 }
 
-enum db_rc db_get(struct db *db, const struct db_sql *q, const struct db_arg *args,
-		  size_t nargs, struct arena *a, db_row_fn fn, void *out)
+enum db_rc db_get(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nargs,
+		  struct arena *a, db_row_fn fn, void *out)
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc = db_exec(db, q, args, nargs, &res);

@@ -24,11 +24,11 @@ struct db;
 
 enum db_rc {
 	DB_OK = 0,
-	DB_NOTFOUND,    /* a helper found no row */
-	DB_DUP,         /* duplicate key (1062) */
-	DB_RETRY,       /* transient: connection lost, deadlock, lock wait */
+	DB_NOTFOUND,	/* a helper found no row */
+	DB_DUP,		/* duplicate key (1062) */
+	DB_RETRY,	/* transient: connection lost, deadlock, lock wait */
 	DB_UNAVAILABLE, /* still failing after the rerun, or cannot connect */
-	DB_ERROR,       /* anything else: logged */
+	DB_ERROR,	/* anything else: logged */
 	DB_RC__MAX
 };
 
@@ -49,10 +49,10 @@ struct db_arg {
 	size_t len;
 };
 
-#define DBI(x) ((struct db_arg){.t = DB_T_INT, .i = (long long)(x)})
+#define DBI(x)	  ((struct db_arg){.t = DB_T_INT, .i = (long long)(x)})
 #define DBS(p, n) ((struct db_arg){.t = DB_T_STR, .s = (p), .len = (n)})
-#define DBZ(p) ((p) != NULL ? DBS((p), strlen(p)) : DBNULL)
-#define DBNULL ((struct db_arg){.t = DB_T_NULL})
+#define DBZ(p)	  ((p) != NULL ? DBS((p), strlen(p)) : DBNULL)
+#define DBNULL	  ((struct db_arg){.t = DB_T_NULL})
 
 /* Text from outside (an upstream's answer, a receiver's response) for a
  * VARCHAR(max) column: made valid UTF-8 (see utf8_clean) and cut to max
@@ -76,9 +76,9 @@ struct db_val {
 #define DB_PAGE_BYTES (2 * 1024 * 1024)
 
 struct db_res {
-	struct arena *a; /* where rows go; set by the caller */
+	struct arena *a;  /* where rows go; set by the caller */
 	size_t max_bytes; /* 0: every row; else see DB_PAGE_BYTES */
-	bool truncated;   /* rows were left out for max_bytes */
+	bool truncated;	  /* rows were left out for max_bytes */
 	size_t nrows, ncols;
 	struct db_val *v; /* row-major */
 	unsigned long long insert_id;
@@ -95,10 +95,10 @@ void db_close(struct db *db);
 /* Run one statement.  res may be NULL when no rows are wanted; otherwise
  * res->a must be set.  Outside db_txn a transient failure is retried once
  * on a fresh connection. */
-enum db_rc db_exec(struct db *db, const struct db_sql *q, const struct db_arg *args,
-		   size_t nargs, struct db_res *res);
-#define DB_EXEC(db, q, res, ...)                                                          \
-	db_exec((db), (q), (const struct db_arg[]){__VA_ARGS__},                         \
+enum db_rc db_exec(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nargs,
+		   struct db_res *res);
+#define DB_EXEC(db, q, res, ...)                                                                   \
+	db_exec((db), (q), (const struct db_arg[]){__VA_ARGS__},                                   \
 		sizeof((const struct db_arg[]){__VA_ARGS__}) / sizeof(struct db_arg), (res))
 
 /* Copy row i of res into the struct at out (the db_<table>.c row readers). */
@@ -108,8 +108,8 @@ typedef void (*db_row_fn)(const struct db_res *res, size_t i, void *out);
 enum db_rc db_first(const struct db_res *res, db_row_fn fn, void *out);
 /* Run q (rows on a) and copy its first row into out with fn: DB_OK,
  * DB_NOTFOUND, or db_exec's failure. */
-enum db_rc db_get(struct db *db, const struct db_sql *q, const struct db_arg *args,
-		  size_t nargs, struct arena *a, db_row_fn fn, void *out);
+enum db_rc db_get(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nargs,
+		  struct arena *a, db_row_fn fn, void *out);
 /* Every row of res into a new array of size-byte structs on res->a, never
  * NULL; *n is the number of rows. */
 void *db_rows(const struct db_res *res, db_row_fn fn, size_t size, size_t *n);

@@ -5,9 +5,9 @@
 
 /* An operator's client status comes along: a disabled client's operators
  * are refused (auth.c). */
-#define ACCOUNT_SELECT                                                                      \
-	"SELECT a.id, a.username, a.password_hash, a.role, a.client_id, a.display_name,"  \
-	" a.status, a.created_at, c.status"                                               \
+#define ACCOUNT_SELECT                                                                             \
+	"SELECT a.id, a.username, a.password_hash, a.role, a.client_id, a.display_name,"           \
+	" a.status, a.created_at, c.status"                                                        \
 	" FROM accounts a LEFT JOIN client_profiles c ON c.id = a.client_id"
 
 enum { A_ID, A_USERNAME, A_HASH, A_ROLE, A_CLIENT, A_DISPLAY, A_STATUS, A_CREATED, A_CSTATUS };
@@ -16,10 +16,9 @@ static const struct db_sql Q_INSERT = {
 	"accounts_insert",
 	"INSERT INTO accounts (username, password_hash, role, client_id, display_name)"
 	" VALUES (?, ?, ?, ?, ?)"};
-static const struct db_sql Q_BY_USERNAME = {
-	"accounts_by_username", ACCOUNT_SELECT " WHERE a.username = ?"};
-static const struct db_sql Q_BY_ID = {
-	"accounts_by_id", ACCOUNT_SELECT " WHERE a.id = ?"};
+static const struct db_sql Q_BY_USERNAME = {"accounts_by_username",
+					    ACCOUNT_SELECT " WHERE a.username = ?"};
+static const struct db_sql Q_BY_ID = {"accounts_by_id", ACCOUNT_SELECT " WHERE a.id = ?"};
 static const struct db_sql Q_SET_PASSWORD = {
 	"accounts_set_password", "UPDATE accounts SET password_hash = ? WHERE username = ?"};
 
@@ -60,8 +59,7 @@ enum db_rc db_accounts_get_by_username(struct db *db, struct arena *a, const cha
 	return db_get(db, &Q_BY_USERNAME, &arg, 1, a, row, out);
 }
 
-enum db_rc db_accounts_get_by_id(struct db *db, struct arena *a, long long id,
-				 struct account *out)
+enum db_rc db_accounts_get_by_id(struct db *db, struct arena *a, long long id, struct account *out)
 {
 	struct db_arg arg = DBI(id);
 

@@ -10,10 +10,10 @@ struct account {
 	long long id;
 	const char *username;
 	const char *password_hash;
-	const char *role;     /* admin | operator */
-	long long client_id;  /* 0 for admins */
+	const char *role;    /* admin | operator */
+	long long client_id; /* 0 for admins */
 	const char *display_name;
-	const char *status;   /* active | disabled */
+	const char *status; /* active | disabled */
 	const char *created_at;
 	const char *client_status; /* the operator's client: active | disabled; NULL for admins */
 };
@@ -25,8 +25,7 @@ enum db_rc db_accounts_insert(struct db *db, struct arena *a, const char *userna
 /* DB_NOTFOUND when absent. */
 enum db_rc db_accounts_get_by_username(struct db *db, struct arena *a, const char *username,
 				       struct account *out);
-enum db_rc db_accounts_get_by_id(struct db *db, struct arena *a, long long id,
-				 struct account *out);
+enum db_rc db_accounts_get_by_id(struct db *db, struct arena *a, long long id, struct account *out);
 enum db_rc db_accounts_set_password(struct db *db, struct arena *a, const char *username,
 				    const char *hash);
 

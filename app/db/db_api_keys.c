@@ -13,10 +13,9 @@ static const struct db_sql Q_LOOKUP = {
 	"SELECT k.id, k.client_id, k.key_prefix, k.label, k.created_at, k.revoked_at"
 	" FROM api_keys k JOIN client_profiles c ON c.id = k.client_id"
 	" WHERE k.key_hash = ? AND k.revoked_at IS NULL AND c.status = 'active'"};
-static const struct db_sql Q_REVOKE = {
-	"api_keys_revoke",
-	"UPDATE api_keys SET revoked_at = NOW(3)"
-	" WHERE id = ? AND client_id = ? AND revoked_at IS NULL"};
+static const struct db_sql Q_REVOKE = {"api_keys_revoke",
+				       "UPDATE api_keys SET revoked_at = NOW(3)"
+				       " WHERE id = ? AND client_id = ? AND revoked_at IS NULL"};
 static const struct db_sql Q_LIST = {
 	"api_keys_list",
 	"SELECT id, client_id, key_prefix, label, created_at, revoked_at FROM api_keys"
@@ -55,8 +54,7 @@ enum db_rc db_api_keys_lookup(struct db *db, struct arena *a, const unsigned cha
 	return db_get(db, &Q_LOOKUP, &arg, 1, a, row, out);
 }
 
-enum db_rc db_api_keys_revoke(struct db *db, struct arena *a, long long client_id,
-			      long long key_id)
+enum db_rc db_api_keys_revoke(struct db *db, struct arena *a, long long client_id, long long key_id)
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc = DB_EXEC(db, &Q_REVOKE, &res, DBI(key_id), DBI(client_id));

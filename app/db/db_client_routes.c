@@ -8,18 +8,16 @@
 enum { R_ID, R_CLIENT, R_PROVIDER, R_NUMBER, R_MODEM, R_PORT, R_CREATED };
 
 static const struct db_sql Q_INSERT = {
-	"routes_insert",
-	"INSERT INTO client_routes (client_id, provider, number, usemodem, port)"
-	" VALUES (?, ?, ?, ?, ?)"};
+	"routes_insert", "INSERT INTO client_routes (client_id, provider, number, usemodem, port)"
+			 " VALUES (?, ?, ?, ?, ?)"};
 static const struct db_sql Q_LIST = {
 	"routes_list", "SELECT " ROUTE_COLS " FROM client_routes WHERE client_id = ? ORDER BY id"};
-static const struct db_sql Q_BY_NUMBER = {
-	"routes_by_number",
-	"SELECT " ROUTE_COLS " FROM client_routes WHERE provider = ? AND number = ?"};
+static const struct db_sql Q_BY_NUMBER = {"routes_by_number",
+					  "SELECT " ROUTE_COLS
+					  " FROM client_routes WHERE provider = ? AND number = ?"};
 static const struct db_sql Q_BY_MODEM = {
-	"routes_by_modem",
-	"SELECT " ROUTE_COLS " FROM client_routes"
-	" WHERE provider = 'extreme' AND usemodem = ? AND port = ?"};
+	"routes_by_modem", "SELECT " ROUTE_COLS " FROM client_routes"
+			   " WHERE provider = 'extreme' AND usemodem = ? AND port = ?"};
 
 static void row(const struct db_res *res, size_t i, void *out)
 {
@@ -39,9 +37,9 @@ enum db_rc db_routes_insert(struct db *db, struct arena *a, long long client_id,
 			    long long port, long long *id)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(db, &Q_INSERT, &res, DBI(client_id), DBZ(provider), DBZ(number),
-				usemodem >= 0 ? DBI(usemodem) : DBNULL,
-				port >= 0 ? DBI(port) : DBNULL);
+	enum db_rc rc =
+		DB_EXEC(db, &Q_INSERT, &res, DBI(client_id), DBZ(provider), DBZ(number),
+			usemodem >= 0 ? DBI(usemodem) : DBNULL, port >= 0 ? DBI(port) : DBNULL);
 
 	if (rc == DB_OK)
 		*id = (long long)res.insert_id;
@@ -76,8 +74,8 @@ enum db_rc db_routes_by_number(struct db *db, struct arena *a, const char *provi
 	return db_get(db, &Q_BY_NUMBER, args, 2, a, row, out);
 }
 
-enum db_rc db_routes_by_modem(struct db *db, struct arena *a, long long usemodem,
-			      long long port, struct client_route *out)
+enum db_rc db_routes_by_modem(struct db *db, struct arena *a, long long usemodem, long long port,
+			      struct client_route *out)
 {
 	struct db_arg args[] = {DBI(usemodem), DBI(port)};
 

@@ -13,7 +13,7 @@ struct client_route {
 	const char *provider; /* twilio | extreme */
 	const char *number;   /* NULL when none */
 	long long usemodem;   /* -1 when none */
-	long long port;       /* -1 when none */
+	long long port;	      /* -1 when none */
 	const char *created_at;
 };
 
@@ -27,7 +27,7 @@ enum db_rc db_routes_list(struct db *db, struct arena *a, long long client_id,
 enum db_rc db_routes_by_number(struct db *db, struct arena *a, const char *provider,
 			       const char *number, struct client_route *out);
 /* The Extreme route of (usemodem, port); DB_NOTFOUND when unrouted. */
-enum db_rc db_routes_by_modem(struct db *db, struct arena *a, long long usemodem,
-			      long long port, struct client_route *out);
+enum db_rc db_routes_by_modem(struct db *db, struct arena *a, long long usemodem, long long port,
+			      struct client_route *out);
 
 #endif

@@ -3,18 +3,19 @@
  */
 #include "db/db_clients.h"
 
-#define CLIENT_COLS "id, name, status, delivery_mode, webhook_url, webhook_secret, created_at, updated_at"
+#define CLIENT_COLS                                                                                \
+	"id, name, status, delivery_mode, webhook_url, webhook_secret, created_at, updated_at"
 
 enum { C_ID, C_NAME, C_STATUS, C_MODE, C_URL, C_SECRET, C_CREATED, C_UPDATED };
 
-static const struct db_sql Q_INSERT = {
-	"clients_insert", "INSERT INTO client_profiles (name) VALUES (?)"};
-static const struct db_sql Q_GET = {
-	"clients_get", "SELECT " CLIENT_COLS " FROM client_profiles WHERE id = ?"};
+static const struct db_sql Q_INSERT = {"clients_insert",
+				       "INSERT INTO client_profiles (name) VALUES (?)"};
+static const struct db_sql Q_GET = {"clients_get",
+				    "SELECT " CLIENT_COLS " FROM client_profiles WHERE id = ?"};
 static const struct db_sql Q_GET_BY_NAME = {
 	"clients_get_by_name", "SELECT " CLIENT_COLS " FROM client_profiles WHERE name = ?"};
-static const struct db_sql Q_LIST = {
-	"clients_list", "SELECT " CLIENT_COLS " FROM client_profiles ORDER BY id"};
+static const struct db_sql Q_LIST = {"clients_list",
+				     "SELECT " CLIENT_COLS " FROM client_profiles ORDER BY id"};
 static const struct db_sql Q_SET_MODE = {
 	"clients_set_mode", "UPDATE client_profiles SET delivery_mode = ? WHERE id = ?"};
 static const struct db_sql Q_SET_WEBHOOK = {

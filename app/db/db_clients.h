@@ -12,10 +12,10 @@ struct client {
 	long long id;
 	const char *name;
 	const char *status;
-	const char *mode;           /* poll | push | both */
+	const char *mode;	    /* poll | push | both */
 	const char *webhook_url;    /* NULL when not set */
 	const char *webhook_secret; /* NULL when not set */
-	const char *created_at;     /* DATETIME text */
+	const char *created_at;	    /* DATETIME text */
 	const char *updated_at;
 };
 

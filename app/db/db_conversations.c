@@ -4,11 +4,11 @@
 #include "db/db_conversations.h"
 
 /* Both directions as one timeline, per client. */
-#define TIMELINE                                                                          \
-	"SELECT from_number AS phone, 'in' AS direction, body, received_at AS at, provider,"  \
-	" id, read_at IS NULL AS unread, NULL AS status FROM incoming_messages"              \
-	" WHERE client_id = ?"                                                                \
-	" UNION ALL SELECT to_number, 'out', body, queued_at, provider, id, 0, status"       \
+#define TIMELINE                                                                                   \
+	"SELECT from_number AS phone, 'in' AS direction, body, received_at AS at, provider,"       \
+	" id, read_at IS NULL AS unread, NULL AS status FROM incoming_messages"                    \
+	" WHERE client_id = ?"                                                                     \
+	" UNION ALL SELECT to_number, 'out', body, queued_at, provider, id, 0, status"             \
 	" FROM outgoing_messages WHERE client_id = ?"
 
 static const struct db_sql Q_CONVERSATIONS = {
@@ -19,11 +19,11 @@ static const struct db_sql Q_CONVERSATIONS = {
 	" COUNT(*) OVER (PARTITION BY phone) AS total FROM (" TIMELINE ") t"
 	") w WHERE rn = 1 ORDER BY at DESC LIMIT ?"};
 
-static const struct db_sql Q_THREAD = {
-	"inbox_thread",
-	"SELECT id, direction, body, at, status, provider FROM ("
-	" SELECT * FROM (" TIMELINE ") t WHERE phone = ? ORDER BY at DESC, id DESC LIMIT ?"
-	") x ORDER BY at, id"};
+static const struct db_sql Q_THREAD = {"inbox_thread",
+				       "SELECT id, direction, body, at, status, provider FROM ("
+				       " SELECT * FROM (" TIMELINE
+				       ") t WHERE phone = ? ORDER BY at DESC, id DESC LIMIT ?"
+				       ") x ORDER BY at, id"};
 
 static void conversation_row(const struct db_res *res, size_t i, void *out)
 {
@@ -58,16 +58,16 @@ enum db_rc db_inbox_conversations(struct db *db, struct arena *a, long long clie
 				  long long limit, struct conversation **out, size_t *n)
 {
 	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
-	enum db_rc rc = DB_EXEC(db, &Q_CONVERSATIONS, &res, DBI(client_id), DBI(client_id),
-				DBI(limit));
+	enum db_rc rc =
+		DB_EXEC(db, &Q_CONVERSATIONS, &res, DBI(client_id), DBI(client_id), DBI(limit));
 
 	if (rc == DB_OK)
 		*out = db_rows(&res, conversation_row, sizeof **out, n);
 	return rc;
 }
 
-enum db_rc db_inbox_thread(struct db *db, struct arena *a, long long client_id,
-			   const char *phone, long long limit, struct thread_msg **out, size_t *n)
+enum db_rc db_inbox_thread(struct db *db, struct arena *a, long long client_id, const char *phone,
+			   long long limit, struct thread_msg **out, size_t *n)
 {
 	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
 	enum db_rc rc = DB_EXEC(db, &Q_THREAD, &res, DBI(client_id), DBI(client_id), DBZ(phone),

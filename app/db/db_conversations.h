@@ -31,12 +31,12 @@ struct thread_msg {
 	const char *body;
 	size_t len;
 	const char *at;
-	const char *status;    /* outbound: its status; inbound: NULL */
+	const char *status; /* outbound: its status; inbound: NULL */
 	const char *provider;
 };
 
 /* The messages with phone, both ways, oldest first (the newest `limit`). */
-enum db_rc db_inbox_thread(struct db *db, struct arena *a, long long client_id,
-			   const char *phone, long long limit, struct thread_msg **out, size_t *n);
+enum db_rc db_inbox_thread(struct db *db, struct arena *a, long long client_id, const char *phone,
+			   long long limit, struct thread_msg **out, size_t *n);
 
 #endif

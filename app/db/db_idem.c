@@ -3,14 +3,13 @@
  */
 #include "db/db_idem.h"
 
-static const struct db_sql Q_CLAIM = {
-	"idem_claim",
-	"INSERT INTO idempotency_keys (client_id, scope, idem_key, request_hash) VALUES (?, ?, ?, ?)"};
+static const struct db_sql Q_CLAIM = {"idem_claim",
+				      "INSERT INTO idempotency_keys (client_id, scope, idem_key, "
+				      "request_hash) VALUES (?, ?, ?, ?)"};
 static const struct db_sql Q_GET = {
-	"idem_get",
-	"SELECT id, request_hash, status_code, response,"
-	" TIMESTAMPDIFF(SECOND, created_at, NOW(3)) FROM idempotency_keys"
-	" WHERE client_id = ? AND scope = ? AND idem_key = ?"};
+	"idem_get", "SELECT id, request_hash, status_code, response,"
+		    " TIMESTAMPDIFF(SECOND, created_at, NOW(3)) FROM idempotency_keys"
+		    " WHERE client_id = ? AND scope = ? AND idem_key = ?"};
 static const struct db_sql Q_STORE = {
 	"idem_store", "UPDATE idempotency_keys SET status_code = ?, response = ? WHERE id = ?"};
 static const struct db_sql Q_DELETE = {"idem_delete", "DELETE FROM idempotency_keys WHERE id = ?"};

@@ -16,7 +16,7 @@
 struct idem_row {
 	long long id;
 	const unsigned char *hash; /* 32 bytes */
-	int status_code;           /* 0: still in progress */
+	int status_code;	   /* 0: still in progress */
 	const char *response;
 	size_t response_len;
 	long long age_s;

@@ -7,11 +7,26 @@
 
 #define IN_COLS DB_INCOMING_COLS("")
 
-enum { I_ID, I_PROVIDER, I_PID, I_CLIENT, I_FROM, I_TO, I_BODY, I_MEDIA, I_MODEM, I_PORT,
-       I_REG, I_RESP, I_PTS, I_RECEIVED, I_READ };
+enum {
+	I_ID,
+	I_PROVIDER,
+	I_PID,
+	I_CLIENT,
+	I_FROM,
+	I_TO,
+	I_BODY,
+	I_MEDIA,
+	I_MODEM,
+	I_PORT,
+	I_REG,
+	I_RESP,
+	I_PTS,
+	I_RECEIVED,
+	I_READ
+};
 
-static const struct db_sql Q_STORE = {
-	"incoming_store", "CALL ibiki_store_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+static const struct db_sql Q_STORE = {"incoming_store",
+				      "CALL ibiki_store_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
 static const struct db_sql Q_BY_PID = {
 	"incoming_by_pid",
 	"SELECT " IN_COLS " FROM incoming_messages WHERE provider = ? AND provider_message_id = ?"};
@@ -26,16 +41,18 @@ static const struct db_sql Q_LAST_FROM = {
  * the registered filter is a nullable argument. */
 #define REG_FILTER " AND (? IS NULL OR is_registered = ?)"
 static const struct db_sql Q_LIST[2][2] = {
-	{{"incoming_list_desc", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?"
-				REG_FILTER " ORDER BY id DESC LIMIT ?"},
-	 {"incoming_list_desc_phone", "SELECT " IN_COLS " FROM incoming_messages"
-				      " WHERE client_id = ? AND from_number = ?" REG_FILTER
-				      " ORDER BY id DESC LIMIT ?"}},
-	{{"incoming_list_asc", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?"
-			       REG_FILTER " ORDER BY id ASC LIMIT ?"},
-	 {"incoming_list_asc_phone", "SELECT " IN_COLS " FROM incoming_messages"
-				     " WHERE client_id = ? AND from_number = ?" REG_FILTER
-				     " ORDER BY id ASC LIMIT ?"}},
+	{{"incoming_list_desc",
+	  "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?" REG_FILTER
+	  " ORDER BY id DESC LIMIT ?"},
+	 {"incoming_list_desc_phone",
+	  "SELECT " IN_COLS " FROM incoming_messages"
+	  " WHERE client_id = ? AND from_number = ?" REG_FILTER " ORDER BY id DESC LIMIT ?"}},
+	{{"incoming_list_asc",
+	  "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?" REG_FILTER
+	  " ORDER BY id ASC LIMIT ?"},
+	 {"incoming_list_asc_phone",
+	  "SELECT " IN_COLS " FROM incoming_messages"
+	  " WHERE client_id = ? AND from_number = ?" REG_FILTER " ORDER BY id ASC LIMIT ?"}},
 };
 
 /*
@@ -60,17 +77,17 @@ static const struct db_sql Q_INBOX[2][2] = {
 	 {"inbox_newest_from", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
 			       " WHERE client_id = ? AND from_number = ? ORDER BY id DESC LIMIT ?"
 			       " LOCK IN SHARE MODE"}},
-	{{"inbox_after", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
-			 " WHERE client_id = ? AND id > ? ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"},
+	{{"inbox_after",
+	  "SELECT " IN_COLS SETTLED " FROM incoming_messages"
+	  " WHERE client_id = ? AND id > ? ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"},
 	 {"inbox_after_from", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
 			      " WHERE client_id = ? AND from_number = ? AND id > ?"
 			      " ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"}},
 };
 
 static const struct db_sql Q_MARK_READ = {
-	"incoming_mark_read",
-	"UPDATE incoming_messages SET read_at = NOW(3)"
-	" WHERE client_id = ? AND from_number = ? AND read_at IS NULL"};
+	"incoming_mark_read", "UPDATE incoming_messages SET read_at = NOW(3)"
+			      " WHERE client_id = ? AND from_number = ? AND read_at IS NULL"};
 
 static void row(const struct db_res *res, size_t i, void *m)
 {
@@ -101,11 +118,11 @@ enum db_rc db_incoming_store(struct db *db, struct arena *a, const struct incomi
 			     const char *evt_ack, const char *evt_push, struct inbound_stored *out)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(
-		db, &Q_STORE, &res, DBZ(m->provider), DBZ(m->provider_message_id), DBZ(m->from),
-		DBZ(m->to), DBS(m->body, m->body_len), DBI(m->num_media),
-		m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL, m->port >= 0 ? DBI(m->port) : DBNULL,
-		DBZ(m->provider_timestamp), DBZ(evt_ack), DBZ(evt_push));
+	enum db_rc rc = DB_EXEC(db, &Q_STORE, &res, DBZ(m->provider), DBZ(m->provider_message_id),
+				DBZ(m->from), DBZ(m->to), DBS(m->body, m->body_len),
+				DBI(m->num_media), m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL,
+				m->port >= 0 ? DBI(m->port) : DBNULL, DBZ(m->provider_timestamp),
+				DBZ(evt_ack), DBZ(evt_push));
 
 	if (rc != DB_OK)
 		return rc;

@@ -20,7 +20,7 @@ struct incoming {
 	size_t body_len;
 	long long num_media;
 	long long usemodem; /* -1: none */
-	long long port;     /* -1: none */
+	long long port;	    /* -1: none */
 	bool is_registered;
 	bool response_sent;
 	const char *provider_timestamp;
@@ -30,11 +30,10 @@ struct incoming {
 
 /* The columns of an incoming message with a table alias prefix ("i."),
  * in the order db_incoming_from_row reads them. */
-#define DB_INCOMING_COLS(p)                                                              \
-	p "id, " p "provider, " p "provider_message_id, " p "client_id, " p "from_number, " \
-	p "to_number, " p "body, " p "num_media, " p "usemodem, " p "port, "                \
-	p "is_registered, " p "response_sent, " p "provider_timestamp, " p "received_at, "  \
-	p "read_at"
+#define DB_INCOMING_COLS(p)                                                                        \
+	p "id, " p "provider, " p "provider_message_id, " p "client_id, " p "from_number, " p      \
+	  "to_number, " p "body, " p "num_media, " p "usemodem, " p "port, " p "is_registered, " p \
+	  "response_sent, " p "provider_timestamp, " p "received_at, " p "read_at"
 #define DB_INCOMING_NCOLS 15
 /* Fill m from the DB_INCOMING_NCOLS values starting at v. */
 void db_incoming_from_row(const struct db_val *v, struct incoming *m);
@@ -42,7 +41,7 @@ void db_incoming_from_row(const struct db_val *v, struct incoming *m);
 /* What storing an inbound message did. */
 struct inbound_stored {
 	long long id;
-	bool duplicate;    /* seen before: nothing stored or queued */
+	bool duplicate;	     /* seen before: nothing stored or queued */
 	long long client_id; /* 0: unrouted */
 	bool is_registered;
 	bool response_sent;
@@ -79,7 +78,7 @@ enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id,
  * gives the newest first.  *next is where a cursor poll may continue
  * from: the last message of a cursor page, or the newest settled one of a
  * newest-first page; -1 when there is none yet.  from NULL: any sender. */
-#define INBOX_SETTLE_MS 1000
+#define INBOX_SETTLE_MS	 1000
 #define INBOX_SETTLE_SQL "1 SECOND"
 
 enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id, long long after,

@@ -13,22 +13,22 @@
 #include "lib/enc.h"
 
 #define MAX_FILES 512
-#define MAX_SQL (1024 * 1024)
+#define MAX_SQL	  (1024 * 1024)
 
-static const char create_table[] =
-	"CREATE TABLE IF NOT EXISTS schema_migrations ("
-	" version INT UNSIGNED NOT NULL PRIMARY KEY,"
-	" name VARCHAR(200) NOT NULL,"
-	" checksum CHAR(64) NOT NULL,"
-	" applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
-	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+static const char create_table[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+				   " version INT UNSIGNED NOT NULL PRIMARY KEY,"
+				   " name VARCHAR(200) NOT NULL,"
+				   " checksum CHAR(64) NOT NULL,"
+				   " applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
+				   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
 
 static const struct db_sql Q_LOCK = {"migrate_lock", "SELECT GET_LOCK('ibiki_migrate', 60)"};
 static const struct db_sql Q_UNLOCK = {"migrate_unlock", "SELECT RELEASE_LOCK('ibiki_migrate')"};
-static const struct db_sql Q_APPLIED = {
-	"migrate_applied", "SELECT checksum FROM schema_migrations WHERE version = ?"};
+static const struct db_sql Q_APPLIED = {"migrate_applied",
+					"SELECT checksum FROM schema_migrations WHERE version = ?"};
 static const struct db_sql Q_RECORD = {
-	"migrate_record", "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)"};
+	"migrate_record",
+	"INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)"};
 
 struct file {
 	unsigned version;
@@ -138,7 +138,8 @@ int migrate_run(struct db *db, const char *dir, FILE *out, char *err, size_t err
 		}
 		if (res.nrows == 1) {
 			if (strcmp(DB_AT(&res, 0, 0)->s, hex) != 0)
-				fprintf(out, "warning: %s changed since it was applied (not re-run)\n",
+				fprintf(out,
+					"warning: %s changed since it was applied (not re-run)\n",
 					files[i].name);
 			free(sql);
 			continue;
@@ -151,7 +152,8 @@ int migrate_run(struct db *db, const char *dir, FILE *out, char *err, size_t err
 		rc = DB_EXEC(db, &Q_RECORD, NULL, DBI(files[i].version), DBZ(files[i].name),
 			     DBZ(hex));
 		if (rc != DB_OK) {
-			snprintf(err, errlen, "cannot record %s: %s", files[i].name, db_strerror(rc));
+			snprintf(err, errlen, "cannot record %s: %s", files[i].name,
+				 db_strerror(rc));
 			goto out;
 		}
 		applied++;

@@ -11,7 +11,7 @@
 #include "lib/log.h"
 
 /* "?, ?, ... ?" for OUTBOX_BATCH ids; unused places are given id 0. */
-#define P8 "?, ?, ?, ?, ?, ?, ?, ?"
+#define P8     "?, ?, ?, ?, ?, ?, ?, ?"
 #define IDS_64 P8 ", " P8 ", " P8 ", " P8 ", " P8 ", " P8 ", " P8 ", " P8
 
 static const struct db_sql Q_DUE = {
@@ -19,35 +19,33 @@ static const struct db_sql Q_DUE = {
 	"SELECT id FROM push_outbox WHERE status = 'pending' AND next_attempt_at <= NOW(3)"
 	" ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED"};
 static const struct db_sql Q_LEASE = {
-	"outbox_lease",
-	"UPDATE push_outbox SET lease_owner = ?, attempts = attempts + 1,"
-	" next_attempt_at = NOW(3) + INTERVAL ? SECOND WHERE id IN (" IDS_64 ")"};
+	"outbox_lease", "UPDATE push_outbox SET lease_owner = ?, attempts = attempts + 1,"
+			" next_attempt_at = NOW(3) + INTERVAL ? SECOND WHERE id IN (" IDS_64 ")"};
 static const struct db_sql Q_LOAD = {
 	"outbox_load",
 	"SELECT o.id, o.event_id, o.kind, o.client_id, o.attempts, o.outgoing_id, c.webhook_url,"
-	" c.webhook_secret, c.webhook_disabled_at IS NOT NULL, " DB_INCOMING_COLS("i.")
-	" FROM push_outbox o JOIN incoming_messages i ON i.id = o.incoming_id"
-	" LEFT JOIN client_profiles c ON c.id = o.client_id"
-	" WHERE o.lease_owner = ? AND o.id IN (" IDS_64 ") ORDER BY o.id"};
+	" c.webhook_secret, c.webhook_disabled_at IS NOT NULL, " DB_INCOMING_COLS(
+		"i.") " FROM push_outbox o JOIN incoming_messages i ON i.id = o.incoming_id"
+		      " LEFT JOIN client_profiles c ON c.id = o.client_id"
+		      " WHERE o.lease_owner = ? AND o.id IN (" IDS_64 ") ORDER BY o.id"};
 
 static const struct db_sql Q_DONE = {
 	"outbox_done",
 	"UPDATE push_outbox SET status = 'delivered', last_http_status = ?, last_error = NULL,"
 	" finished_at = NOW(3), lease_owner = NULL WHERE lease_owner = ? AND id IN (" IDS_64 ")"};
 static const struct db_sql Q_RETRY = {
-	"outbox_retry",
-	"UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
-	" last_http_status = ?, last_error = ?, lease_owner = NULL"
-	" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
+	"outbox_retry", "UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
+			" last_http_status = ?, last_error = ?, lease_owner = NULL"
+			" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
 static const struct db_sql Q_DEAD = {
 	"outbox_dead",
 	"UPDATE push_outbox SET status = 'dead', last_http_status = ?, last_error = ?,"
-	" finished_at = NOW(3), lease_owner = NULL WHERE id = ? AND lease_owner = ? AND attempts = ?"};
+	" finished_at = NOW(3), lease_owner = NULL WHERE id = ? AND lease_owner = ? AND attempts = "
+	"?"};
 static const struct db_sql Q_DEFER = {
-	"outbox_defer",
-	"UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
-	" attempts = GREATEST(attempts - 1, 0), lease_owner = NULL"
-	" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
+	"outbox_defer", "UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
+			" attempts = GREATEST(attempts - 1, 0), lease_owner = NULL"
+			" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
 static const struct db_sql Q_DISABLE = {
 	"outbox_disable_client",
 	"UPDATE client_profiles SET webhook_disabled_at = NOW(3) WHERE id = ?"};
@@ -56,8 +54,8 @@ static const struct db_sql Q_ATTEMPT = {
 	"INSERT INTO push_attempts (outbox_id, attempt, started_at, duration_ms, http_status,"
 	" outcome, error, response_head)"
 	" VALUES (?, ?, FROM_UNIXTIME(? / 1000), ?, ?, ?, ?, ?)"};
-static const struct db_sql Q_SET_OUTGOING = {
-	"outbox_set_outgoing", "UPDATE push_outbox SET outgoing_id = ? WHERE id = ?"};
+static const struct db_sql Q_SET_OUTGOING = {"outbox_set_outgoing",
+					     "UPDATE push_outbox SET outgoing_id = ? WHERE id = ?"};
 static const struct db_sql Q_REACTIVATE_CLIENT = {
 	"outbox_reactivate_client",
 	"UPDATE client_profiles SET webhook_disabled_at = NULL WHERE id = ?"};
@@ -69,15 +67,16 @@ static const struct db_sql Q_REACTIVATE_JOBS = {
 /* Pending now; dead and delivered over the last 24 hours.  Each count is
  * a range of ix_outbox_health (sql/004), however long the client's
  * history. */
-#define HEALTH_COUNT(st, since)                                                           \
-	"(SELECT COUNT(*) FROM push_outbox WHERE client_id = ? AND kind = 'webhook'"      \
+#define HEALTH_COUNT(st, since)                                                                    \
+	"(SELECT COUNT(*) FROM push_outbox WHERE client_id = ? AND kind = 'webhook'"               \
 	" AND status = '" st "'" since ")"
 #define LAST_DAY " AND finished_at >= NOW(3) - INTERVAL 1 DAY"
 static const struct db_sql Q_COUNTS = {
 	"outbox_counts",
-	"SELECT " HEALTH_COUNT("pending", "") ", " HEALTH_COUNT("dead", LAST_DAY) ", "
-	HEALTH_COUNT("delivered", LAST_DAY) ","
-	" (SELECT webhook_disabled_at IS NOT NULL FROM client_profiles WHERE id = ?)"};
+	"SELECT " HEALTH_COUNT("pending", "") ", " HEALTH_COUNT("dead", LAST_DAY) ", " HEALTH_COUNT(
+		"delivered", LAST_DAY) ","
+				       " (SELECT webhook_disabled_at IS NOT NULL FROM "
+				       "client_profiles WHERE id = ?)"};
 /* The last attempt that ended: a delivery, or a failure with its status. */
 /* The newest of: the last delivery, the last death (both one backward
  * step in ix_outbox_health), the last failed attempt of a pending job
@@ -181,8 +180,8 @@ static int claim_txn(struct db *db, void *arg)
 	return db_exec(db, &Q_LEASE, args, 2 + OUTBOX_BATCH, NULL);
 }
 
-enum db_rc db_outbox_claim(struct db *db, struct arena *a, const char *owner, int max,
-			   long lease_s, struct outbox_job **jobs, size_t *n)
+enum db_rc db_outbox_claim(struct db *db, struct arena *a, const char *owner, int max, long lease_s,
+			   struct outbox_job **jobs, size_t *n)
 {
 	struct claim_ctx c = {.a = a, .owner = owner, .max = max, .lease_s = lease_s};
 	struct db_res res = {.a = a};
@@ -314,8 +313,8 @@ enum db_rc db_outbox_summary(struct db *db, struct arena *a, long long client_id
 			     struct outbox_summary *out)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(db, &Q_COUNTS, &res, DBI(client_id), DBI(client_id),
-				DBI(client_id), DBI(client_id));
+	enum db_rc rc = DB_EXEC(db, &Q_COUNTS, &res, DBI(client_id), DBI(client_id), DBI(client_id),
+				DBI(client_id));
 
 	memset(out, 0, sizeof(*out));
 	if (rc != DB_OK)
@@ -406,8 +405,7 @@ enum db_rc db_outbox_deliveries(struct db *db, struct arena *a, long long client
 	return DB_OK;
 }
 
-enum db_rc db_outbox_redeliver(struct db *db, struct arena *a, long long client_id,
-			       long long id)
+enum db_rc db_outbox_redeliver(struct db *db, struct arena *a, long long client_id, long long id)
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc = DB_EXEC(db, &Q_REDELIVER, &res, DBI(id), DBI(client_id));

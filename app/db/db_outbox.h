@@ -19,7 +19,7 @@
 #include "db/db_incoming.h"
 
 #define OUTBOX_EVENT_ID_LEN 28 /* "evt_" + 24 hex */
-#define OUTBOX_BATCH 64        /* most jobs claimed or finished at once */
+#define OUTBOX_BATCH	    64 /* most jobs claimed or finished at once */
 
 /* A new stable event id; out needs OUTBOX_EVENT_ID_LEN + 1 bytes. */
 void db_outbox_new_event_id(char *out);
@@ -34,20 +34,20 @@ struct outbox_job {
 	long long outgoing_id; /* ack_sms: the outbound row, 0 until made */
 	const char *url;       /* the client's webhook, or NULL */
 	const char *secret;    /* or NULL */
-	bool disabled;         /* the endpoint answered 410 and was not re-registered */
+	bool disabled;	       /* the endpoint answered 410 and was not re-registered */
 	struct incoming msg;
 };
 
 /* Claim up to max due jobs (max <= OUTBOX_BATCH) for owner, leased for
  * lease_s seconds.  *n may be 0. */
-enum db_rc db_outbox_claim(struct db *db, struct arena *a, const char *owner, int max,
-			   long lease_s, struct outbox_job **jobs, size_t *n);
+enum db_rc db_outbox_claim(struct db *db, struct arena *a, const char *owner, int max, long lease_s,
+			   struct outbox_job **jobs, size_t *n);
 
 enum outbox_outcome {
 	OUTBOX_DELIVERED, /* done */
-	OUTBOX_RETRY,     /* failed; due again after delay_ms */
-	OUTBOX_DEAD,      /* failed for good, kept */
-	OUTBOX_DEFER,     /* not attempted (destination busy or disabled): due after
+	OUTBOX_RETRY,	  /* failed; due again after delay_ms */
+	OUTBOX_DEAD,	  /* failed for good, kept */
+	OUTBOX_DEFER,	  /* not attempted (destination busy or disabled): due after
 			   * delay_ms, the attempt not counted, not logged */
 	OUTBOX_OUTCOME__MAX
 };
@@ -57,15 +57,15 @@ struct outbox_result {
 	long long id;
 	long long attempt;
 	enum outbox_outcome outcome;
-	long long delay_ms;        /* RETRY, DEFER */
-	long http_status;          /* 0: none */
-	const char *error;         /* or NULL */
-	const char *attempt_kind;  /* for the log: delivered|failed|blocked|timeout */
-	int64_t started_ms;        /* epoch ms */
+	long long delay_ms;	  /* RETRY, DEFER */
+	long http_status;	  /* 0: none */
+	const char *error;	  /* or NULL */
+	const char *attempt_kind; /* for the log: delivered|failed|blocked|timeout */
+	int64_t started_ms;	  /* epoch ms */
 	long duration_ms;
-	const char *head;          /* first bytes of the answer, or NULL */
+	const char *head; /* first bytes of the answer, or NULL */
 	size_t head_len;
-	long long disable_client;  /* > 0: that client's endpoint is gone (410) */
+	long long disable_client; /* > 0: that client's endpoint is gone (410) */
 };
 
 /* Record results for owner in one transaction: the jobs' new states
@@ -83,13 +83,13 @@ enum db_rc db_outbox_reactivate(struct db *db, long long client_id);
 
 /* A client's webhook deliveries at a glance. */
 struct outbox_summary {
-	long long pending;      /* now */
-	long long dead;         /* finished dead in the last 24 hours */
-	long long delivered;    /* delivered in the last 24 hours */
-	bool disabled;          /* the endpoint answered 410 */
-	bool has_last;          /* a delivery was finished or attempted */
-	const char *last_at;    /* DATETIME of the last finished or failed attempt */
-	long long last_status;  /* its HTTP status, 0 for none (timeout, refused) */
+	long long pending;     /* now */
+	long long dead;	       /* finished dead in the last 24 hours */
+	long long delivered;   /* delivered in the last 24 hours */
+	bool disabled;	       /* the endpoint answered 410 */
+	bool has_last;	       /* a delivery was finished or attempted */
+	const char *last_at;   /* DATETIME of the last finished or failed attempt */
+	long long last_status; /* its HTTP status, 0 for none (timeout, refused) */
 	bool last_ok;
 	const char *last_error;
 };
@@ -127,7 +127,6 @@ enum db_rc db_outbox_deliveries(struct db *db, struct arena *a, long long client
 				long long limit, struct delivery **out, size_t *n);
 /* Queue a delivered or dead delivery of client_id again, same event id.
  * DB_NOTFOUND: no such delivery for that client; DB_DUP: still pending. */
-enum db_rc db_outbox_redeliver(struct db *db, struct arena *a, long long client_id,
-			       long long id);
+enum db_rc db_outbox_redeliver(struct db *db, struct arena *a, long long client_id, long long id);
 
 #endif

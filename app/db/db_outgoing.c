@@ -9,14 +9,34 @@
 
 #include <string.h>
 
-#define OUT_COLS                                                                        \
-	"id, client_id, provider, to_number, from_number, usemodem, port, body, segments," \
-	" encoding, sent_by, operator_id, operator_name, api_key_id, in_reply_to, status,"  \
+#define OUT_COLS                                                                                   \
+	"id, client_id, provider, to_number, from_number, usemodem, port, body, segments,"         \
+	" encoding, sent_by, operator_id, operator_name, api_key_id, in_reply_to, status,"         \
 	" provider_message_id, error_code, error_message, queued_at, sent_at"
 
-enum { O_ID, O_CLIENT, O_PROVIDER, O_TO, O_FROM, O_MODEM, O_PORT, O_BODY, O_SEGMENTS, O_ENC,
-       O_SENT_BY, O_OPERATOR, O_OPNAME, O_KEY, O_REPLY, O_STATUS, O_PID, O_ECODE, O_EMSG,
-       O_QUEUED, O_SENT };
+enum {
+	O_ID,
+	O_CLIENT,
+	O_PROVIDER,
+	O_TO,
+	O_FROM,
+	O_MODEM,
+	O_PORT,
+	O_BODY,
+	O_SEGMENTS,
+	O_ENC,
+	O_SENT_BY,
+	O_OPERATOR,
+	O_OPNAME,
+	O_KEY,
+	O_REPLY,
+	O_STATUS,
+	O_PID,
+	O_ECODE,
+	O_EMSG,
+	O_QUEUED,
+	O_SENT
+};
 
 static const struct db_sql Q_INSERT = {
 	"outgoing_insert",
@@ -40,22 +60,24 @@ static const struct db_sql Q_FAILED = {
 	"UPDATE outgoing_messages SET error_code = ?, error_message = ?,"
 	" status = IF(status_rank < 3, 'failed', status), status_rank = GREATEST(status_rank, 3)"
 	" WHERE id = ?"};
-static const struct db_sql Q_GET = {
-	"outgoing_get", "SELECT " OUT_COLS " FROM outgoing_messages WHERE client_id = ? AND id = ?"};
+static const struct db_sql Q_GET = {"outgoing_get",
+				    "SELECT " OUT_COLS
+				    " FROM outgoing_messages WHERE client_id = ? AND id = ?"};
 
-#define OUT_FILTERS                                                                     \
-	" AND (? IS NULL OR status = ?) AND (? IS NULL OR operator_id = ?)"
+#define OUT_FILTERS " AND (? IS NULL OR status = ?) AND (? IS NULL OR operator_id = ?)"
 static const struct db_sql Q_LIST[2][2] = {
-	{{"outgoing_list_desc", "SELECT " OUT_COLS " FROM outgoing_messages WHERE client_id = ?"
-				OUT_FILTERS " ORDER BY id DESC LIMIT ?"},
-	 {"outgoing_list_desc_phone", "SELECT " OUT_COLS " FROM outgoing_messages"
-				      " WHERE client_id = ? AND to_number = ?" OUT_FILTERS
-				      " ORDER BY id DESC LIMIT ?"}},
-	{{"outgoing_list_asc", "SELECT " OUT_COLS " FROM outgoing_messages WHERE client_id = ?"
-			       OUT_FILTERS " ORDER BY id ASC LIMIT ?"},
-	 {"outgoing_list_asc_phone", "SELECT " OUT_COLS " FROM outgoing_messages"
-				     " WHERE client_id = ? AND to_number = ?" OUT_FILTERS
-				     " ORDER BY id ASC LIMIT ?"}},
+	{{"outgoing_list_desc",
+	  "SELECT " OUT_COLS " FROM outgoing_messages WHERE client_id = ?" OUT_FILTERS
+	  " ORDER BY id DESC LIMIT ?"},
+	 {"outgoing_list_desc_phone",
+	  "SELECT " OUT_COLS " FROM outgoing_messages"
+	  " WHERE client_id = ? AND to_number = ?" OUT_FILTERS " ORDER BY id DESC LIMIT ?"}},
+	{{"outgoing_list_asc",
+	  "SELECT " OUT_COLS " FROM outgoing_messages WHERE client_id = ?" OUT_FILTERS
+	  " ORDER BY id ASC LIMIT ?"},
+	 {"outgoing_list_asc_phone",
+	  "SELECT " OUT_COLS " FROM outgoing_messages"
+	  " WHERE client_id = ? AND to_number = ?" OUT_FILTERS " ORDER BY id ASC LIMIT ?"}},
 };
 
 static const struct db_sql Q_EVENT = {
@@ -106,13 +128,13 @@ enum db_rc db_outgoing_insert(struct db *db, struct arena *a, const struct outgo
 			      long long *id)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(
-		db, &Q_INSERT, &res, DBI(m->client_id), DBZ(m->provider), DBZ(m->to), DBZ(m->from),
-		m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL, m->port >= 0 ? DBI(m->port) : DBNULL,
-		DBS(m->body, m->body_len), DBI(m->segments), DBZ(m->encoding), DBZ(m->sent_by),
-		DBZ(m->operator_id), DBZ(m->operator_name),
-		m->api_key_id > 0 ? DBI(m->api_key_id) : DBNULL,
-		m->in_reply_to > 0 ? DBI(m->in_reply_to) : DBNULL);
+	enum db_rc rc =
+		DB_EXEC(db, &Q_INSERT, &res, DBI(m->client_id), DBZ(m->provider), DBZ(m->to),
+			DBZ(m->from), m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL,
+			m->port >= 0 ? DBI(m->port) : DBNULL, DBS(m->body, m->body_len),
+			DBI(m->segments), DBZ(m->encoding), DBZ(m->sent_by), DBZ(m->operator_id),
+			DBZ(m->operator_name), m->api_key_id > 0 ? DBI(m->api_key_id) : DBNULL,
+			m->in_reply_to > 0 ? DBI(m->in_reply_to) : DBNULL);
 
 	if (rc == DB_OK)
 		*id = (long long)res.insert_id;
@@ -124,9 +146,15 @@ static const struct {
 	const char *status;
 	int rank;
 } status_map[] = {
-	{"accepted", "queued", 0},     {"scheduled", "queued", 0}, {"queued", "queued", 0},
-	{"sending", "queued", 1},      {"sent", "sent", 2},        {"delivered", "delivered", 3},
-	{"undelivered", "undelivered", 3}, {"failed", "failed", 3}, {"canceled", "failed", 3},
+	{"accepted", "queued", 0},
+	{"scheduled", "queued", 0},
+	{"queued", "queued", 0},
+	{"sending", "queued", 1},
+	{"sent", "sent", 2},
+	{"delivered", "delivered", 3},
+	{"undelivered", "undelivered", 3},
+	{"failed", "failed", 3},
+	{"canceled", "failed", 3},
 	{"read", "delivered", 4},
 };
 
@@ -162,18 +190,17 @@ enum db_rc db_outgoing_mark_sent(struct db *db, struct arena *a, long long id, c
 
 		if (!db_outgoing_map_status(DB_AT(&res, i, 0)->s, &st, &rank) || rank <= 2)
 			continue;
-		struct db_arg args[] = {DBZ(st), DBI(rank), DBZ(code), DBZ(code), DBZ(code),
-					DBS("twilio", 6), sidarg, DBI(rank)};
+		struct db_arg args[] = {DBZ(st),   DBI(rank),	     DBZ(code), DBZ(code),
+					DBZ(code), DBS("twilio", 6), sidarg,	DBI(rank)};
 		rc = db_exec(db, &Q_APPLY, args, 8, NULL);
 	}
 	return rc;
 }
 
-enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id,
-				   const char *code, const char *message)
+enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id, const char *code,
+				   const char *message)
 {
-	return DB_EXEC(db, &Q_FAILED, NULL, DBTEXT(a, code, 32), DBTEXT(a, message, 1024),
-		       DBI(id));
+	return DB_EXEC(db, &Q_FAILED, NULL, DBTEXT(a, code, 32), DBTEXT(a, message, 1024), DBI(id));
 }
 
 enum db_rc db_outgoing_get(struct db *db, struct arena *a, long long client_id, long long id,

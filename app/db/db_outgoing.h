@@ -21,11 +21,11 @@ struct outgoing {
 	size_t body_len;
 	long long segments;
 	const char *encoding;
-	const char *sent_by;      /* operator | admin | key | system */
-	const char *operator_id;  /* username, "system", or NULL */
+	const char *sent_by;	 /* operator | admin | key | system */
+	const char *operator_id; /* username, "system", or NULL */
 	const char *operator_name;
-	long long api_key_id;     /* 0: none */
-	long long in_reply_to;    /* incoming id, 0: none */
+	long long api_key_id;  /* 0: none */
+	long long in_reply_to; /* incoming id, 0: none */
 	const char *status;
 	const char *provider_message_id;
 	const char *error_code;
@@ -41,8 +41,8 @@ enum db_rc db_outgoing_insert(struct db *db, struct arena *a, const struct outgo
  * status callback for sid already moved it further). */
 enum db_rc db_outgoing_mark_sent(struct db *db, struct arena *a, long long id, const char *sid);
 /* Record a failure (status failed unless already further). */
-enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id,
-				   const char *code, const char *message);
+enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id, const char *code,
+				   const char *message);
 enum db_rc db_outgoing_get(struct db *db, struct arena *a, long long client_id, long long id,
 			   struct outgoing *out);
 /* Operator list; phone, status, operator NULL: any. */

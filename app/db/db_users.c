@@ -9,18 +9,17 @@ enum { U_ID, U_PHONE, U_NAME, U_STATUS, U_CREATED, U_UPDATED };
 
 static const struct db_sql Q_INSERT = {
 	"users_insert", "INSERT INTO users (client_id, phone, name, status) VALUES (?, ?, ?, ?)"};
-static const struct db_sql Q_GET = {
-	"users_get", "SELECT " USER_COLS " FROM users WHERE client_id = ? AND phone = ?"};
-static const struct db_sql Q_LIST = {
-	"users_list", "SELECT " USER_COLS " FROM users WHERE client_id = ? AND status = ?"
-		      " ORDER BY name, phone LIMIT 10000"};
-static const struct db_sql Q_LIST_ALL = {
-	"users_list_all", "SELECT " USER_COLS " FROM users WHERE client_id = ?"
-			  " ORDER BY name, phone LIMIT 10000"};
+static const struct db_sql Q_GET = {"users_get", "SELECT " USER_COLS
+						 " FROM users WHERE client_id = ? AND phone = ?"};
+static const struct db_sql Q_LIST = {"users_list", "SELECT " USER_COLS
+						   " FROM users WHERE client_id = ? AND status = ?"
+						   " ORDER BY name, phone LIMIT 10000"};
+static const struct db_sql Q_LIST_ALL = {"users_list_all",
+					 "SELECT " USER_COLS " FROM users WHERE client_id = ?"
+					 " ORDER BY name, phone LIMIT 10000"};
 static const struct db_sql Q_UPDATE = {
-	"users_update",
-	"UPDATE users SET name = COALESCE(?, name), status = COALESCE(?, status)"
-	" WHERE client_id = ? AND phone = ?"};
+	"users_update", "UPDATE users SET name = COALESCE(?, name), status = COALESCE(?, status)"
+			" WHERE client_id = ? AND phone = ?"};
 
 static void row(const struct db_res *res, size_t i, void *out)
 {
@@ -34,9 +33,8 @@ static void row(const struct db_res *res, size_t i, void *out)
 	u->updated_at = DB_AT(res, i, U_UPDATED)->s;
 }
 
-enum db_rc db_users_insert(struct db *db, struct arena *a, long long client_id,
-			   const char *phone, const char *name, size_t name_len,
-			   const char *status)
+enum db_rc db_users_insert(struct db *db, struct arena *a, long long client_id, const char *phone,
+			   const char *name, size_t name_len, const char *status)
 {
 	struct db_res res = {.a = a};
 

@@ -17,9 +17,8 @@ struct user {
 };
 
 /* DB_DUP when the phone is already registered with this client. */
-enum db_rc db_users_insert(struct db *db, struct arena *a, long long client_id,
-			   const char *phone, const char *name, size_t name_len,
-			   const char *status);
+enum db_rc db_users_insert(struct db *db, struct arena *a, long long client_id, const char *phone,
+			   const char *name, size_t name_len, const char *status);
 /* DB_NOTFOUND when absent. */
 enum db_rc db_users_get(struct db *db, struct arena *a, long long client_id, const char *phone,
 			struct user *out);

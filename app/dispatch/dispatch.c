@@ -36,16 +36,16 @@
 #include "svc/webhooks.h"
 #include "svc/views.h"
 
-#define RESP_CAP (64 * 1024)
-#define HEAD_LOG 256
-#define HOST_KEY 272
+#define RESP_CAP	    (64 * 1024)
+#define HEAD_LOG	    256
+#define HOST_KEY	    272
 #define WEBHOOK_SECRET_SLOT 260
-#define DEFER_BUSY_MS 1000
-#define DRAIN_LIMIT_MS 10000 /* stopping: how long to retry writing results */
-#define DEFER_DISABLED_MS (3600 * 1000)
-#define SPOOL_EVERY_MS 5000
-#define IDLE_WAIT_MS 200
-#define BUSY_WAIT_MS 100
+#define DEFER_BUSY_MS	    1000
+#define DRAIN_LIMIT_MS	    10000 /* stopping: how long to retry writing results */
+#define DEFER_DISABLED_MS   (3600 * 1000)
+#define SPOOL_EVERY_MS	    5000
+#define IDLE_WAIT_MS	    200
+#define BUSY_WAIT_MS	    100
 
 enum xkind { X_WEBHOOK, X_ACK };
 
@@ -77,7 +77,7 @@ struct xfer {
 
 struct host_count {
 	char key[HOST_KEY];
-	int n;       /* active */
+	int n;	     /* active */
 	int waiting; /* prepared, waiting for room */
 };
 
@@ -86,13 +86,13 @@ struct dispatcher {
 	struct db *db;
 	CURLM *multi;
 	struct xfer *x;
-	size_t nx, busy; /* busy: slots waiting or active */
+	size_t nx, busy;   /* busy: slots waiting or active */
 	double last_defer; /* when this run last deferred a job (mono ms) */
 	struct host_count *hosts;
 	size_t nhosts;
 	struct outbox_result *results; /* ncap entries */
 	size_t nresults, ncap;
-	struct arena a;  /* claims */
+	struct arena a;	 /* claims */
 	struct arena ra; /* results' strings, until written */
 	char owner[160];
 	struct dispatch_stats *st;
@@ -217,7 +217,8 @@ static void failed(struct dispatcher *d, struct outbox_result *r, const char *re
 	r->outcome = OUTBOX_RETRY;
 	r->delay_ms = backoff_ms(d->cfg, r->attempt);
 	if (ra > 0 && (r->http_status == 429 || r->http_status == 503))
-		r->delay_ms = (ra > d->cfg->push.backoff_max_s ? d->cfg->push.backoff_max_s : ra) * 1000;
+		r->delay_ms =
+			(ra > d->cfg->push.backoff_max_s ? d->cfg->push.backoff_max_s : ra) * 1000;
 	d->st->retried++;
 }
 
@@ -235,8 +236,7 @@ static void settle(struct dispatcher *d, const struct outbox_job *j, enum outbox
 	if (o == OUTBOX_DEFER) {
 		d->st->deferred++;
 		d->last_defer = time_mono_ms();
-	}
-	else if (o == OUTBOX_DEAD)
+	} else if (o == OUTBOX_DEAD)
 		d->st->dead++;
 }
 
@@ -352,8 +352,8 @@ static bool host_has_room(const struct dispatcher *d, const struct host_count *h
 static bool outlasts_lease(const struct dispatcher *d, const struct xfer *x)
 {
 	const struct config *c = d->cfg;
-	double attempt_ms = 1000.0 * (double)(x->kind == X_WEBHOOK ? c->push.timeout_s
-								    : c->twilio.timeout_s);
+	double attempt_ms =
+		1000.0 * (double)(x->kind == X_WEBHOOK ? c->push.timeout_s : c->twilio.timeout_s);
 
 	return time_mono_ms() - x->claimed + attempt_ms + 2000.0 > 1000.0 * (double)c->push.lease_s;
 }
@@ -517,11 +517,13 @@ static void start_ack(struct dispatcher *d, const struct outbox_job *j)
 		if (db_outgoing_insert(d->db, &d->a, &m, &x->outgoing_id) != DB_OK ||
 		    db_outbox_set_outgoing(d->db, j->id, x->outgoing_id) != DB_OK) {
 			/* Not even recorded: leave it to the lease, it comes back. */
-			log_msg(LOG_WARN, "dispatch", "outbox %lld: cannot record the acknowledgement", j->id);
+			log_msg(LOG_WARN, "dispatch",
+				"outbox %lld: cannot record the acknowledgement", j->id);
 			return;
 		}
 	}
-	if (twilio_request(cfg, &d->a, j->msg.from, j->msg.to, ACK_TEXT, strlen(ACK_TEXT), &tr) < 0 ||
+	if (twilio_request(cfg, &d->a, j->msg.from, j->msg.to, ACK_TEXT, strlen(ACK_TEXT), &tr) <
+		    0 ||
 	    buf_add(&x->req, tr.form, tr.form_len) < 0) {
 		settle(d, j, OUTBOX_DEAD, 0, "failed", "cannot encode the acknowledgement");
 		return;
@@ -565,10 +567,12 @@ static void finish_webhook(struct dispatcher *d, struct xfer *x, CURLcode code,
 		}
 		r->attempt_kind = "failed";
 		r->error = arena_printf(&d->ra, "HTTP %ld%s", http,
-					http >= 300 && http < 400 ? " (redirects are not followed)" : "");
+					http >= 300 && http < 400 ? " (redirects are not followed)"
+								  : "");
 		if (http == 410) {
 			r->outcome = OUTBOX_DEAD;
-			r->error = "HTTP 410: endpoint gone; deliveries stop until it is registered again";
+			r->error = "HTTP 410: endpoint gone; deliveries stop until it is "
+				   "registered again";
 			r->disable_client = x->client_id;
 			d->st->dead++;
 			return;
@@ -581,8 +585,7 @@ static void finish_webhook(struct dispatcher *d, struct xfer *x, CURLcode code,
 	failed(d, r, NULL);
 }
 
-static void finish_ack(struct dispatcher *d, struct xfer *x, CURLcode code,
-		       struct outbox_result *r)
+static void finish_ack(struct dispatcher *d, struct xfer *x, CURLcode code, struct outbox_result *r)
 {
 	struct twilio_send ts = {0};
 	long http = 0, sent = 0;
@@ -597,7 +600,8 @@ static void finish_ack(struct dispatcher *d, struct xfer *x, CURLcode code,
 			r->attempt_kind = "delivered";
 			d->st->delivered++;
 			if (db_outgoing_mark_sent(d->db, &d->ra, x->outgoing_id, ts.sid) != DB_OK)
-				log_msg(LOG_ERROR, "dispatch", "out_%lld sent but not recorded", x->outgoing_id);
+				log_msg(LOG_ERROR, "dispatch", "out_%lld sent but not recorded",
+					x->outgoing_id);
 			return;
 		}
 		r->attempt_kind = "failed";
@@ -610,12 +614,14 @@ static void finish_ack(struct dispatcher *d, struct xfer *x, CURLcode code,
 		}
 	} else if (sent > 0 && code == CURLE_OPERATION_TIMEDOUT) {
 		r->attempt_kind = "timeout";
-		r->error = "Outcome unknown: no answer from Twilio after the request was sent; not resent";
+		r->error = "Outcome unknown: no answer from Twilio after the request was sent; not "
+			   "resent";
 		r->outcome = OUTBOX_DEAD;
 		d->st->dead++;
 	} else {
 		r->attempt_kind = "failed";
-		r->error = arena_printf(&d->ra, "Cannot reach Twilio: %s", curl_easy_strerror(code));
+		r->error =
+			arena_printf(&d->ra, "Cannot reach Twilio: %s", curl_easy_strerror(code));
 		failed(d, r, NULL);
 	}
 	if (r->outcome == OUTBOX_DEAD &&
@@ -690,7 +696,8 @@ static void flush(struct dispatcher *d)
 			rc = db_outbox_finish(d->db, &d->a, d->owner, r, 1);
 			if (rc == DB_ERROR)
 				log_msg(LOG_ERROR, "dispatch",
-					"outbox %lld: result refused by the database; retried after its lease",
+					"outbox %lld: result refused by the database; retried "
+					"after its lease",
 					r->id);
 			else if (rc != DB_OK)
 				d->results[kept++] = *r;
@@ -720,8 +727,9 @@ static size_t claim(struct dispatcher *d)
 		room = d->ncap - owed;
 	if (room == 0)
 		return 0;
-	if (db_outbox_claim(d->db, &d->a, d->owner, (int)(room > OUTBOX_BATCH ? OUTBOX_BATCH : room),
-			    d->cfg->push.lease_s, &jobs, &n) != DB_OK)
+	if (db_outbox_claim(d->db, &d->a, d->owner,
+			    (int)(room > OUTBOX_BATCH ? OUTBOX_BATCH : room), d->cfg->push.lease_s,
+			    &jobs, &n) != DB_OK)
 		return 0;
 	d->st->claimed += (long long)n;
 	for (i = 0; i < n; i++) {
@@ -843,13 +851,15 @@ int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
 				drain_since = time_mono_ms();
 			else if (time_mono_ms() - drain_since > DRAIN_LIMIT_MS) {
 				log_msg(LOG_WARN, "dispatch",
-					"stopping with %zu results unrecorded; their jobs come due again",
+					"stopping with %zu results unrecorded; their jobs come due "
+					"again",
 					d.nresults);
 				break;
 			}
 		}
 		if (claimed == 0 || d.busy == d.nx)
-			curl_multi_poll(d.multi, NULL, 0, d.busy ? BUSY_WAIT_MS : IDLE_WAIT_MS, NULL);
+			curl_multi_poll(d.multi, NULL, 0, d.busy ? BUSY_WAIT_MS : IDLE_WAIT_MS,
+					NULL);
 	}
 	ret = 0;
 out:

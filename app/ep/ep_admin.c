@@ -32,7 +32,7 @@
 #include "svc/webhooks.h"
 
 #define MODEM_MAX 9999
-#define PORT_MAX 9999
+#define PORT_MAX  9999
 
 /* The {id} of the path as a client that exists, or an error status. */
 static enum status load_client(struct req *r, struct client *c)
@@ -199,8 +199,8 @@ static enum status routes_create(struct req *r)
 		modem = in[R_MODEM].i;
 		port = in[R_PORT].i;
 	}
-	rc = db_routes_insert(r->db, r->a, c.id, twilio ? "twilio" : "extreme", number, modem,
-			      port, &id);
+	rc = db_routes_insert(r->db, r->a, c.id, twilio ? "twilio" : "extreme", number, modem, port,
+			      &id);
 	if (rc == DB_DUP)
 		return req_fail(r, ST_CONFLICT, "route_exists",
 				"That number or usemodem/port is already routed");
@@ -239,8 +239,8 @@ static enum status keys_create(struct req *r)
 	if (st != ST_OK)
 		return st;
 	auth_new_api_key(key, prefix, hash);
-	rc = db_api_keys_insert(r->db, r->a, c.id, hash, prefix,
-				label->present ? label->s : NULL, label->len, &id);
+	rc = db_api_keys_insert(r->db, r->a, c.id, hash, prefix, label->present ? label->s : NULL,
+				label->len, &id);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	jw_obj(w);

@@ -48,10 +48,11 @@ static enum status login(struct req *r)
 		return req_fail(r, ST_INTERNAL, "internal_error", "Cannot issue token");
 	r->actor.kind = strcmp(acc.role, "admin") == 0 ? ACTOR_ADMIN : ACTOR_OPERATOR;
 	r->actor.name = acc.username;
-	req_header(r, arena_printf(r->a,
-				   "Set-Cookie: " SESSION_COOKIE "=%s; Path=/; Max-Age=%ld; HttpOnly;"
-				   " Secure; SameSite=Strict",
-				   token, r->cfg->auth.token_ttl_s));
+	req_header(r,
+		   arena_printf(r->a,
+				"Set-Cookie: " SESSION_COOKIE "=%s; Path=/; Max-Age=%ld; HttpOnly;"
+				" Secure; SameSite=Strict",
+				token, r->cfg->auth.token_ttl_s));
 	time_iso_ms(exp * 1000, iso, sizeof(iso));
 	jw_obj(w);
 	jw_kstr(w, "token", token);

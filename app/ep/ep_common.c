@@ -36,7 +36,8 @@ enum status ep_send(struct req *r, const struct send_req *rq, struct send_out *o
 	r->err.details = out->error;
 	r->err.extra = arena_printf(r->a, "\"messageId\":\"%s\"", id);
 	if (message == NULL)
-		message = out->error != NULL ? out->error : "The provider did not accept the message";
+		message =
+			out->error != NULL ? out->error : "The provider did not accept the message";
 	return req_fail(r, ST_UNAVAILABLE,
 			strcmp(rq->provider, "twilio") == 0 ? "twilio_error" : "upstream_error",
 			message);

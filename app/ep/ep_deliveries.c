@@ -35,7 +35,8 @@ static enum status list(struct req *r, long long client_id)
 	char id[32];
 	struct jw *w = &r->w;
 
-	rc = db_outbox_deliveries(r->db, r->a, client_id, r->in[0].present ? r->in[0].i : 20, &ds, &n);
+	rc = db_outbox_deliveries(r->db, r->a, client_id, r->in[0].present ? r->in[0].i : 20, &ds,
+				  &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	view_list_open(w, n, "deliveries");

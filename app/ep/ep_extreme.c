@@ -63,7 +63,8 @@ static enum status incoming(struct req *r)
 		if (r->from_spool) /* the import keeps the file and tries again later */
 			return req_fail(r, ST_UNAVAILABLE, "database_unavailable",
 					"Database unavailable");
-		if (spool_write(r->cfg->server.spool_dir, "extreme_incoming", r->body, r->body_len) < 0)
+		if (spool_write(r->cfg->server.spool_dir, "extreme_incoming", r->body,
+				r->body_len) < 0)
 			return req_fail(r, ST_UNAVAILABLE, "unavailable",
 					"Cannot store the message now; retry later");
 		log_msg(LOG_WARN, "extreme", "database unavailable: webhook spooled");

@@ -59,19 +59,26 @@ static const struct {
 	const char *help;
 	struct db_sql q;
 } gauges[] = {
-	{"ibiki_clients", "Clients, by any status.",
+	{"ibiki_clients",
+	 "Clients, by any status.",
 	 {"metrics_clients", "SELECT COUNT(*) FROM client_profiles"}},
-	{"ibiki_api_keys_active", "API keys not revoked.",
+	{"ibiki_api_keys_active",
+	 "API keys not revoked.",
 	 {"metrics_keys", "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL"}},
-	{"ibiki_inbound_messages", "Inbound messages stored.",
+	{"ibiki_inbound_messages",
+	 "Inbound messages stored.",
 	 {"metrics_inbound", "SELECT COUNT(*) FROM incoming_messages"}},
-	{"ibiki_inbound_unrouted", "Inbound messages that matched no route.",
+	{"ibiki_inbound_unrouted",
+	 "Inbound messages that matched no route.",
 	 {"metrics_unrouted", "SELECT COUNT(*) FROM incoming_messages WHERE client_id IS NULL"}},
-	{"ibiki_outbound_failed", "Outbound messages that failed.",
+	{"ibiki_outbound_failed",
+	 "Outbound messages that failed.",
 	 {"metrics_out_failed", "SELECT COUNT(*) FROM outgoing_messages WHERE status = 'failed'"}},
-	{"ibiki_outbox_pending", "Push and acknowledgement jobs waiting.",
+	{"ibiki_outbox_pending",
+	 "Push and acknowledgement jobs waiting.",
 	 {"metrics_outbox_pending", "SELECT COUNT(*) FROM push_outbox WHERE status = 'pending'"}},
-	{"ibiki_outbox_dead", "Push and acknowledgement jobs given up.",
+	{"ibiki_outbox_dead",
+	 "Push and acknowledgement jobs given up.",
 	 {"metrics_outbox_dead", "SELECT COUNT(*) FROM push_outbox WHERE status = 'dead'"}},
 };
 
@@ -83,8 +90,9 @@ static enum status metrics(struct req *r)
 
 	b->len = 0;
 	r->out_type = "text/plain; version=0.0.4; charset=utf-8";
-	buf_printf(b, "# HELP ibiki_database_up Whether MariaDB answered.\n"
-		      "# TYPE ibiki_database_up gauge\nibiki_database_up %d\n",
+	buf_printf(b,
+		   "# HELP ibiki_database_up Whether MariaDB answered.\n"
+		   "# TYPE ibiki_database_up gauge\nibiki_database_up %d\n",
 		   up);
 	for (i = 0; up && i < sizeof(gauges) / sizeof(gauges[0]); i++) {
 		struct db_res res = {.a = r->a};

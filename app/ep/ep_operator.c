@@ -51,7 +51,8 @@ static bool user_status_ok(const char *s, size_t len)
 enum { S_PHONE, S_CONTENT, S_OPERATOR };
 
 static const struct field send_fields[] = {
-	[S_PHONE] = {"phoneNumber", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number", E164_MSG},
+	[S_PHONE] = {"phoneNumber", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number",
+		     E164_MSG},
 	[S_CONTENT] = {"messageContent", FT_STR, F_REQ, 0, 0, NULL, NULL, NULL},
 	[S_OPERATOR] = {"operatorId", FT_STR, F_REQ, 1, 64, NULL, "invalid_request",
 			"operatorId must be 1 to 64 characters"},
@@ -136,19 +137,24 @@ const struct endpoint ep_send_message = ENDPOINT(send_message, send_fields);
 
 /* --- message lists ---------------------------------------------------------- */
 
-#define LIMIT_FIELD                                                                      \
-	{"limit", FT_INT, F_QUERY, 1, 1000, NULL, "invalid_request",                     \
-	 "limit must be an integer from 1 to 1000"}
-#define SORT_FIELD                                                                       \
-	{"sort", FT_STR, F_QUERY, 0, 0, ep_sort_ok, "invalid_request",                   \
-	 "sort must be asc or desc"}
+#define LIMIT_FIELD                                                                                \
+	{                                                                                          \
+		"limit", FT_INT, F_QUERY, 1, 1000, NULL, "invalid_request",                        \
+			"limit must be an integer from 1 to 1000"                                  \
+	}
+#define SORT_FIELD                                                                                 \
+	{                                                                                          \
+		"sort", FT_STR, F_QUERY, 0, 0, ep_sort_ok, "invalid_request",                      \
+			"sort must be asc or desc"                                                 \
+	}
 
 enum { LI_LIMIT, LI_SORT, LI_PHONE, LI_REG };
 
 static const struct field incoming_fields[] = {
 	[LI_LIMIT] = LIMIT_FIELD,
 	[LI_SORT] = SORT_FIELD,
-	[LI_PHONE] = {"phoneNumber", FT_STR, F_QUERY, 0, 0, sms_e164, "invalid_phone_number", E164_MSG},
+	[LI_PHONE] = {"phoneNumber", FT_STR, F_QUERY, 0, 0, sms_e164, "invalid_phone_number",
+		      E164_MSG},
 	[LI_REG] = {"isRegistered", FT_BOOL, F_QUERY, 0, 0, NULL, "invalid_request",
 		    "isRegistered must be true or false"},
 };
@@ -203,7 +209,8 @@ enum { LO_LIMIT, LO_SORT, LO_PHONE, LO_STATUS, LO_OPERATOR };
 static const struct field outgoing_fields[] = {
 	[LO_LIMIT] = LIMIT_FIELD,
 	[LO_SORT] = SORT_FIELD,
-	[LO_PHONE] = {"phoneNumber", FT_STR, F_QUERY, 0, 0, sms_e164, "invalid_phone_number", E164_MSG},
+	[LO_PHONE] = {"phoneNumber", FT_STR, F_QUERY, 0, 0, sms_e164, "invalid_phone_number",
+		      E164_MSG},
 	[LO_STATUS] = {"status", FT_STR, F_QUERY, 0, 0, out_status_ok, "invalid_request",
 		       "status must be queued, sent, delivered, undelivered or failed"},
 	[LO_OPERATOR] = {"operatorId", FT_STR, F_QUERY, 1, 64, NULL, "invalid_request",
@@ -271,7 +278,8 @@ const struct endpoint ep_users_list = ENDPOINT(users_list, users_list_fields);
 enum { UC_PHONE, UC_NAME, UC_STATUS };
 
 static const struct field users_create_fields[] = {
-	[UC_PHONE] = {"phoneNumber", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number", E164_MSG},
+	[UC_PHONE] = {"phoneNumber", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number",
+		      E164_MSG},
 	[UC_NAME] = {"name", FT_STR, F_REQ, 1, 200, field_no_controls, "invalid_name",
 		     "name must be 1 to 200 characters"},
 	[UC_STATUS] = {"status", FT_STR, 0, 0, 0, user_status_ok, "invalid_status",

@@ -122,8 +122,8 @@ static int apply_status(struct db *db, void *arg)
 	struct status_ctx *c = arg;
 	const char *status = NULL;
 	int rank = 0;
-	const char *code = c->in[ST_ERROR].present && c->in[ST_ERROR].len > 0 ? c->in[ST_ERROR].s
-									       : NULL;
+	const char *code =
+		c->in[ST_ERROR].present && c->in[ST_ERROR].len > 0 ? c->in[ST_ERROR].s : NULL;
 
 	if (!db_outgoing_map_status(c->in[ST_STATUS].s, &status, &rank))
 		status = NULL;

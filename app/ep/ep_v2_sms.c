@@ -71,10 +71,9 @@ static enum status inbox(struct req *r)
 	struct jw *w = &r->w;
 	char next[32];
 
-	rc = db_incoming_inbox(r->db, r->a, r->actor.client_id, after,
-			       in[I_FROM].present ? in[I_FROM].s : NULL,
-			       in[I_LIMIT].present ? in[I_LIMIT].i : LIST_LIMIT_DEFAULT, &ms, &n,
-			       &next_id);
+	rc = db_incoming_inbox(
+		r->db, r->a, r->actor.client_id, after, in[I_FROM].present ? in[I_FROM].s : NULL,
+		in[I_LIMIT].present ? in[I_LIMIT].i : LIST_LIMIT_DEFAULT, &ms, &n, &next_id);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	view_list_open(w, n, "messages");

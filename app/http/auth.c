@@ -134,8 +134,9 @@ static enum status admin_acting(struct req *r)
 	long long id;
 
 	if (h == NULL || *h == '\0')
-		return req_fail(r, ST_BAD_REQUEST, "client_required",
-				"Admins must name the client they act for in the X-Ibiki-Client header");
+		return req_fail(
+			r, ST_BAD_REQUEST, "client_required",
+			"Admins must name the client they act for in the X-Ibiki-Client header");
 	id = strtoll(h, &end, 10);
 	if (*end != '\0' || id <= 0)
 		return req_fail(r, ST_BAD_REQUEST, "client_required",
@@ -252,8 +253,8 @@ enum status auth_request(struct req *r)
 	}
 }
 
-int auth_issue_token(const struct config *cfg, const struct account *acc, int64_t now,
-		     char *out, size_t n, int64_t *expires)
+int auth_issue_token(const struct config *cfg, const struct account *acc, int64_t now, char *out,
+		     size_t n, int64_t *expires)
 {
 	char store[512];
 	struct buf b = {.p = store, .len = 0, .size = sizeof(store), .max = sizeof(store) - 1};

@@ -14,11 +14,11 @@
 #include "db/db_accounts.h"
 #include "http/req.h"
 
-#define APIKEY_PREFIX "ibk_"
-#define APIKEY_LEN 47         /* "ibk_" + base64url of 32 random bytes */
+#define APIKEY_PREFIX	    "ibk_"
+#define APIKEY_LEN	    47 /* "ibk_" + base64url of 32 random bytes */
 #define APIKEY_SHOWN_PREFIX 12 /* what people see of a key: "ibk_AbCdEfGh" */
-#define SESSION_COOKIE "ibiki_session"
-#define TOKEN_MAX 1024
+#define SESSION_COOKIE	    "ibiki_session"
+#define TOKEN_MAX	    1024
 
 /* Authenticate r for r->route->cred; sets r->actor.  ST_OK or an error
  * status with r->err set. */
@@ -26,8 +26,8 @@ enum status auth_request(struct req *r);
 
 /* A signed token for acc valid for cfg->auth.token_ttl_s from now.
  * Returns 0, or -1 if out is too small. */
-int auth_issue_token(const struct config *cfg, const struct account *acc, int64_t now,
-		     char *out, size_t n, int64_t *expires);
+int auth_issue_token(const struct config *cfg, const struct account *acc, int64_t now, char *out,
+		     size_t n, int64_t *expires);
 
 /* A new API key: key (APIKEY_LEN+1), its shown prefix (APIKEY_SHOWN_PREFIX+1)
  * and its SHA-256. */

@@ -15,9 +15,9 @@
 
 enum ftype { FT_STR, FT_INT, FT_BOOL, FT__MAX };
 
-#define F_REQ 0x1   /* must be present (and not null) */
+#define F_REQ	0x1 /* must be present (and not null) */
 #define F_QUERY 0x2 /* read from the query string, not the body */
-#define F_NULL 0x4  /* an explicit null is accepted and reads as absent */
+#define F_NULL	0x4 /* an explicit null is accepted and reads as absent */
 
 struct field {
 	const char *name;

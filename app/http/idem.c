@@ -53,7 +53,8 @@ enum status idem_begin(struct req *r, struct idem *st, bool *replayed)
 			continue;
 		if (rc != DB_DUP)
 			return req_db_fail(r, rc);
-		if (old.age_s >= IDEM_TTL_S || (old.status_code == 0 && old.age_s >= IDEM_STALE_S)) {
+		if (old.age_s >= IDEM_TTL_S ||
+		    (old.status_code == 0 && old.age_s >= IDEM_STALE_S)) {
 			db_idem_release(r->db, r->a, old.id);
 			continue;
 		}

@@ -18,7 +18,7 @@
 #include "http/req.h"
 
 struct idem {
-	bool active;  /* a key was claimed: idem_finish must run */
+	bool active; /* a key was claimed: idem_finish must run */
 	long long row;
 };
 

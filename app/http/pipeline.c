@@ -58,8 +58,8 @@ static enum status parse_body(struct req *r)
 			return req_fail(r, ST_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
 					"Content-Type must be application/x-www-form-urlencoded");
 		if (kv_parse(r->a, r->body ? r->body : "", r->body_len, &r->form, &err) < 0)
-			return req_failf(r, ST_BAD_REQUEST, "invalid_form", "Malformed form body: %s",
-					 err);
+			return req_failf(r, ST_BAD_REQUEST, "invalid_form",
+					 "Malformed form body: %s", err);
 		return ST_OK;
 	case BODY_JSON:
 		if (r->body_len == 0) {
@@ -92,9 +92,10 @@ enum status handle_run(struct req *r)
 	bool replayed = false;
 	enum status st;
 
-	if (kv_parse(r->a, r->query ? r->query : "", r->query ? strlen(r->query) : 0,
-		     &r->query_kv, &err) < 0) {
-		st = req_failf(r, ST_BAD_REQUEST, "invalid_query", "Malformed query string: %s", err);
+	if (kv_parse(r->a, r->query ? r->query : "", r->query ? strlen(r->query) : 0, &r->query_kv,
+		     &err) < 0) {
+		st = req_failf(r, ST_BAD_REQUEST, "invalid_query", "Malformed query string: %s",
+			       err);
 		goto out;
 	}
 	/* A form is needed before authentication (Twilio signs it); a JSON

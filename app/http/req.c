@@ -12,9 +12,8 @@
 #include "db/db.h"
 
 static const char *const method_names[M__MAX] = {
-	[M_GET] = "GET",     [M_POST] = "POST", [M_PUT] = "PUT",
-	[M_PATCH] = "PATCH", [M_DELETE] = "DELETE", [M_HEAD] = "HEAD",
-	[M_OPTIONS] = "OPTIONS", [M_OTHER] = "OTHER",
+	[M_GET] = "GET",       [M_POST] = "POST", [M_PUT] = "PUT",	   [M_PATCH] = "PATCH",
+	[M_DELETE] = "DELETE", [M_HEAD] = "HEAD", [M_OPTIONS] = "OPTIONS", [M_OTHER] = "OTHER",
 };
 
 enum method method_parse(const char *s)

@@ -40,10 +40,10 @@ enum actor_kind {
 
 struct actor {
 	enum actor_kind kind;
-	long long account_id; /* admin, operator */
-	long long client_id;  /* operator, key, admin acting for a client; 0 = none */
-	long long key_id;     /* key */
-	const char *name;     /* username, or the key's visible prefix */
+	long long account_id;	  /* admin, operator */
+	long long client_id;	  /* operator, key, admin acting for a client; 0 = none */
+	long long key_id;	  /* key */
+	const char *name;	  /* username, or the key's visible prefix */
 	const char *display_name; /* accounts: display name, else username */
 };
 
@@ -57,7 +57,7 @@ struct fval {
 	bool b;
 };
 
-#define REQ_MAX_PARAMS 4
+#define REQ_MAX_PARAMS	4
 #define REQ_MAX_HEADERS 4
 
 struct req {
@@ -68,9 +68,9 @@ struct req {
 
 	/* Input, as the transport received it. */
 	enum method method;
-	const char *path;        /* decoded path, no query */
-	const char *raw_uri;     /* path and query exactly as requested */
-	const char *query;       /* raw query string, "" when none */
+	const char *path;    /* decoded path, no query */
+	const char *raw_uri; /* path and query exactly as requested */
+	const char *query;   /* raw query string, "" when none */
 	const char *content_type;
 	long long content_length;
 	const char *body;

@@ -45,10 +45,9 @@ static bool match(const char *pat, const char *path, const char *caps[REQ_MAX_PA
 	return *pat == '\0' && *path == '\0';
 }
 
-enum route_result route_match(const struct route *table, size_t n, enum method m,
-			      const char *path, const struct route **out,
-			      const char *params[REQ_MAX_PARAMS], struct arena *a, char *allow,
-			      size_t allowlen)
+enum route_result route_match(const struct route *table, size_t n, enum method m, const char *path,
+			      const struct route **out, const char *params[REQ_MAX_PARAMS],
+			      struct arena *a, char *allow, size_t allowlen)
 {
 	size_t i, used = 0;
 	bool path_seen = false;

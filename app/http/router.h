@@ -34,8 +34,14 @@ struct endpoint {
 	size_t nfields;
 };
 
-#define ENDPOINT(fn, tbl) {fn, tbl, sizeof(tbl) / sizeof((tbl)[0])}
-#define ENDPOINT_NOFIELDS(fn) {fn, NULL, 0}
+#define ENDPOINT(fn, tbl)                                                                          \
+	{                                                                                          \
+		fn, tbl, sizeof(tbl) / sizeof((tbl)[0])                                            \
+	}
+#define ENDPOINT_NOFIELDS(fn)                                                                      \
+	{                                                                                          \
+		fn, NULL, 0                                                                        \
+	}
 
 #define ROUTE_IDEMPOTENT 0x1 /* honours Idempotency-Key (idem.h) */
 
@@ -57,9 +63,8 @@ enum route_result { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD };
 
 /* Match method and path against table; on ROUTE_FOUND *out and params are
  * set; on ROUTE_NO_METHOD allow gets the allowed methods ("GET, POST"). */
-enum route_result route_match(const struct route *table, size_t n, enum method m,
-			      const char *path, const struct route **out,
-			      const char *params[REQ_MAX_PARAMS], struct arena *a, char *allow,
-			      size_t allowlen);
+enum route_result route_match(const struct route *table, size_t n, enum method m, const char *path,
+			      const struct route **out, const char *params[REQ_MAX_PARAMS],
+			      struct arena *a, char *allow, size_t allowlen);
 
 #endif

@@ -20,7 +20,7 @@ struct arena_block {
 	max_align_t data[];
 };
 
-#define ALIGN (_Alignof(max_align_t))
+#define ALIGN	  (_Alignof(max_align_t))
 #define MIN_BLOCK (64 * 1024)
 
 static struct arena_block *block_new(struct arena *a, size_t size)

@@ -16,8 +16,8 @@ struct arena_block;
 struct arena {
 	struct arena_block *head;  /* current block (newest first) */
 	struct arena_block *first; /* the block kept across resets */
-	size_t total;              /* bytes held in blocks */
-	size_t cap;                /* most bytes the arena may hold */
+	size_t total;		   /* bytes held in blocks */
+	size_t cap;		   /* most bytes the arena may hold */
 };
 
 /* Prepare an arena with a first block of `first` bytes and a total cap. */
@@ -33,7 +33,6 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 /* printf into the arena. */
-char *arena_printf(struct arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -36,7 +36,8 @@ static const struct ckey keys[] = {
 	{"server", "workers", C_LONG, false, O(server.workers), "4", 1, 256},
 	{"server", "socket", C_STR, false, O(server.socket), "/run/ibiki/fcgi.sock", 0, 0},
 	{"server", "socket_mode", C_OCTAL, false, O(server.socket_mode), "0660", 0, 0777},
-	{"server", "public_base_url", C_STR, false, O(server.public_base_url), "https://127.0.0.1:8443", 0, 0},
+	{"server", "public_base_url", C_STR, false, O(server.public_base_url),
+	 "https://127.0.0.1:8443", 0, 0},
 	{"server", "log_file", C_STR, false, O(server.log_file), "", 0, 0},
 	{"server", "spool_dir", C_STR, false, O(server.spool_dir), "/var/spool/ibiki", 0, 0},
 	{"database", "host", C_STR, false, O(database.host), "localhost", 0, 0},
@@ -329,14 +330,16 @@ static int validate(struct config *c, char *err, size_t errlen)
 	}
 	if (c->push.lease_s < c->twilio.timeout_s + 2) {
 		fail(err, errlen,
-		     "[push] lease_s must exceed [twilio] timeout_s: an acknowledgement SMS must end"
+		     "[push] lease_s must exceed [twilio] timeout_s: an acknowledgement SMS must "
+		     "end"
 		     " before its lease does");
 		return -1;
 	}
 	c->auth.jwt_secret_len = strlen(c->auth.jwt_secret);
 	if (c->auth.jwt_secret_len < 32) {
 		fail(err, errlen,
-		     "[auth] jwt_secret must be at least 32 bytes (256 bits); set it or jwt_secret_file");
+		     "[auth] jwt_secret must be at least 32 bytes (256 bits); set it or "
+		     "jwt_secret_file");
 		return -1;
 	}
 	return 0;
@@ -394,7 +397,8 @@ void config_dump(const struct config *c)
 			printf("%s = %04lo\n", k->name, *(const long *)(base + k->off));
 			break;
 		case C_BOOL:
-			printf("%s = %s\n", k->name, *(const bool *)(base + k->off) ? "true" : "false");
+			printf("%s = %s\n", k->name,
+			       *(const bool *)(base + k->off) ? "true" : "false");
 			break;
 		}
 	}

@@ -38,8 +38,8 @@ void crypto_hmac_sha1(const void *key, size_t klen, const void *p, size_t n,
 		log_fatal("crypto", "HMAC-SHA1 failed");
 }
 
-int crypto_pbkdf2_sha256(const char *pass, size_t plen, const unsigned char *salt,
-			 size_t slen, unsigned iter, unsigned char *out, size_t outlen)
+int crypto_pbkdf2_sha256(const char *pass, size_t plen, const unsigned char *salt, size_t slen,
+			 unsigned iter, unsigned char *out, size_t outlen)
 {
 	if (PKCS5_PBKDF2_HMAC(pass, (int)plen, salt, (int)slen, (int)iter, EVP_sha256(),
 			      (int)outlen, out) != 1)
@@ -61,7 +61,7 @@ bool crypto_eq(const void *a, size_t alen, const void *b, size_t blen)
 }
 
 #define SALT_LEN 16
-#define KEY_LEN 32
+#define KEY_LEN	 32
 
 int password_hash(const char *pw, size_t len, char *out)
 {
@@ -74,8 +74,7 @@ int password_hash(const char *pw, size_t len, char *out)
 		return -1;
 	enc_b64(salt, sizeof(salt), s64);
 	enc_b64(key, sizeof(key), k64);
-	snprintf(out, PASSWORD_HASH_MAX, "pbkdf2-sha256$%u$%s$%s", PASSWORD_ITERATIONS, s64,
-		 k64);
+	snprintf(out, PASSWORD_HASH_MAX, "pbkdf2-sha256$%u$%s$%s", PASSWORD_ITERATIONS, s64, k64);
 	OPENSSL_cleanse(key, sizeof(key));
 	return 0;
 }
@@ -118,8 +117,8 @@ bool password_verify(const char *pw, size_t len, const char *stored)
 	klen = dec_b64(key_s, strlen(key_s), want);
 	if (slen < 8 || klen < 16)
 		return false;
-	if (crypto_pbkdf2_sha256(pw, len, salt, (size_t)slen, (unsigned)iter, got,
-				 (size_t)klen) < 0)
+	if (crypto_pbkdf2_sha256(pw, len, salt, (size_t)slen, (unsigned)iter, got, (size_t)klen) <
+	    0)
 		return false;
 	ok = crypto_eq(got, (size_t)klen, want, (size_t)klen);
 	OPENSSL_cleanse(got, sizeof(got));

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #define SHA256_LEN 32
-#define SHA1_LEN 20
+#define SHA1_LEN   20
 
 void crypto_sha256(const void *p, size_t n, unsigned char out[SHA256_LEN]);
 void crypto_hmac_sha256(const void *key, size_t klen, const void *p, size_t n,
@@ -18,8 +18,8 @@ void crypto_hmac_sha256(const void *key, size_t klen, const void *p, size_t n,
 void crypto_hmac_sha1(const void *key, size_t klen, const void *p, size_t n,
 		      unsigned char out[SHA1_LEN]);
 /* PBKDF2-HMAC-SHA256.  Returns 0, or -1 on an OpenSSL failure. */
-int crypto_pbkdf2_sha256(const char *pass, size_t plen, const unsigned char *salt,
-			 size_t slen, unsigned iter, unsigned char *out, size_t outlen);
+int crypto_pbkdf2_sha256(const char *pass, size_t plen, const unsigned char *salt, size_t slen,
+			 unsigned iter, unsigned char *out, size_t outlen);
 /* Cryptographically secure random bytes; aborts if none can be had. */
 void crypto_random(void *out, size_t n);
 /* Constant-time equality of two byte strings; unequal lengths are unequal
@@ -32,7 +32,7 @@ bool crypto_eq(const void *a, size_t alen, const void *b, size_t blen);
  *   pbkdf2-sha256$<iterations>$<salt b64>$<key b64>
  */
 #define PASSWORD_ITERATIONS 600000u
-#define PASSWORD_HASH_MAX 128
+#define PASSWORD_HASH_MAX   128
 /* out needs PASSWORD_HASH_MAX bytes.  Returns 0 or -1. */
 int password_hash(const char *pw, size_t len, char *out);
 /* Whether pw matches stored.  A malformed stored hash never matches.

@@ -6,10 +6,8 @@
 #include <string.h>
 
 static const char hexdig[] = "0123456789abcdef";
-static const char b64std[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static const char b64url[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char b64std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 void enc_hex(const unsigned char *in, size_t n, char *out)
 {
@@ -22,8 +20,7 @@ void enc_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static size_t b64_encode(const char *alpha, int pad, const unsigned char *in, size_t n,
-			 char *out)
+static size_t b64_encode(const char *alpha, int pad, const unsigned char *in, size_t n, char *out)
 {
 	size_t i, o = 0;
 
@@ -74,8 +71,7 @@ static int b64_val(const char *alpha, char c)
 	return p ? (int)(p - alpha) : -1;
 }
 
-static long b64_decode(const char *alpha, int pad, const char *in, size_t len,
-		       unsigned char *out)
+static long b64_decode(const char *alpha, int pad, const char *in, size_t len, unsigned char *out)
 {
 	size_t i, full, rem, o = 0;
 	int v[4];

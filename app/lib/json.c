@@ -22,8 +22,8 @@
 struct builder {
 	struct arena *a;
 	struct json *root;
-	struct json *cur;          /* open container */
-	const char *pending_key;   /* key waiting for its value */
+	struct json *cur;	 /* open container */
+	const char *pending_key; /* key waiting for its value */
 	size_t pending_keylen;
 	size_t nodes;
 	int depth;
@@ -237,8 +237,7 @@ static const yajl_callbacks callbacks = {
 	.yajl_end_array = cb_end,
 };
 
-int json_parse(struct arena *a, const char *p, size_t len, struct json **out,
-	       const char **err)
+int json_parse(struct arena *a, const char *p, size_t len, struct json **out, const char **err)
 {
 	struct builder bd = {.a = a};
 	yajl_handle h;

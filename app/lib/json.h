@@ -29,22 +29,21 @@ enum json_type {
 
 struct json {
 	enum json_type type;
-	bool b;              /* JSON_BOOL */
-	const char *s;       /* JSON_STRING value or JSON_NUMBER text, NUL-terminated */
+	bool b;	       /* JSON_BOOL */
+	const char *s; /* JSON_STRING value or JSON_NUMBER text, NUL-terminated */
 	size_t len;
-	const char *key;     /* member name when inside an object */
+	const char *key; /* member name when inside an object */
 	size_t keylen;
-	struct json *first;  /* children of arrays and objects, in order */
+	struct json *first; /* children of arrays and objects, in order */
 	struct json *last;
 	struct json *next;
 	struct json *parent;
-	size_t n;            /* number of children */
+	size_t n; /* number of children */
 };
 
 /* Parse len bytes.  Returns 0 with *out set, or -1 with *err set to a
  * static message fit for a client.  Everything lives in the arena. */
-int json_parse(struct arena *a, const char *p, size_t len, struct json **out,
-	       const char **err);
+int json_parse(struct arena *a, const char *p, size_t len, struct json **out, const char **err);
 
 /* Member `key` of an object, or NULL. */
 const struct json *json_get(const struct json *obj, const char *key);

@@ -62,10 +62,22 @@ static void close_(struct jw *w, const char *c)
 	put(w, c, 1);
 }
 
-void jw_obj(struct jw *w) { open(w, "{"); }
-void jw_obj_end(struct jw *w) { close_(w, "}"); }
-void jw_arr(struct jw *w) { open(w, "["); }
-void jw_arr_end(struct jw *w) { close_(w, "]"); }
+void jw_obj(struct jw *w)
+{
+	open(w, "{");
+}
+void jw_obj_end(struct jw *w)
+{
+	close_(w, "}");
+}
+void jw_arr(struct jw *w)
+{
+	open(w, "[");
+}
+void jw_arr_end(struct jw *w)
+{
+	close_(w, "]");
+}
 
 void jw_key(struct jw *w, const char *k)
 {
@@ -168,8 +180,28 @@ void jw_raw(struct jw *w, const char *s, size_t n)
 	put(w, s, n);
 }
 
-void jw_kstr(struct jw *w, const char *k, const char *s) { jw_key(w, k); jw_str(w, s); }
-void jw_kstrn(struct jw *w, const char *k, const char *s, size_t n) { jw_key(w, k); jw_strn(w, s, n); }
-void jw_kint(struct jw *w, const char *k, long long v) { jw_key(w, k); jw_int(w, v); }
-void jw_kbool(struct jw *w, const char *k, bool v) { jw_key(w, k); jw_bool(w, v); }
-void jw_knull(struct jw *w, const char *k) { jw_key(w, k); jw_null(w); }
+void jw_kstr(struct jw *w, const char *k, const char *s)
+{
+	jw_key(w, k);
+	jw_str(w, s);
+}
+void jw_kstrn(struct jw *w, const char *k, const char *s, size_t n)
+{
+	jw_key(w, k);
+	jw_strn(w, s, n);
+}
+void jw_kint(struct jw *w, const char *k, long long v)
+{
+	jw_key(w, k);
+	jw_int(w, v);
+}
+void jw_kbool(struct jw *w, const char *k, bool v)
+{
+	jw_key(w, k);
+	jw_bool(w, v);
+}
+void jw_knull(struct jw *w, const char *k)
+{
+	jw_key(w, k);
+	jw_null(w);
+}

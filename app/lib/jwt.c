@@ -8,7 +8,8 @@
 #include "lib/crypto.h"
 #include "lib/enc.h"
 
-static const char header_b64[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"; /* {"alg":"HS256","typ":"JWT"} */
+static const char header_b64[] =
+	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"; /* {"alg":"HS256","typ":"JWT"} */
 
 const char *jwt_strerror(enum jwt_result r)
 {

@@ -21,7 +21,7 @@ enum jwt_result {
 	JWT_MALFORMED, /* not three base64url parts of JSON objects */
 	JWT_BAD_ALG,   /* header alg is not HS256, or has crit */
 	JWT_BAD_MAC,
-	JWT_EXPIRED,   /* exp missing, not an integer, or <= now; or nbf > now */
+	JWT_EXPIRED, /* exp missing, not an integer, or <= now; or nbf > now */
 	JWT_RESULT__MAX
 };
 
@@ -29,8 +29,7 @@ const char *jwt_strerror(enum jwt_result r);
 
 /* Sign claims (a serialised JSON object) with key; the token is written to
  * out (size n).  Returns 0, or -1 if out is too small. */
-int jwt_sign(const void *key, size_t klen, const char *claims, size_t clen, char *out,
-	     size_t n);
+int jwt_sign(const void *key, size_t klen, const char *claims, size_t clen, char *out, size_t n);
 
 /* Verify token at time `now` (unix seconds).  On JWT_OK, *claims is the
  * parsed payload object, in the arena. */

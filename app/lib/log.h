@@ -41,14 +41,14 @@ void log_request(const struct log_request *r);
 struct log_attempt {
 	long long outbox_id;
 	const char *event_id;
-	const char *kind;   /* webhook | ack_sms */
+	const char *kind; /* webhook | ack_sms */
 	long long client_id;
 	long long attempt;
-	const char *host;   /* destination host, or NULL */
-	long http_status;   /* 0: none */
+	const char *host; /* destination host, or NULL */
+	long http_status; /* 0: none */
 	const char *outcome;
 	double duration_ms;
-	const char *error;  /* or NULL */
+	const char *error; /* or NULL */
 };
 void log_attempt(const struct log_attempt *a);
 

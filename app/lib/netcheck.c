@@ -242,9 +242,9 @@ const char *net_check_url(const char *url, size_t len, bool allow_loopback, stru
 				return "host is not a valid DNS name";
 			if (strchr(u->host, '.') == NULL)
 				return "host must be a fully qualified domain name";
-			if (ends_with(u->host, "localhost") ||
-			    ends_with(u->host, ".local") || ends_with(u->host, ".internal") ||
-			    ends_with(u->host, ".localdomain") || ends_with(u->host, ".home.arpa"))
+			if (ends_with(u->host, "localhost") || ends_with(u->host, ".local") ||
+			    ends_with(u->host, ".internal") || ends_with(u->host, ".localdomain") ||
+			    ends_with(u->host, ".home.arpa"))
 				return "host names a local network";
 		}
 	}

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 
 #define NET_HOST_MAX 253
-#define NET_URL_MAX 2048
+#define NET_URL_MAX  2048
 
 /* Whether an address is one Ibiki never connects to: loopback, private,
  * link-local, shared, documentation, benchmarking, multicast, reserved,
@@ -25,7 +25,7 @@ bool net_addr_forbidden(const struct sockaddr *sa, bool allow_loopback);
 /* A parsed https URL. */
 struct net_url {
 	char host[NET_HOST_MAX + 1]; /* lower case, no brackets */
-	int port;                    /* 443 when absent */
+	int port;		     /* 443 when absent */
 	bool host_is_ip;
 	struct sockaddr_storage addr; /* when host_is_ip */
 };
@@ -36,7 +36,6 @@ struct net_url {
  * and a literal address that is not forbidden.  Names that end in
  * "localhost", ".local", ".internal" or ".localdomain" are refused too.
  * Returns NULL when acceptable (filling *out when given), else a reason. */
-const char *net_check_url(const char *url, size_t len, bool allow_loopback,
-			  struct net_url *out);
+const char *net_check_url(const char *url, size_t len, bool allow_loopback, struct net_url *out);
 
 #endif

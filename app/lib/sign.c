@@ -82,8 +82,8 @@ static int split_url(const char *url, size_t *host_end, size_t *auth_end, bool *
 	return 0;
 }
 
-bool sign_twilio_valid(const char *token, const char *url, const struct kvs *form,
-		       const char *sig, struct arena *a)
+bool sign_twilio_valid(const char *token, const char *url, const struct kvs *form, const char *sig,
+		       struct arena *a)
 {
 	char want[TWILIO_SIG_LEN + 1];
 	size_t host_end, auth_end, slen = strlen(sig);

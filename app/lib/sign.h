@@ -27,8 +27,8 @@ int sign_twilio(const char *token, const char *url, const struct kvs *form, stru
  * is tried as given and with its default port added or removed (443 for
  * https, 80 for http), as Twilio's libraries do; the comparison is
  * constant-time. */
-bool sign_twilio_valid(const char *token, const char *url, const struct kvs *form,
-		       const char *sig, struct arena *a);
+bool sign_twilio_valid(const char *token, const char *url, const struct kvs *form, const char *sig,
+		       struct arena *a);
 
 /* out gets 65 bytes. */
 void sign_ibiki(const char *secret, size_t slen, const char *body, size_t n, char out[65]);

@@ -54,13 +54,14 @@ void outbound_send(const struct config *cfg, struct db *db, struct httpc *h, str
 		out->provider_id = ts.sid;
 		out->error_code = ts.code;
 		out->error = ts.message;
-		out->result = ts.result == TWILIO_SENT	   ? SEND_SENT
+		out->result = ts.result == TWILIO_SENT	     ? SEND_SENT
 			      : ts.result == TWILIO_REJECTED ? SEND_REJECTED
 			      : ts.result == TWILIO_UNKNOWN  ? SEND_UNKNOWN
 							     : SEND_FAILED;
 	} else {
 		struct extreme_send es;
-		extreme_send(cfg, h, a, rq->to, rq->body, rq->body_len, rq->usemodem, rq->port, &es);
+		extreme_send(cfg, h, a, rq->to, rq->body, rq->body_len, rq->usemodem, rq->port,
+			     &es);
 		out->provider_id = es.id;
 		out->error = es.message;
 		out->result = es.result == EXTREME_SENT	      ? SEND_SENT
@@ -81,8 +82,8 @@ void outbound_send(const struct config *cfg, struct db *db, struct httpc *h, str
 	}
 }
 
-enum db_rc outbound_reply_route(struct db *db, struct arena *a, long long client_id,
-				const char *to, struct send_req *rq)
+enum db_rc outbound_reply_route(struct db *db, struct arena *a, long long client_id, const char *to,
+				struct send_req *rq)
 {
 	struct incoming last;
 	enum db_rc rc = db_incoming_last_from(db, a, client_id, to, &last);

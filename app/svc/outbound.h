@@ -19,12 +19,12 @@ struct send_req {
 	long long client_id;
 	const char *provider; /* twilio | extreme */
 	const char *to;
-	const char *from;     /* Twilio sender number */
-	long long usemodem;   /* Extreme; -1 otherwise */
+	const char *from;   /* Twilio sender number */
+	long long usemodem; /* Extreme; -1 otherwise */
 	long long port;
 	const char *body;
 	size_t body_len;
-	const char *sent_by;  /* operator | admin | key | system */
+	const char *sent_by; /* operator | admin | key | system */
 	const char *operator_id;
 	const char *operator_name;
 	long long api_key_id;
@@ -42,13 +42,13 @@ enum send_result {
 
 struct send_out {
 	enum send_result result;
-	enum db_rc db_rc;       /* when SEND_DB */
-	long long id;           /* outgoing id */
+	enum db_rc db_rc; /* when SEND_DB */
+	long long id;	  /* outgoing id */
 	const char *provider_id;
 	const char *error_code;
-	const char *error;      /* provider's or our message */
+	const char *error; /* provider's or our message */
 	struct sms_parts parts;
-	const char *sent_at;    /* ISO 8601 */
+	const char *sent_at; /* ISO 8601 */
 };
 
 void outbound_send(const struct config *cfg, struct db *db, struct httpc *h, struct arena *a,
@@ -57,7 +57,7 @@ void outbound_send(const struct config *cfg, struct db *db, struct httpc *h, str
 /* Fill rq's provider, from / usemodem / port and in_reply_to from the
  * client's last inbound message from `to`.  DB_NOTFOUND when there is
  * none. */
-enum db_rc outbound_reply_route(struct db *db, struct arena *a, long long client_id,
-				const char *to, struct send_req *rq);
+enum db_rc outbound_reply_route(struct db *db, struct arena *a, long long client_id, const char *to,
+				struct send_req *rq);
 
 #endif

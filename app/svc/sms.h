@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #define SMS_MAX_CHARS 1600
-#define E164_MAX 16 /* '+' and up to 15 digits */
+#define E164_MAX      16 /* '+' and up to 15 digits */
 
 /* ^\+[1-9][0-9]{1,14}$ */
 bool sms_e164(const char *s, size_t len);
@@ -23,7 +23,7 @@ enum sms_encoding { SMS_GSM7, SMS_UCS2 };
 
 struct sms_parts {
 	enum sms_encoding encoding;
-	unsigned units;    /* septets (GSM-7) or UTF-16 code units (UCS-2) */
+	unsigned units; /* septets (GSM-7) or UTF-16 code units (UCS-2) */
 	unsigned segments;
 };
 

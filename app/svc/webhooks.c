@@ -53,15 +53,16 @@ enum status webhook_set(struct req *r, long long client_id, const struct fval *u
 	}
 	reason = net_check_url(new_url, new_url_len, r->cfg->push.allow_loopback, NULL);
 	if (reason != NULL)
-		return req_failf(r, ST_BAD_REQUEST, "invalid_webhook_url", "Webhook URL refused: %s",
-				 reason);
+		return req_failf(r, ST_BAD_REQUEST, "invalid_webhook_url",
+				 "Webhook URL refused: %s", reason);
 	if (secret != NULL && secret->present) {
 		if (rotate)
 			return req_fail(r, ST_BAD_REQUEST, "invalid_request",
 					"Give either secret or rotateSecret, not both");
 		if (!webhook_secret_ok(secret->s, secret->len))
-			return req_fail(r, ST_BAD_REQUEST, "invalid_webhook_secret",
-					"secret must be 16 to 128 printable characters without spaces");
+			return req_fail(
+				r, ST_BAD_REQUEST, "invalid_webhook_secret",
+				"secret must be 16 to 128 printable characters without spaces");
 		new_secret = arena_strndup(r->a, secret->s, secret->len);
 	} else if (rotate || c.webhook_secret == NULL || *c.webhook_secret == '\0') {
 		webhook_new_secret(generated);

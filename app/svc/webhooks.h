@@ -10,8 +10,8 @@
 
 #include "http/req.h"
 
-#define WEBHOOK_SECRET_MIN 16
-#define WEBHOOK_SECRET_MAX 128
+#define WEBHOOK_SECRET_MIN     16
+#define WEBHOOK_SECRET_MAX     128
 #define WEBHOOK_SECRET_GEN_LEN 38 /* "whsec_" + base64 of 24 bytes */
 
 /* A new secret: "whsec_" + base64 of 24 random bytes; out needs 39 bytes. */

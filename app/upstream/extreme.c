@@ -68,8 +68,9 @@ void extreme_send(const struct config *cfg, struct httpc *h, struct arena *a, co
 		}
 		if (res.outcome == HTTPC_UNKNOWN) {
 			out->result = EXTREME_UNKNOWN;
-			out->message = arena_printf(a, "Outcome unknown: no answer from Extreme after "
-						       "the request was sent (%s); not resent",
+			out->message = arena_printf(a,
+						    "Outcome unknown: no answer from Extreme after "
+						    "the request was sent (%s); not resent",
 						    res.error);
 			httpc_result_free(&res);
 			break;
@@ -85,7 +86,8 @@ void extreme_send(const struct config *cfg, struct httpc *h, struct arena *a, co
 			out->result = EXTREME_REJECTED;
 			out->message = json_text(a, j, "message");
 			if (out->message == NULL)
-				out->message = arena_printf(a, "Extreme answered HTTP %ld", res.status);
+				out->message =
+					arena_printf(a, "Extreme answered HTTP %ld", res.status);
 		}
 		httpc_result_free(&res);
 		break;

@@ -14,16 +14,16 @@
 #include "upstream/httpc.h"
 
 enum extreme_result {
-	EXTREME_SENT,     /* id set */
+	EXTREME_SENT,	  /* id set */
 	EXTREME_REJECTED, /* an answer that is not success: message set */
 	EXTREME_UNKNOWN,  /* timed out after sending */
-	EXTREME_FAILED,   /* could not reach Extreme */
+	EXTREME_FAILED,	  /* could not reach Extreme */
 	EXTREME_RESULT__MAX
 };
 
 struct extreme_send {
 	enum extreme_result result;
-	const char *id;      /* Extreme's message id (arena) */
+	const char *id;	     /* Extreme's message id (arena) */
 	const char *message; /* error message (arena) */
 	long http_status;
 };

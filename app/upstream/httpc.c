@@ -86,7 +86,8 @@ void httpc_post(struct httpc *h, const struct httpc_request *rq, struct httpc_re
 	curl_easy_setopt(c, CURLOPT_PROXY, "");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, rq->timeout_s);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, rq->connect_timeout_s ? rq->connect_timeout_s : 5L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+			 rq->connect_timeout_s ? rq->connect_timeout_s : 5L);
 	curl_easy_setopt(c, CURLOPT_POST, 1L);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)rq->body_len);
@@ -113,7 +114,8 @@ void httpc_post(struct httpc *h, const struct httpc_request *rq, struct httpc_re
 	} else {
 		/* Before anything was written the peer cannot have acted on it. */
 		res->outcome = sent > 0 ? HTTPC_UNKNOWN : HTTPC_NOT_SENT;
-		snprintf(res->error, sizeof(res->error), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		snprintf(res->error, sizeof(res->error), "%s",
+			 errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	}
 	curl_slist_free_all(list);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);

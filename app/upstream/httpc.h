@@ -17,18 +17,18 @@
 struct httpc;
 
 enum httpc_outcome {
-	HTTPC_OK,          /* an HTTP answer came back (any status) */
-	HTTPC_NOT_SENT,    /* failed before the request went out: safe to retry */
-	HTTPC_UNKNOWN,     /* failed after (part of) the request went out */
+	HTTPC_OK,	/* an HTTP answer came back (any status) */
+	HTTPC_NOT_SENT, /* failed before the request went out: safe to retry */
+	HTTPC_UNKNOWN,	/* failed after (part of) the request went out */
 	HTTPC_OUTCOME__MAX
 };
 
 struct httpc_result {
 	enum httpc_outcome outcome;
 	long status;
-	struct buf body;    /* freed by httpc_result_free */
+	struct buf body; /* freed by httpc_result_free */
 	char retry_after[32];
-	char error[256];    /* curl's message when not HTTPC_OK */
+	char error[256]; /* curl's message when not HTTPC_OK */
 };
 
 /* NULL only when out of memory. */
@@ -40,7 +40,7 @@ struct httpc_request {
 	const char *const *headers; /* NULL-terminated "Name: value", or NULL */
 	const char *body;
 	size_t body_len;
-	const char *userpwd;        /* HTTP Basic "user:password", or NULL */
+	const char *userpwd; /* HTTP Basic "user:password", or NULL */
 	long timeout_s;
 	long connect_timeout_s;
 };

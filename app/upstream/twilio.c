@@ -58,14 +58,16 @@ int twilio_request(const struct config *cfg, struct arena *a, const char *to, co
 	int rc = -1;
 
 	buf_init(&form, 64 * 1024);
-	if (form_add(&form, "To", to, strlen(to)) == 0 && form_add(&form, "From", from, strlen(from)) == 0 &&
+	if (form_add(&form, "To", to, strlen(to)) == 0 &&
+	    form_add(&form, "From", from, strlen(from)) == 0 &&
 	    form_add(&form, "Body", body, body_len) == 0 &&
 	    form_add(&form, "StatusCallback", callback, strlen(callback)) == 0) {
 		out->form = arena_strndup(a, form.p, form.len);
 		out->form_len = form.len;
 		out->url = arena_printf(a, "%s/2010-04-01/Accounts/%s/Messages.json",
 					cfg->twilio.api_base, cfg->twilio.account_sid);
-		out->userpwd = arena_printf(a, "%s:%s", cfg->twilio.account_sid, cfg->twilio.auth_token);
+		out->userpwd =
+			arena_printf(a, "%s:%s", cfg->twilio.account_sid, cfg->twilio.auth_token);
 		rc = 0;
 	}
 	buf_free(&form);
@@ -120,9 +122,11 @@ void twilio_send(const struct config *cfg, struct httpc *h, struct arena *a, con
 		httpc_post(h, &rq, &res);
 		if (res.outcome == HTTPC_UNKNOWN) {
 			out->result = TWILIO_UNKNOWN;
-			out->message = arena_printf(a, "Outcome unknown: no answer from Twilio after the "
-						       "request was sent (%s); not resent",
-						    res.error);
+			out->message =
+				arena_printf(a,
+					     "Outcome unknown: no answer from Twilio after the "
+					     "request was sent (%s); not resent",
+					     res.error);
 			httpc_result_free(&res);
 			break;
 		}

@@ -15,19 +15,19 @@
 #define TWILIO_MAX_TRIES 3
 
 enum twilio_result {
-	TWILIO_SENT,      /* 201: sid set */
-	TWILIO_REJECTED,  /* Twilio answered with an error: code, message set */
-	TWILIO_UNKNOWN,   /* timed out after sending: may or may not be sent */
-	TWILIO_FAILED,    /* could not reach Twilio */
+	TWILIO_SENT,	 /* 201: sid set */
+	TWILIO_REJECTED, /* Twilio answered with an error: code, message set */
+	TWILIO_UNKNOWN,	 /* timed out after sending: may or may not be sent */
+	TWILIO_FAILED,	 /* could not reach Twilio */
 	TWILIO_RESULT__MAX
 };
 
 struct twilio_send {
 	enum twilio_result result;
-	const char *sid;       /* arena */
-	const char *status;    /* Twilio's status for the new message */
-	const char *code;      /* Twilio error code, as text */
-	const char *message;   /* Twilio's (or our) error message */
+	const char *sid;     /* arena */
+	const char *status;  /* Twilio's status for the new message */
+	const char *code;    /* Twilio error code, as text */
+	const char *message; /* Twilio's (or our) error message */
 	int tries;
 };
 

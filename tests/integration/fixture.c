@@ -15,7 +15,9 @@ const char *fx_phone(void)
 	unsigned char r[4];
 
 	crypto_random(r, sizeof(r));
-	return it_fmt("+1555%07u", ((uint32_t)r[0] << 24 | (uint32_t)r[1] << 16 | (uint32_t)r[2] << 8 | r[3]) % 10000000u);
+	return it_fmt("+1555%07u",
+		      ((uint32_t)r[0] << 24 | (uint32_t)r[1] << 16 | (uint32_t)r[2] << 8 | r[3]) %
+			      10000000u);
 }
 
 struct fixture fx_new(const char *name)
@@ -55,13 +57,15 @@ const char *fx_inbound_form(const char *sid, const char *from, const char *to, c
 {
 	return it_fmt("ToCountry=US&MessageSid=%s&AccountSid=%s&From=%s&To=%s&Body=%s&NumMedia=0"
 		      "&SmsStatus=received&ApiVersion=2010-04-01",
-		      sid, it_env("IBIKI_TWILIO_ACCOUNT_SID"), fx_esc(from), fx_esc(to), fx_esc(body));
+		      sid, it_env("IBIKI_TWILIO_ACCOUNT_SID"), fx_esc(from), fx_esc(to),
+		      fx_esc(body));
 }
 
 const char *fx_inbound(const char *from, const char *to, const char *body)
 {
 	const char *sid = it_unique("SM0123456789abcdef");
-	struct resp r = it_twilio_post("/twilio/incoming", fx_inbound_form(sid, from, to, body), NULL);
+	struct resp r =
+		it_twilio_post("/twilio/incoming", fx_inbound_form(sid, from, to, body), NULL);
 
 	CU_ASSERT_EQUAL(r.status, 200);
 	return sid;
@@ -69,11 +73,13 @@ const char *fx_inbound(const char *from, const char *to, const char *body)
 
 void fx_extreme_route(const struct fixture *f, int usemodem, int port, const char *number)
 {
-	struct resp r = it_post(it_fmt("/api/admin/clients/%lld/routes", f->client), it_admin_token(),
-				number ? it_fmt("{\"provider\":\"extreme\",\"usemodem\":%d,\"port\":%d,"
-						"\"number\":\"%s\"}", usemodem, port, number)
-				       : it_fmt("{\"provider\":\"extreme\",\"usemodem\":%d,\"port\":%d}",
-						usemodem, port));
+	struct resp r =
+		it_post(it_fmt("/api/admin/clients/%lld/routes", f->client), it_admin_token(),
+			number ? it_fmt("{\"provider\":\"extreme\",\"usemodem\":%d,\"port\":%d,"
+					"\"number\":\"%s\"}",
+					usemodem, port, number)
+			       : it_fmt("{\"provider\":\"extreme\",\"usemodem\":%d,\"port\":%d}",
+					usemodem, port));
 
 	CU_ASSERT_EQUAL_FATAL(r.status, 201);
 }
@@ -90,11 +96,13 @@ void fx_modem_port(int *usemodem, int *port)
 struct resp fx_extreme_inbound(const char *id, const char *from, const char *to,
 			       const char *message, int usemodem, int port, const char *token)
 {
-	const char *h[] = {it_fmt("X-Extreme-Token: %s", token ? token : it_env("IBIKI_EXTREME_INBOUND_TOKEN")),
+	const char *h[] = {it_fmt("X-Extreme-Token: %s",
+				  token ? token : it_env("IBIKI_EXTREME_INBOUND_TOKEN")),
 			   NULL};
-	const char *body = it_fmt("{\"id\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"message\":\"%s\","
-				  "\"usemodem\":%d,\"port\":%d,\"timestamp\":\"2026-11-21T10:00:00Z\"}",
-				  id, from, to, message, usemodem, port);
+	const char *body =
+		it_fmt("{\"id\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"message\":\"%s\","
+		       "\"usemodem\":%d,\"port\":%d,\"timestamp\":\"2026-11-21T10:00:00Z\"}",
+		       id, from, to, message, usemodem, port);
 
 	return it_req("POST", "/extreme/incoming", token && *token == '\0' ? NULL : h,
 		      "application/json", body, strlen(body));

@@ -107,12 +107,14 @@ static bool flag(const struct json *rec, const char *name)
 
 static void stop_loop(void)
 {
-	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" dispatcher stop && echo ok"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(
+		it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" dispatcher stop && echo ok"));
 }
 
 static void start_loop(void)
 {
-	CU_ASSERT_PTR_NOT_NULL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" dispatcher start >/dev/null && echo ok"));
+	CU_ASSERT_PTR_NOT_NULL(it_sh(
+		NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" dispatcher start >/dev/null && echo ok"));
 }
 
 /* Start `ibiki-dispatch ARGS` in the background (with extra environment
@@ -122,7 +124,8 @@ static pid_t dispatcher(const char *env, const char *args)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		char *cmd = it_fmt("exec env %s \"$IBIKI_TEST_BUILD/ibiki-dispatch\" -c \"$IBIKI_TEST_CONF\" %s"
+		char *cmd = it_fmt("exec env %s \"$IBIKI_TEST_BUILD/ibiki-dispatch\" -c "
+				   "\"$IBIKI_TEST_CONF\" %s"
 				   " >>\"$IBIKI_STACK_DIR/log/dispatch.out\" 2>&1",
 				   env ? env : "", args);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -156,7 +159,8 @@ static void twilio_inbound_is_pushed_signed_as_the_inbox_shows_it(void)
 	data = it_member(rec, "body")->s;
 	CU_ASSERT_EQUAL_FATAL(strncmp(data, "{\"type\":\"sms.received\",\"data\":", 30), 0);
 	inbox = it_get("/api/v2/sms/inbox", h.key);
-	CU_ASSERT_PTR_NOT_NULL(strstr(inbox.body, it_fmt("%.*s", (int)(strlen(data) - 31), data + 30)));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(inbox.body, it_fmt("%.*s", (int)(strlen(data) - 31), data + 30)));
 	CU_ASSERT_STRING_EQUAL(outbox_status(header(rec, "webhook-id")), "delivered");
 }
 
@@ -169,11 +173,13 @@ static void extreme_inbound_is_pushed(void)
 
 	fx_modem_port(&modem, &port);
 	fx_extreme_route(&h.f, modem, port, NULL);
-	fx_extreme_inbound(it_unique("ext-"), fx_phone(), "+15550009999", "from a modem", modem, port, NULL);
+	fx_extreme_inbound(it_unique("ext-"), fx_phone(), "+15550009999", "from a modem", modem,
+			   port, NULL);
 	CU_ASSERT_TRUE_FATAL(wait_deliveries(h.path, 1, 3000));
 	all = deliveries(h.path, &n);
 	CU_ASSERT_TRUE(flag(all->first, "sig_standard_ok"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(it_member(all->first, "body")->s, "\"provider\":\"extreme\""));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(it_member(all->first, "body")->s, "\"provider\":\"extreme\""));
 }
 
 static void poll_mode_pushes_nothing(void)
@@ -185,7 +191,9 @@ static void poll_mode_pushes_nothing(void)
 	usleep(1500 * 1000);
 	deliveries(h.path, &n);
 	CU_ASSERT_EQUAL(n, 0);
-	CU_ASSERT_EQUAL(it_int(&(struct resp){.json = it_get("/api/v2/sms/inbox", h.key).json}, "count"), 1);
+	CU_ASSERT_EQUAL(
+		it_int(&(struct resp){.json = it_get("/api/v2/sms/inbox", h.key).json}, "count"),
+		1);
 }
 
 static void both_mode_pushes_and_keeps_the_inbox(void)
@@ -243,8 +251,9 @@ static void two_500s_then_200_is_delivered_on_attempt_3(void)
 
 static void three_500s_is_dead_and_redeliverable_with_the_same_id(void)
 {
-	struct hookfx h = hook_client("Dead ", "push",
-				      "[{\"status\":500},{\"status\":500},{\"status\":500},{\"status\":200}]");
+	struct hookfx h = hook_client(
+		"Dead ", "push",
+		"[{\"status\":500},{\"status\":500},{\"status\":500},{\"status\":200}]");
 	struct status_arg dead = {&h, "dead"}, ok = {&h, "delivered"};
 	const struct json *d, *all, *rec;
 	const char *id, *event;
@@ -272,7 +281,8 @@ static void three_500s_is_dead_and_redeliverable_with_the_same_id(void)
 	for (rec = all->first; rec; rec = rec->next)
 		CU_ASSERT_STRING_EQUAL(header(rec, "webhook-id"), event);
 	/* Redelivering what is pending, or another client's, is refused. */
-	r = it_post(it_fmt("/api/v2/webhooks/deliveries/%s/redeliver", id), it_new_key(fx_new("Other ").client), NULL);
+	r = it_post(it_fmt("/api/v2/webhooks/deliveries/%s/redeliver", id),
+		    it_new_key(fx_new("Other ").client), NULL);
 	CU_ASSERT_EQUAL(r.status, 404);
 }
 
@@ -294,7 +304,8 @@ static void gone_410_disables_the_endpoint_until_re_registered(void)
 	usleep(1500 * 1000);
 	deliveries(h.path, &n);
 	CU_ASSERT_EQUAL(n, 1);
-	r = it_post("/api/v2/webhooks/register", h.key, it_fmt("{\"url\":\"%s%s\"}", receiver(), h.path));
+	r = it_post("/api/v2/webhooks/register", h.key,
+		    it_fmt("{\"url\":\"%s%s\"}", receiver(), h.path));
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_TRUE(wait_deliveries(h.path, 2, 5000));
 	r = it_get("/api/v2/webhooks/status", h.key);
@@ -304,9 +315,10 @@ static void gone_410_disables_the_endpoint_until_re_registered(void)
 static void redirect_is_not_followed(void)
 {
 	const char *elsewhere = it_unique("/hooks/elsewhere-");
-	struct hookfx h = hook_client("Redirect ", "push",
-				      it_fmt("[{\"status\":302,\"headers\":{\"Location\":\"%s%s\"}}]",
-					     it_env("IBIKI_TEST_RECEIVER"), elsewhere));
+	struct hookfx h =
+		hook_client("Redirect ", "push",
+			    it_fmt("[{\"status\":302,\"headers\":{\"Location\":\"%s%s\"}}]",
+				   it_env("IBIKI_TEST_RECEIVER"), elsewhere));
 	const struct json *d;
 	size_t n;
 
@@ -342,8 +354,8 @@ static void a_hanging_endpoint_does_not_delay_others(void)
 	CU_ASSERT_TRUE(delivery_is(&timed_out));
 	d = delivery_of(&slow);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	CU_ASSERT_PTR_NOT_NULL(strstr(it_member(d, "lastError")->s ? it_member(d, "lastError")->s : "",
-				      "imeout"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(it_member(d, "lastError")->s ? it_member(d, "lastError")->s : "", "imeout"));
 }
 
 static void huge_answer_is_capped(void)
@@ -353,9 +365,11 @@ static void huge_answer_is_capped(void)
 
 	fx_inbound(fx_phone(), h.f.number, "tell me everything");
 	CU_ASSERT_TRUE(it_wait(delivery_is, &ok, 5000));
-	CU_ASSERT_STRING_EQUAL(it_sql("SELECT LENGTH(response_head) <= 512 FROM push_attempts a"
-				      " JOIN push_outbox o ON o.id = a.outbox_id WHERE o.client_id = %lld",
-				      h.f.client), "1");
+	CU_ASSERT_STRING_EQUAL(
+		it_sql("SELECT LENGTH(response_head) <= 512 FROM push_attempts a"
+		       " JOIN push_outbox o ON o.id = a.outbox_id WHERE o.client_id = %lld",
+		       h.f.client),
+		"1");
 }
 
 /* An answer that is not UTF-8 (255 ASCII bytes, an "é" cut by the
@@ -374,9 +388,12 @@ static void answer_of_any_bytes_is_recorded(void)
 	h = hook_client("Bytes ", "push", it_fmt("[{\"status\":200,\"body_hex\":\"%s\"}]", hex));
 	fx_inbound(fx_phone(), h.f.number, "answer me in bytes");
 	CU_ASSERT_TRUE(it_wait(delivery_is, &ok, 5000));
-	CU_ASSERT_STRING_EQUAL(it_sql("SELECT CONCAT(CHAR_LENGTH(response_head), ' ', RIGHT(response_head, 1))"
-				      " FROM push_attempts a JOIN push_outbox o ON o.id = a.outbox_id"
-				      " WHERE o.client_id = %lld", h.f.client), "256 ?");
+	CU_ASSERT_STRING_EQUAL(
+		it_sql("SELECT CONCAT(CHAR_LENGTH(response_head), ' ', RIGHT(response_head, 1))"
+		       " FROM push_attempts a JOIN push_outbox o ON o.id = a.outbox_id"
+		       " WHERE o.client_id = %lld",
+		       h.f.client),
+		"256 ?");
 }
 
 /* A name that resolved to a public address when registered and resolves
@@ -392,18 +409,25 @@ static void loopback_is_refused_at_connect_time_without_the_switch(void)
 
 	stop_loop();
 	r = it_post(it_fmt("/api/admin/clients/%lld/webhook", f.client), it_admin_token(),
-		    it_fmt("{\"url\":\"https://%s:%s/hooks/rebind\"}", name, strrchr(receiver(), ':') + 1));
+		    it_fmt("{\"url\":\"https://%s:%s/hooks/rebind\"}", name,
+			   strrchr(receiver(), ':') + 1));
 	CU_ASSERT_EQUAL(r.status, 200);
 	it_post(it_fmt("/api/admin/clients/%lld/delivery-mode", f.client), it_admin_token(),
 		"{\"mode\":\"push\"}");
 	fx_inbound(fx_phone(), f.number, "rebound");
-	CU_ASSERT_PTR_NOT_NULL(it_sh(NULL,
-		"printf '127.0.0.1 %s\\n' >'%s' && unshare --mount sh -c 'mount --bind \"%s\" /etc/hosts &&"
-		" IBIKI_PUSH_ALLOW_LOOPBACK=false \"$IBIKI_TEST_BUILD/ibiki-dispatch\" -c \"$IBIKI_TEST_CONF\" --once'"
-		" >>\"$IBIKI_STACK_DIR/log/dispatch.out\" 2>&1 && echo ran", name, hosts, hosts));
+	CU_ASSERT_PTR_NOT_NULL(
+		it_sh(NULL,
+		      "printf '127.0.0.1 %s\\n' >'%s' && unshare --mount sh -c 'mount --bind "
+		      "\"%s\" /etc/hosts &&"
+		      " IBIKI_PUSH_ALLOW_LOOPBACK=false \"$IBIKI_TEST_BUILD/ibiki-dispatch\" -c "
+		      "\"$IBIKI_TEST_CONF\" --once'"
+		      " >>\"$IBIKI_STACK_DIR/log/dispatch.out\" 2>&1 && echo ran",
+		      name, hosts, hosts));
 	start_loop();
-	attempt = it_sql("SELECT CONCAT(a.outcome, ' ', a.error) FROM push_attempts a JOIN push_outbox o"
-			 " ON o.id = a.outbox_id WHERE o.client_id = %lld ORDER BY a.id LIMIT 1", f.client);
+	attempt = it_sql(
+		"SELECT CONCAT(a.outcome, ' ', a.error) FROM push_attempts a JOIN push_outbox o"
+		" ON o.id = a.outbox_id WHERE o.client_id = %lld ORDER BY a.id LIMIT 1",
+		f.client);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(attempt);
 	CU_ASSERT_EQUAL(strncmp(attempt, "blocked destination address refused", 35), 0);
 }
@@ -413,8 +437,10 @@ static void loopback_is_refused_at_connect_time_without_the_switch(void)
 /* n events for the client, queued straight into the database. */
 static void queue_events(long long client, const char *tag, int n)
 {
-	it_sql("INSERT INTO incoming_messages (provider, provider_message_id, client_id, from_number,"
-	       " to_number, body, usemodem, port, received_at) SELECT 'extreme', CONCAT('%s-', seq),"
+	it_sql("INSERT INTO incoming_messages (provider, provider_message_id, client_id, "
+	       "from_number,"
+	       " to_number, body, usemodem, port, received_at) SELECT 'extreme', CONCAT('%s-', "
+	       "seq),"
 	       " %lld, '+15550001111', '+15550002222', CONCAT('bulk ', seq), 1, 1, NOW(3)"
 	       " FROM seq_1_to_%d; INSERT INTO push_outbox (event_id, kind, client_id, incoming_id)"
 	       " SELECT CONCAT('evt_%s', id), 'webhook', client_id, id FROM incoming_messages"
@@ -428,9 +454,12 @@ static void queue_events(long long client, const char *tag, int n)
  * JSON reader accepts, so the webhook-id headers are scanned in the text. */
 static size_t distinct_events(const char *path, long long client, size_t *total, int *strangers)
 {
-	struct resp r = it_url("GET", it_fmt("%s/_mock/requests?path=%s", receiver(), path), NULL, NULL);
-	char *known = it_sql("SELECT CONCAT(' ', GROUP_CONCAT(event_id SEPARATOR ' '), ' ') FROM push_outbox"
-			     " WHERE client_id = %lld", client);
+	struct resp r =
+		it_url("GET", it_fmt("%s/_mock/requests?path=%s", receiver(), path), NULL, NULL);
+	char *known = it_sql(
+		"SELECT CONCAT(' ', GROUP_CONCAT(event_id SEPARATOR ' '), ' ') FROM push_outbox"
+		" WHERE client_id = %lld",
+		client);
 	const char *p = r.body, *tag = "\"webhook-id\": \"";
 	const char **seen = calloc(r.len / 16 + 1, sizeof(*seen));
 	size_t distinct = 0, i;
@@ -486,7 +515,9 @@ static void kill_9_mid_batch_loses_nothing(void)
 	CU_ASSERT_EQUAL(distinct, 40);
 	CU_ASSERT_EQUAL(strangers, 0);
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM push_outbox WHERE client_id = %lld"
-				      " AND status <> 'delivered'", h.f.client), "0");
+				      " AND status <> 'delivered'",
+				      h.f.client),
+			       "0");
 }
 
 static void two_dispatchers_share_1000_events(void)
@@ -507,11 +538,15 @@ static void two_dispatchers_share_1000_events(void)
 	CU_ASSERT_EQUAL(status, 0);
 	start_loop();
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM push_outbox WHERE client_id = %lld"
-				      " AND status = 'delivered'", h.f.client), "1000");
+				      " AND status = 'delivered'",
+				      h.f.client),
+			       "1000");
 	/* No row was claimed twice: each has exactly one attempt. */
-	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM push_outbox o WHERE o.client_id = %lld"
-				      " AND (SELECT COUNT(*) FROM push_attempts a WHERE a.outbox_id = o.id) <> 1",
-				      h.f.client), "0");
+	CU_ASSERT_STRING_EQUAL(
+		it_sql("SELECT COUNT(*) FROM push_outbox o WHERE o.client_id = %lld"
+		       " AND (SELECT COUNT(*) FROM push_attempts a WHERE a.outbox_id = o.id) <> 1",
+		       h.f.client),
+		"0");
 	distinct = distinct_events(h.path, h.f.client, &total, &strangers);
 	CU_ASSERT_EQUAL(distinct, 1000);
 	CU_ASSERT_EQUAL(total, 1000);
@@ -557,7 +592,8 @@ static void acknowledgement_reaches_twilio_once(void)
 		CU_ASSERT_STRING_EQUAL(it_member(fields, "From")->first->s, f.number);
 	}
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT CONCAT(status, ' ', sent_by, ' ', operator_id) FROM"
-				      " outgoing_messages WHERE to_number = '%s'", from),
+				      " outgoing_messages WHERE to_number = '%s'",
+				      from),
 			       "sent system system");
 }
 
@@ -600,8 +636,9 @@ static bool all_imported(void *arg)
 	int i;
 
 	for (i = 0; i < s->n; i++) {
-		char *c = it_sql("SELECT COUNT(*) FROM incoming_messages WHERE provider_message_id = '%s'",
-				 s->sids[i]);
+		char *c = it_sql(
+			"SELECT COUNT(*) FROM incoming_messages WHERE provider_message_id = '%s'",
+			s->sids[i]);
 		if (c == NULL || strcmp(c, "1") != 0)
 			return false;
 	}
@@ -615,44 +652,58 @@ static void database_outage_inbound_is_imported_from_the_spool(void)
 	struct spool_arg s = {sids, 5};
 	int i;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db stop && echo stopped"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(
+		it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db stop && echo stopped"));
 	for (i = 0; i < 5; i++) {
 		struct resp r;
 		sids[i] = it_unique("SMoutage");
 		r = it_twilio_post("/twilio/incoming",
-				   fx_inbound_form(sids[i], fx_phone(), h.f.number, it_fmt("during outage %d", i)),
+				   fx_inbound_form(sids[i], fx_phone(), h.f.number,
+						   it_fmt("during outage %d", i)),
 				   NULL);
 		CU_ASSERT_EQUAL(r.status, 200);
 	}
-	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db start >/dev/null && echo started"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(
+		NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db start >/dev/null && echo started"));
 	CU_ASSERT_TRUE(it_wait(healthy, NULL, 10000));
 	/* The dispatcher imports the spool within seconds; none is lost. */
 	CU_ASSERT_TRUE(it_wait(all_imported, &s, 20000));
 	CU_ASSERT_TRUE(wait_deliveries(h.path, 5, 5000));
-	CU_ASSERT_STRING_EQUAL(it_sh(NULL, "ls \"$IBIKI_STACK_DIR/spool\" | grep -c '\\.json$' || true"), "0");
+	CU_ASSERT_STRING_EQUAL(
+		it_sh(NULL, "ls \"$IBIKI_STACK_DIR/spool\" | grep -c '\\.json$' || true"), "0");
 }
 
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } tests[] = {
-	{"a Twilio inbound is pushed, both signatures valid, equal to the inbox object", twilio_inbound_is_pushed_signed_as_the_inbox_shows_it},
+	{"a Twilio inbound is pushed, both signatures valid, equal to the inbox object",
+	 twilio_inbound_is_pushed_signed_as_the_inbox_shows_it},
 	{"an Extreme inbound is pushed", extreme_inbound_is_pushed},
 	{"poll mode pushes nothing", poll_mode_pushes_nothing},
 	{"both mode pushes and keeps the inbox", both_mode_pushes_and_keeps_the_inbox},
 	{"500, 500, 200: delivered on attempt 3", two_500s_then_200_is_delivered_on_attempt_3},
-	{"500 x3: dead, then redelivered with the same webhook-id", three_500s_is_dead_and_redeliverable_with_the_same_id},
-	{"410 disables the endpoint until it is registered again", gone_410_disables_the_endpoint_until_re_registered},
+	{"500 x3: dead, then redelivered with the same webhook-id",
+	 three_500s_is_dead_and_redeliverable_with_the_same_id},
+	{"410 disables the endpoint until it is registered again",
+	 gone_410_disables_the_endpoint_until_re_registered},
 	{"a 302 is not followed and is a failed attempt", redirect_is_not_followed},
-	{"a hanging endpoint times out; another client's pushes arrive meanwhile", a_hanging_endpoint_does_not_delay_others},
+	{"a hanging endpoint times out; another client's pushes arrive meanwhile",
+	 a_hanging_endpoint_does_not_delay_others},
 	{"a huge answer is capped", huge_answer_is_capped},
-	{"an answer of any bytes is recorded valid; nothing wedges", answer_of_any_bytes_is_recorded},
-	{"a name now resolving to loopback is refused at connect time", loopback_is_refused_at_connect_time_without_the_switch},
-	{"kill -9 mid-batch: after the lease every event is delivered, none lost", kill_9_mid_batch_loses_nothing},
-	{"two dispatchers over 1,000 events: each delivered once", two_dispatchers_share_1000_events},
-	{"the acknowledgement SMS reaches Twilio once per registered inbound", acknowledgement_reaches_twilio_once},
+	{"an answer of any bytes is recorded valid; nothing wedges",
+	 answer_of_any_bytes_is_recorded},
+	{"a name now resolving to loopback is refused at connect time",
+	 loopback_is_refused_at_connect_time_without_the_switch},
+	{"kill -9 mid-batch: after the lease every event is delivered, none lost",
+	 kill_9_mid_batch_loses_nothing},
+	{"two dispatchers over 1,000 events: each delivered once",
+	 two_dispatchers_share_1000_events},
+	{"the acknowledgement SMS reaches Twilio once per registered inbound",
+	 acknowledgement_reaches_twilio_once},
 	{"a failed acknowledgement is visible to operators", acknowledgement_failure_is_visible},
-	{"MariaDB stopped during inbound: spooled, imported after, none lost", database_outage_inbound_is_imported_from_the_spool},
+	{"MariaDB stopped during inbound: spooled, imported after, none lost",
+	 database_outage_inbound_is_imported_from_the_spool},
 };
 
 void it_suite_dispatch(void)

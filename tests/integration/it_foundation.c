@@ -57,8 +57,9 @@ static void login_bad_password_is_401(void)
 
 static void login_unknown_user_is_401_alike(void)
 {
-	struct resp r = it_post("/api/auth/login", NULL,
-				"{\"username\":\"nobody-here\",\"password\":\"whatever-password\"}");
+	struct resp r =
+		it_post("/api/auth/login", NULL,
+			"{\"username\":\"nobody-here\",\"password\":\"whatever-password\"}");
 
 	CU_ASSERT_EQUAL(r.status, 401);
 	CU_ASSERT_TRUE(it_is_error(&r, "invalid_credentials"));
@@ -144,8 +145,9 @@ static void route_validation(void)
 	CU_ASSERT_EQUAL(r.status, 400);
 	r = it_post(path, tok, "{\"provider\":\"extreme\",\"usemodem\":1}");
 	CU_ASSERT_EQUAL(r.status, 400);
-	r = it_post(path, tok, it_fmt("{\"provider\":\"extreme\",\"usemodem\":%d,\"port\":%d}",
-				      rand() % 9000 + 1, rand() % 9000 + 1));
+	r = it_post(path, tok,
+		    it_fmt("{\"provider\":\"extreme\",\"usemodem\":%d,\"port\":%d}",
+			   rand() % 9000 + 1, rand() % 9000 + 1));
 	CU_ASSERT_EQUAL(r.status, 201);
 	r = it_post("/api/admin/clients/999999999/routes", tok,
 		    "{\"provider\":\"twilio\",\"number\":\"+12025550100\"}");
@@ -188,8 +190,9 @@ static void operator_cannot_use_admin_endpoints(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tok);
 	r = it_get("/api/admin/clients", tok);
 	CU_ASSERT_EQUAL(r.status, 403);
-	r = it_post("/api/admin/accounts", tok,
-		    "{\"username\":\"escalate\",\"password\":\"long-enough-pass\",\"role\":\"admin\"}");
+	r = it_post(
+		"/api/admin/accounts", tok,
+		"{\"username\":\"escalate\",\"password\":\"long-enough-pass\",\"role\":\"admin\"}");
 	CU_ASSERT_EQUAL(r.status, 403);
 }
 
@@ -210,7 +213,8 @@ static void operator_login_works(void)
 static void revoked_key_is_401(void)
 {
 	long long id = it_new_client("Revoke ");
-	struct resp r = it_post(it_fmt("/api/admin/clients/%lld/api-keys", id), it_admin_token(), "{}");
+	struct resp r =
+		it_post(it_fmt("/api/admin/clients/%lld/api-keys", id), it_admin_token(), "{}");
 	const char *key = it_str(&r, "key");
 	long long kid = it_int(&r, "id");
 
@@ -228,7 +232,8 @@ static void revoked_key_is_401(void)
 static void other_clients_key_cannot_be_revoked_through_this_client(void)
 {
 	long long a = it_new_client("RevA "), b = it_new_client("RevB ");
-	struct resp r = it_post(it_fmt("/api/admin/clients/%lld/api-keys", b), it_admin_token(), "{}");
+	struct resp r =
+		it_post(it_fmt("/api/admin/clients/%lld/api-keys", b), it_admin_token(), "{}");
 	long long kid = it_int(&r, "id");
 	const char *key = it_str(&r, "key");
 
@@ -298,16 +303,21 @@ static void body_over_nginx_limit_is_413_json(void)
 static void malformed_json_is_400_json(void)
 {
 	static const char *bodies[] = {
-		"{\"name\":", "{\"name\":\"a\",\"name\":\"b\"}", "{\"name\":\"a\" /* c */}",
-		"{\"name\":\"\\ud800\"}", "[]", "{\"name\":\"\xc0\xaf\"}", "nul\0l",
+		"{\"name\":",
+		"{\"name\":\"a\",\"name\":\"b\"}",
+		"{\"name\":\"a\" /* c */}",
+		"{\"name\":\"\\ud800\"}",
+		"[]",
+		"{\"name\":\"\xc0\xaf\"}",
+		"nul\0l",
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		size_t len = i == 6 ? 5 : strlen(bodies[i]);
 		const char *h[] = {it_fmt("Authorization: Bearer %s", it_admin_token()), NULL};
-		struct resp r = it_req("POST", "/api/admin/clients", h, "application/json",
-				       bodies[i], len);
+		struct resp r =
+			it_req("POST", "/api/admin/clients", h, "application/json", bodies[i], len);
 		CU_ASSERT_EQUAL(r.status, 400);
 		CU_ASSERT_TRUE(it_is_error(&r, "invalid_json"));
 	}
@@ -332,12 +342,15 @@ static void webhook_url_rules(void)
 	long long id = it_new_client("Hook ");
 	const char *tok = it_admin_token(), *path = it_fmt("/api/admin/clients/%lld/webhook", id);
 	static const char *refused[] = {
-		"http://hooks.example.com/x", "https://169.254.169.254/x", "https://[fd00:ec2::254]/x",
-		"https://10.1.2.3/x", "https://u:p@hooks.example.com/x",
+		"http://hooks.example.com/x",	   "https://169.254.169.254/x",
+		"https://[fd00:ec2::254]/x",	   "https://10.1.2.3/x",
+		"https://u:p@hooks.example.com/x",
 	};
 	/* Refused unless the stack allows loopback (test stacks do). */
 	static const char *loopback[] = {
-		"https://127.0.0.1/x", "https://2130706433/x", "https://0177.0.0.1/x",
+		"https://127.0.0.1/x",
+		"https://2130706433/x",
+		"https://0177.0.0.1/x",
 		"https://[::ffff:127.0.0.1]/x",
 	};
 	struct resp r;
@@ -352,7 +365,8 @@ static void webhook_url_rules(void)
 		r = it_post(path, tok, it_fmt("{\"url\":\"%s\"}", loopback[i]));
 		CU_ASSERT_EQUAL(r.status, it_loopback_allowed() ? 200 : 400);
 	}
-	r = it_post(path, tok, "{\"url\":\"https://hooks.example.com/ibiki\",\"rotateSecret\":true}");
+	r = it_post(path, tok,
+		    "{\"url\":\"https://hooks.example.com/ibiki\",\"rotateSecret\":true}");
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_EQUAL(strncmp(it_str(&r, "secret") ? it_str(&r, "secret") : "", "whsec_", 6), 0);
 	/* The secret is shown once: the client view never has it. */
@@ -371,10 +385,12 @@ static void accounts_validation(void)
 	CU_ASSERT_EQUAL(r.status, 400);
 	CU_ASSERT_TRUE(it_is_error(&r, "weak_password"));
 	r = it_post("/api/admin/accounts", tok,
-		    "{\"username\":\"opnoclient\",\"password\":\"long-enough-pass\",\"role\":\"operator\"}");
+		    "{\"username\":\"opnoclient\",\"password\":\"long-enough-pass\",\"role\":"
+		    "\"operator\"}");
 	CU_ASSERT_EQUAL(r.status, 400);
-	r = it_post("/api/admin/accounts", tok,
-		    "{\"username\":\"admin\",\"password\":\"long-enough-pass\",\"role\":\"admin\"}");
+	r = it_post(
+		"/api/admin/accounts", tok,
+		"{\"username\":\"admin\",\"password\":\"long-enough-pass\",\"role\":\"admin\"}");
 	CU_ASSERT_EQUAL(r.status, 409);
 	CU_ASSERT_TRUE(it_is_error(&r, "username_taken"));
 }
@@ -413,7 +429,8 @@ static const struct {
 	{"an operator cannot use admin endpoints (403)", operator_cannot_use_admin_endpoints},
 	{"an operator logs in with its password", operator_login_works},
 	{"a revoked key is 401", revoked_key_is_401},
-	{"another client's key cannot be revoked through this client", other_clients_key_cannot_be_revoked_through_this_client},
+	{"another client's key cannot be revoked through this client",
+	 other_clients_key_cannot_be_revoked_through_this_client},
 	{"missing or invalid credentials are 401", missing_and_invalid_credentials_are_401},
 	{"an unknown path is 404 JSON", unknown_path_is_404_json},
 	{"a wrong method is 405 JSON with Allow", wrong_method_is_405_json},

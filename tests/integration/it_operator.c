@@ -15,9 +15,10 @@ static const char *twilio(void)
 
 static struct resp send(const struct fixture *f, const char *to, const char *text)
 {
-	return it_post("/api/send-message", f->op_token,
-		       it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"%s\",\"operatorId\":\"%s\"}",
-			      to, text, f->op_name));
+	return it_post(
+		"/api/send-message", f->op_token,
+		it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"%s\",\"operatorId\":\"%s\"}",
+		       to, text, f->op_name));
 }
 
 static const struct json *last_mock_request(const char *to, size_t *n)
@@ -60,10 +61,11 @@ static void send_message_success(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(form_value(rec, "StatusCallback"), "/twilio/status"));
 	CU_ASSERT_TRUE(it_member(rec, "auth_ok")->b);
 	/* What was recorded. */
-	CU_ASSERT_STRING_EQUAL(it_sql("SELECT CONCAT(status, ' ', provider_message_id = '%s',"
-				      " ' ', sent_at IS NOT NULL) FROM outgoing_messages WHERE id = %s",
-				      it_str(&r, "twilio_MessageSid"), it_str(&r, "messageId") + 4),
-			       "sent 1 1");
+	CU_ASSERT_STRING_EQUAL(
+		it_sql("SELECT CONCAT(status, ' ', provider_message_id = '%s',"
+		       " ' ', sent_at IS NOT NULL) FROM outgoing_messages WHERE id = %s",
+		       it_str(&r, "twilio_MessageSid"), it_str(&r, "messageId") + 4),
+		"sent 1 1");
 }
 
 static void from_is_the_number_the_user_texted(void)
@@ -73,8 +75,10 @@ static void from_is_the_number_the_user_texted(void)
 	const struct json *rec;
 	size_t n;
 
-	CU_ASSERT_EQUAL(it_post(it_fmt("/api/admin/clients/%lld/routes", f.client), it_admin_token(),
-				it_fmt("{\"provider\":\"twilio\",\"number\":\"%s\"}", second)).status,
+	CU_ASSERT_EQUAL(it_post(it_fmt("/api/admin/clients/%lld/routes", f.client),
+				it_admin_token(),
+				it_fmt("{\"provider\":\"twilio\",\"number\":\"%s\"}", second))
+				.status,
 			201);
 	fx_user(&f, to, "Zed", "active");
 	fx_inbound(to, second, "I wrote to your second number");
@@ -97,12 +101,14 @@ static void send_message_validation_errors(void)
 	CU_ASSERT_EQUAL(r.status, 400);
 	CU_ASSERT_TRUE(it_is_error(&r, "invalid_request"));
 	/* Missing fields are reported before a bad phone number. */
-	r = it_post("/api/send-message", f.op_token, "{\"phoneNumber\":\"12\",\"operatorId\":\"x\"}");
+	r = it_post("/api/send-message", f.op_token,
+		    "{\"phoneNumber\":\"12\",\"operatorId\":\"x\"}");
 	CU_ASSERT_TRUE(it_is_error(&r, "invalid_request"));
 	r = send(&f, "12025551234", "hi");
 	CU_ASSERT_EQUAL(r.status, 400);
 	CU_ASSERT_TRUE(it_is_error(&r, "invalid_phone_number"));
-	CU_ASSERT_STRING_EQUAL(it_str(&r, "message"), "Phone number must be in E.164 format (+1234567890)");
+	CU_ASSERT_STRING_EQUAL(it_str(&r, "message"),
+			       "Phone number must be in E.164 format (+1234567890)");
 	r = send(&f, fx_phone(), "hi");
 	CU_ASSERT_EQUAL(r.status, 404);
 	CU_ASSERT_TRUE(it_is_error(&r, "user_not_found"));
@@ -124,7 +130,9 @@ static void send_message_validation_errors(void)
 	CU_ASSERT_EQUAL(it_int(&r, "segments"), 11);
 	free(long_text);
 	r = it_post("/api/send-message", f.op_token,
-		    it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"hi\",\"operatorId\":\"someone_else\"}", to));
+		    it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"hi\",\"operatorId\":"
+			   "\"someone_else\"}",
+			   to));
 	CU_ASSERT_EQUAL(r.status, 403);
 	CU_ASSERT_TRUE(it_is_error(&r, "operator_mismatch"));
 }
@@ -180,7 +188,8 @@ static void timeout_after_sending_is_not_resent(void)
 	fx_user(&f, hang, "Hang", "active");
 	r = send(&f, hang, "into the void");
 	CU_ASSERT_EQUAL(r.status, 503);
-	CU_ASSERT_PTR_NOT_NULL(strstr(it_str(&r, "details") ? it_str(&r, "details") : "", "Outcome unknown"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(it_str(&r, "details") ? it_str(&r, "details") : "", "Outcome unknown"));
 	last_mock_request(hang, &n);
 	CU_ASSERT_EQUAL(n, 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(it_sql("SELECT CONCAT(status, ' ', error_message) FROM"
@@ -198,8 +207,8 @@ static void idempotency_key_replays_the_first_answer(void)
 	size_t n;
 
 	fx_user(&f, to, "Ida", "active");
-	body = it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"once\",\"operatorId\":\"%s\"}", to,
-		      f.op_name);
+	body = it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"once\",\"operatorId\":\"%s\"}",
+		      to, f.op_name);
 	h[0] = it_fmt("Authorization: Bearer %s", f.op_token);
 	h[1] = it_fmt("Idempotency-Key: %s", key);
 	h[2] = NULL;
@@ -211,8 +220,8 @@ static void idempotency_key_replays_the_first_answer(void)
 	CU_ASSERT_PTR_NOT_NULL(it_header(&b, "idempotent-replayed"));
 	last_mock_request(to, &n);
 	CU_ASSERT_EQUAL(n, 1);
-	body = it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"twice\",\"operatorId\":\"%s\"}", to,
-		      f.op_name);
+	body = it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"twice\",\"operatorId\":\"%s\"}",
+		      to, f.op_name);
 	c = it_req("POST", "/api/send-message", h, "application/json", body, strlen(body));
 	CU_ASSERT_EQUAL(c.status, 422);
 	CU_ASSERT_TRUE(it_is_error(&c, "idempotency_key_reused"));
@@ -229,21 +238,26 @@ static void abandoned_idempotency_claim_frees_the_key(void)
 	size_t n;
 
 	fx_user(&f, to, "Sid", "active");
-	body = it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"cut off\",\"operatorId\":\"%s\"}",
-		      to, f.op_name);
+	body = it_fmt(
+		"{\"phoneNumber\":\"%s\",\"messageContent\":\"cut off\",\"operatorId\":\"%s\"}", to,
+		f.op_name);
 	h[0] = it_fmt("Authorization: Bearer %s", f.op_token);
 	h[1] = it_fmt("Idempotency-Key: %s", key);
 	h[2] = NULL;
-	CU_ASSERT_EQUAL(it_req("POST", "/api/send-message", h, "application/json", body, strlen(body)).status,
-			200);
+	CU_ASSERT_EQUAL(
+		it_req("POST", "/api/send-message", h, "application/json", body, strlen(body))
+			.status,
+		200);
 	/* As if the worker had died before the answer was stored. */
 	it_sql("UPDATE idempotency_keys SET status_code = NULL, response = NULL,"
-	       " created_at = NOW(3) - INTERVAL 60 SECOND WHERE idem_key = '%s'", key);
+	       " created_at = NOW(3) - INTERVAL 60 SECOND WHERE idem_key = '%s'",
+	       key);
 	r = it_req("POST", "/api/send-message", h, "application/json", body, strlen(body));
 	CU_ASSERT_EQUAL(r.status, 409);
 	CU_ASSERT_TRUE(it_is_error(&r, "request_in_progress"));
 	it_sql("UPDATE idempotency_keys SET created_at = NOW(3) - INTERVAL 301 SECOND"
-	       " WHERE idem_key = '%s'", key);
+	       " WHERE idem_key = '%s'",
+	       key);
 	r = it_req("POST", "/api/send-message", h, "application/json", body, strlen(body));
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_PTR_NULL(it_header(&r, "idempotent-replayed"));
@@ -291,11 +305,16 @@ static void list_bad_values_are_400(void)
 {
 	struct fixture f = fx_new("OpBad ");
 	static const char *bad[] = {
-		"/api/messages/incoming?limit=0", "/api/messages/incoming?limit=1001",
-		"/api/messages/incoming?limit=ten", "/api/messages/incoming?sort=up",
-		"/api/messages/incoming?isRegistered=maybe", "/api/messages/incoming?phoneNumber=123",
-		"/api/messages/outgoing?status=lost", "/api/messages/outgoing?limit=-1",
-		"/api/messages/outgoing?sort=DESC", "/api/users?status=gone",
+		"/api/messages/incoming?limit=0",
+		"/api/messages/incoming?limit=1001",
+		"/api/messages/incoming?limit=ten",
+		"/api/messages/incoming?sort=up",
+		"/api/messages/incoming?isRegistered=maybe",
+		"/api/messages/incoming?phoneNumber=123",
+		"/api/messages/outgoing?status=lost",
+		"/api/messages/outgoing?limit=-1",
+		"/api/messages/outgoing?sort=DESC",
+		"/api/users?status=gone",
 	};
 	size_t i;
 
@@ -359,7 +378,8 @@ static void users_register_list_and_update(void)
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_STRING_EQUAL(it_str(&r, "status"), "active");
 	CU_ASSERT_STRING_EQUAL(it_str(&r, "name"), "Mia Wong");
-	r = it_patch(it_fmt("/api/users/%s", fx_esc(fx_phone())), f.op_token, "{\"status\":\"inactive\"}");
+	r = it_patch(it_fmt("/api/users/%s", fx_esc(fx_phone())), f.op_token,
+		     "{\"status\":\"inactive\"}");
 	CU_ASSERT_EQUAL(r.status, 404);
 	r = it_patch(it_fmt("/api/users/%s", fx_esc(p1)), f.op_token, "{\"status\":\"sleeping\"}");
 	CU_ASSERT_EQUAL(r.status, 400);
@@ -380,7 +400,8 @@ static void web_inbox_and_reply(void)
 	c = it_member(r.json, "conversations")->first;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_STRING_EQUAL(it_member(c, "phoneNumber")->s, phone);
-	CU_ASSERT_STRING_EQUAL(it_member(it_member(c, "lastMessage"), "message")->s, "second words");
+	CU_ASSERT_STRING_EQUAL(it_member(it_member(c, "lastMessage"), "message")->s,
+			       "second words");
 	CU_ASSERT_EQUAL(atoi(it_member(c, "unread")->s), 2);
 	r = it_get(it_fmt("/api/web/inbox/%s", fx_esc(phone)), f.op_token);
 	CU_ASSERT_EQUAL(it_int(&r, "count"), 2);
@@ -427,7 +448,8 @@ static void operators_see_only_their_client(void)
 	CU_ASSERT_EQUAL(it_int(&r, "count"), 0);
 	r = it_get(it_fmt("/api/web/inbox/%s", fx_esc(pb)), a.op_token);
 	CU_ASSERT_EQUAL(it_int(&r, "count"), 0);
-	r = it_post("/api/web/inbox/reply", a.op_token, it_fmt("{\"to\":\"%s\",\"message\":\"x\"}", pb));
+	r = it_post("/api/web/inbox/reply", a.op_token,
+		    it_fmt("{\"to\":\"%s\",\"message\":\"x\"}", pb));
 	CU_ASSERT_EQUAL(r.status, 404);
 	r = it_patch(it_fmt("/api/users/%s", fx_esc(pb)), a.op_token, "{\"status\":\"inactive\"}");
 	CU_ASSERT_EQUAL(r.status, 404);
@@ -489,22 +511,32 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } tests[] = {
-	{"send-message: 200, recorded sent, Twilio got To/From/Body/StatusCallback", send_message_success},
-	{"send-message sends from the number the user last texted", from_is_the_number_the_user_texted},
-	{"send-message: every validation error, in the seed's order", send_message_validation_errors},
-	{"a Twilio error is 503 twilio_error and recorded failed", twilio_error_is_503_and_recorded_failed},
+	{"send-message: 200, recorded sent, Twilio got To/From/Body/StatusCallback",
+	 send_message_success},
+	{"send-message sends from the number the user last texted",
+	 from_is_the_number_the_user_texted},
+	{"send-message: every validation error, in the seed's order",
+	 send_message_validation_errors},
+	{"a Twilio error is 503 twilio_error and recorded failed",
+	 twilio_error_is_503_and_recorded_failed},
 	{"Twilio 429 is retried, a bounded number of times", rate_limited_by_twilio_is_retried},
-	{"a timeout after sending is failed, outcome unknown, never resent", timeout_after_sending_is_not_resent},
-	{"Idempotency-Key replays the first answer; another body is 422", idempotency_key_replays_the_first_answer},
-	{"an unanswered Idempotency-Key claim: 409, then free after 5 minutes", abandoned_idempotency_claim_frees_the_key},
-	{"incoming list: newest first, asc, limit, phoneNumber, isRegistered", incoming_list_filters},
+	{"a timeout after sending is failed, outcome unknown, never resent",
+	 timeout_after_sending_is_not_resent},
+	{"Idempotency-Key replays the first answer; another body is 422",
+	 idempotency_key_replays_the_first_answer},
+	{"an unanswered Idempotency-Key claim: 409, then free after 5 minutes",
+	 abandoned_idempotency_claim_frees_the_key},
+	{"incoming list: newest first, asc, limit, phoneNumber, isRegistered",
+	 incoming_list_filters},
 	{"bad list parameters are 400", list_bad_values_are_400},
 	{"outgoing list: status and operatorId filters", outgoing_list_filters},
 	{"users: register, list by status sorted by name, update", users_register_list_and_update},
-	{"web inbox: conversations, unread, read, reply through the texted number", web_inbox_and_reply},
+	{"web inbox: conversations, unread, read, reply through the texted number",
+	 web_inbox_and_reply},
 	{"an operator of A sees and touches nothing of B", operators_see_only_their_client},
 	{"an admin acts for a client with X-Ibiki-Client", admin_acts_for_a_client_by_header},
-	{"a disabled client's operators get 401, admins acting for it 403", disabled_client_locks_out_operators},
+	{"a disabled client's operators get 401, admins acting for it 403",
+	 disabled_client_locks_out_operators},
 	{"an API key cannot use the operator API", api_key_cannot_use_operator_api},
 };
 

@@ -142,15 +142,25 @@ static void hostile_input_never_5xx_nor_kills_a_worker(void)
 				crypto_random(pos_r, 2);
 				size_t pos = ((size_t)pos_r[0] << 8 | pos_r[1]) % len;
 				switch (rnd[2 + k] % 3) {
-				case 0: body[pos] = (char)rnd[6 + k % 2]; break;
-				case 1: if (len < 590) { memmove(body + pos + 1, body + pos, len - pos); body[pos] = (char)rnd[7]; len++; } break;
-				default: len = pos + 1; break;
+				case 0:
+					body[pos] = (char)rnd[6 + k % 2];
+					break;
+				case 1:
+					if (len < 590) {
+						memmove(body + pos + 1, body + pos, len - pos);
+						body[pos] = (char)rnd[7];
+						len++;
+					}
+					break;
+				default:
+					len = pos + 1;
+					break;
 				}
 			}
 		}
 		r = it_req("POST", paths[(size_t)i % 5], h,
-			   i % 7 == 0 ? "application/x-www-form-urlencoded" : "application/json", body,
-			   len);
+			   i % 7 == 0 ? "application/x-www-form-urlencoded" : "application/json",
+			   body, len);
 		if (r.status >= 500)
 			fivexx++;
 		if (r.status == 0)
@@ -177,7 +187,8 @@ static void database_down_is_503_and_recovers(void)
 	const char *key = it_new_key(id);
 	struct resp r;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db stop && echo stopped"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(
+		it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db stop && echo stopped"));
 	r = it_get("/health", NULL);
 	CU_ASSERT_EQUAL(r.status, 503);
 	CU_ASSERT_STRING_EQUAL(it_str(&r, "status"), "unhealthy");
@@ -189,7 +200,8 @@ static void database_down_is_503_and_recovers(void)
 	CU_ASSERT_EQUAL(r.status, 503);
 	CU_ASSERT_TRUE(it_is_error(&r, "database_unavailable"));
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db start >/dev/null && echo started"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(
+		NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db start >/dev/null && echo started"));
 	/* Workers reconnect by themselves. */
 	CU_ASSERT_TRUE(it_wait(healthy, NULL, 10000));
 	CU_ASSERT_EQUAL(it_get(it_fmt("/api/v2/clients/%lld", id), key).status, 200);
@@ -211,13 +223,17 @@ static void inbound_while_database_down_is_spooled(void)
 	const char *sid = it_unique("SMspool");
 	struct resp r;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db stop && echo stopped"));
-	r = it_twilio_post("/twilio/incoming", fx_inbound_form(sid, fx_phone(), f.number, "while down"), NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(
+		it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db stop && echo stopped"));
+	r = it_twilio_post("/twilio/incoming",
+			   fx_inbound_form(sid, fx_phone(), f.number, "while down"), NULL);
 	CU_ASSERT_EQUAL(r.status, 200);
-	CU_ASSERT_STRING_EQUAL(r.body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
+	CU_ASSERT_STRING_EQUAL(r.body,
+			       "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
 	CU_ASSERT_TRUE(spooled(&before));
 	CU_ASSERT_PTR_NOT_NULL(it_sh(NULL, "grep -l '%s' \"$IBIKI_STACK_DIR\"/spool/*.json", sid));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db start >/dev/null && echo started"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(
+		NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" db start >/dev/null && echo started"));
 	CU_ASSERT_TRUE(it_wait(healthy, NULL, 10000));
 }
 
@@ -239,9 +255,11 @@ static void sigterm_lets_in_flight_requests_finish(void)
 	child = fork();
 	if (child == 0) {
 		it_after_fork();
-		struct resp r = it_post("/api/send-message", f.op_token,
-					it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"slow\","
-					       "\"operatorId\":\"%s\"}", hang, f.op_name));
+		struct resp r =
+			it_post("/api/send-message", f.op_token,
+				it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"slow\","
+				       "\"operatorId\":\"%s\"}",
+				       hang, f.op_name));
 		long code = it_is_error(&r, "twilio_error") ? r.status : -r.status;
 		if (write(fds[1], &code, sizeof(code)) < 0)
 			_exit(1);
@@ -258,7 +276,8 @@ static void sigterm_lets_in_flight_requests_finish(void)
 	CU_ASSERT_EQUAL(got, 503);
 	CU_ASSERT_TRUE(it_wait(pool_gone, &master, 5000));
 	/* Bring the pool back for the tests that follow. */
-	CU_ASSERT_PTR_NOT_NULL_FATAL(it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" up >/dev/null 2>&1 && echo up"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(
+		it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" up >/dev/null 2>&1 && echo up"));
 	CU_ASSERT_TRUE(it_wait(healthy, NULL, 10000));
 }
 
@@ -303,12 +322,17 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } tests[] = {
-	{"a SIGKILLed worker is replaced within a second; requests keep succeeding", killed_worker_is_replaced_within_a_second},
+	{"a SIGKILLed worker is replaced within a second; requests keep succeeding",
+	 killed_worker_is_replaced_within_a_second},
 	{"every worker SIGKILLed at once: the pool comes back", all_workers_killed_come_back},
-	{"hostile input: never a 5xx, never a dead worker", hostile_input_never_5xx_nor_kills_a_worker},
-	{"MariaDB stopped: 503 JSON; restarted: workers recover alone", database_down_is_503_and_recovers},
-	{"MariaDB stopped: a Twilio webhook is answered 200 from the spool", inbound_while_database_down_is_spooled},
-	{"SIGTERM: the pool finishes the request in hand, then exits", sigterm_lets_in_flight_requests_finish},
+	{"hostile input: never a 5xx, never a dead worker",
+	 hostile_input_never_5xx_nor_kills_a_worker},
+	{"MariaDB stopped: 503 JSON; restarted: workers recover alone",
+	 database_down_is_503_and_recovers},
+	{"MariaDB stopped: a Twilio webhook is answered 200 from the spool",
+	 inbound_while_database_down_is_spooled},
+	{"SIGTERM: the pool finishes the request in hand, then exits",
+	 sigterm_lets_in_flight_requests_finish},
 	{"an API key is rate-limited with 429 JSON, per key", api_key_is_rate_limited},
 	{"login is rate-limited with 429 JSON", login_is_rate_limited},
 };

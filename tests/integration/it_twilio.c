@@ -49,7 +49,8 @@ static void registered_sender_is_acknowledged(void)
 
 	fx_user(&f, from, "Alice", "active");
 	sid = it_unique("SMreg");
-	r = it_twilio_post("/twilio/incoming", fx_inbound_form(sid, from, f.number, "Hello there"), NULL);
+	r = it_twilio_post("/twilio/incoming", fx_inbound_form(sid, from, f.number, "Hello there"),
+			   NULL);
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_STRING_EQUAL(r.body, twiml);
 	CU_ASSERT_PTR_NOT_NULL(strstr(it_header(&r, "content-type"), "text/xml"));
@@ -95,13 +96,17 @@ static void tampered_field_is_403_and_not_stored(void)
 	struct fixture f = fx_new("TwTamper ");
 	const char *sid = it_unique("SMtamper"), *from = fx_phone();
 	const char *form = fx_inbound_form(sid, from, f.number, "pay 10");
-	const char *sig = it_twilio_sig("/twilio/incoming", form, it_env("IBIKI_TWILIO_AUTH_TOKEN"));
-	struct resp r = it_twilio_post("/twilio/incoming", fx_inbound_form(sid, from, f.number, "pay 99"), sig);
+	const char *sig =
+		it_twilio_sig("/twilio/incoming", form, it_env("IBIKI_TWILIO_AUTH_TOKEN"));
+	struct resp r = it_twilio_post("/twilio/incoming",
+				       fx_inbound_form(sid, from, f.number, "pay 99"), sig);
 
 	CU_ASSERT_EQUAL(r.status, 403);
 	CU_ASSERT_TRUE(it_is_error(&r, "invalid_signature"));
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM incoming_messages WHERE"
-				      " provider_message_id = '%s'", sid), "0");
+				      " provider_message_id = '%s'",
+				      sid),
+			       "0");
 }
 
 static void extra_field_is_403(void)
@@ -109,24 +114,30 @@ static void extra_field_is_403(void)
 	struct fixture f = fx_new("TwExtra ");
 	const char *sid = it_unique("SMextra");
 	const char *form = fx_inbound_form(sid, fx_phone(), f.number, "x");
-	const char *sig = it_twilio_sig("/twilio/incoming", form, it_env("IBIKI_TWILIO_AUTH_TOKEN"));
+	const char *sig =
+		it_twilio_sig("/twilio/incoming", form, it_env("IBIKI_TWILIO_AUTH_TOKEN"));
 	struct resp r = it_twilio_post("/twilio/incoming", it_fmt("%s&Injected=1", form), sig);
 
 	CU_ASSERT_EQUAL(r.status, 403);
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM incoming_messages WHERE"
-				      " provider_message_id = '%s'", sid), "0");
+				      " provider_message_id = '%s'",
+				      sid),
+			       "0");
 }
 
 static void missing_signature_is_400(void)
 {
 	struct fixture f = fx_new("TwNoSig ");
 	const char *sid = it_unique("SMnosig");
-	struct resp r = it_twilio_post("/twilio/incoming", fx_inbound_form(sid, fx_phone(), f.number, "x"), "");
+	struct resp r = it_twilio_post("/twilio/incoming",
+				       fx_inbound_form(sid, fx_phone(), f.number, "x"), "");
 
 	CU_ASSERT_EQUAL(r.status, 400);
 	CU_ASSERT_TRUE(it_is_error(&r, "missing_signature"));
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM incoming_messages WHERE"
-				      " provider_message_id = '%s'", sid), "0");
+				      " provider_message_id = '%s'",
+				      sid),
+			       "0");
 }
 
 static void wrong_token_or_account_is_403(void)
@@ -175,9 +186,12 @@ static void concurrent_replay_is_stored_once(void)
 		      it_twilio_sig("/twilio/incoming", form, it_env("IBIKI_TWILIO_AUTH_TOKEN")));
 	h[1] = NULL;
 	CU_ASSERT_EQUAL(it_parallel(10, "POST", "/twilio/incoming", h,
-				    "application/x-www-form-urlencoded", form, 200), 10);
+				    "application/x-www-form-urlencoded", form, 200),
+			10);
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM incoming_messages WHERE"
-				      " provider_message_id = '%s'", sid), "1");
+				      " provider_message_id = '%s'",
+				      sid),
+			       "1");
 	CU_ASSERT_EQUAL(jobs(sid, "ack_sms"), 1);
 	CU_ASSERT_EQUAL(jobs(sid, "webhook"), 1);
 }
@@ -185,14 +199,16 @@ static void concurrent_replay_is_stored_once(void)
 static void utf8_and_empty_bodies_round_trip(void)
 {
 	struct fixture f = fx_new("TwUtf8 ");
-	const char *text = "Caf\xc3\xa9 \xf0\x9f\x98\x80 \xe4\xb8\xad\xe6\x96\x87 \xe2\x82\xac \"q\" \\ <b>";
+	const char *text =
+		"Caf\xc3\xa9 \xf0\x9f\x98\x80 \xe4\xb8\xad\xe6\x96\x87 \xe2\x82\xac \"q\" \\ <b>";
 	const char *sid = fx_inbound(fx_phone(), f.number, text);
 	const struct json *m = find_incoming(&f, sid);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_STRING_EQUAL(it_member(m, "messageContent")->s, text);
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT HEX(body) FROM incoming_messages WHERE"
-				      " provider_message_id = '%s'", sid),
+				      " provider_message_id = '%s'",
+				      sid),
 			       "436166C3A920F09F988020E4B8ADE69687"
 			       "20E282AC20227122205C203C623E");
 	sid = fx_inbound(fx_phone(), f.number, "");
@@ -207,7 +223,9 @@ static void unrouted_message_is_stored_and_counted(void)
 	struct resp r;
 
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT client_id IS NULL FROM incoming_messages WHERE"
-				      " provider_message_id = '%s'", sid), "1");
+				      " provider_message_id = '%s'",
+				      sid),
+			       "1");
 	r = it_get("/metrics", NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "ibiki_inbound_unrouted "));
 }
@@ -222,7 +240,8 @@ static void push_queued_only_in_push_or_both_mode(void)
 		"{\"url\":\"https://hooks.example.com/modes\"}");
 	sid = fx_inbound(fx_phone(), f.number, "poll mode");
 	CU_ASSERT_EQUAL(jobs(sid, "webhook"), 0);
-	it_post(it_fmt("/api/admin/clients/%lld/delivery-mode", f.client), tok, "{\"mode\":\"both\"}");
+	it_post(it_fmt("/api/admin/clients/%lld/delivery-mode", f.client), tok,
+		"{\"mode\":\"both\"}");
 	sid = fx_inbound(fx_phone(), f.number, "both mode");
 	CU_ASSERT_EQUAL(jobs(sid, "webhook"), 1);
 }
@@ -233,7 +252,8 @@ static const char *sent_sid(const struct fixture *f, const char *to)
 {
 	struct resp r = it_post("/api/send-message", f->op_token,
 				it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"status test\","
-				       "\"operatorId\":\"%s\"}", to, f->op_name));
+				       "\"operatorId\":\"%s\"}",
+				       to, f->op_name));
 
 	CU_ASSERT_EQUAL_FATAL(r.status, 200);
 	return it_str(&r, "twilio_MessageSid");
@@ -267,7 +287,9 @@ static void status_moves_forward_only(void)
 	CU_ASSERT_EQUAL(status_cb(sid, "queued").status, 200);
 	CU_ASSERT_STRING_EQUAL(out_status(sid), "delivered");
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM message_status_events WHERE"
-				      " provider_message_id = '%s'", sid), "3");
+				      " provider_message_id = '%s'",
+				      sid),
+			       "3");
 }
 
 static void undelivered_keeps_error_code(void)
@@ -278,14 +300,17 @@ static void undelivered_keeps_error_code(void)
 
 	fx_user(&f, to, "Eve", "active");
 	sid = sent_sid(&f, to);
-	r = it_twilio_post("/twilio/status",
-			   it_fmt("MessageSid=%s&MessageStatus=undelivered&ErrorCode=30003&AccountSid=%s",
-				  sid, it_env("IBIKI_TWILIO_ACCOUNT_SID")),
-			   NULL);
+	r = it_twilio_post(
+		"/twilio/status",
+		it_fmt("MessageSid=%s&MessageStatus=undelivered&ErrorCode=30003&AccountSid=%s", sid,
+		       it_env("IBIKI_TWILIO_ACCOUNT_SID")),
+		NULL);
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_STRING_EQUAL(out_status(sid), "undelivered");
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT error_code FROM outgoing_messages WHERE"
-				      " provider_message_id = '%s'", sid), "30003");
+				      " provider_message_id = '%s'",
+				      sid),
+			       "30003");
 }
 
 static void unknown_sid_status_is_200_and_kept(void)
@@ -295,12 +320,15 @@ static void unknown_sid_status_is_200_and_kept(void)
 
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM message_status_events WHERE"
-				      " provider_message_id = '%s' AND outgoing_id IS NULL", sid), "1");
+				      " provider_message_id = '%s' AND outgoing_id IS NULL",
+				      sid),
+			       "1");
 }
 
 static void status_needs_a_signature(void)
 {
-	struct resp r = it_twilio_post("/twilio/status", "MessageSid=SMx&MessageStatus=delivered", "");
+	struct resp r =
+		it_twilio_post("/twilio/status", "MessageSid=SMx&MessageStatus=delivered", "");
 
 	CU_ASSERT_EQUAL(r.status, 400);
 	r = it_twilio_post("/twilio/status",
@@ -314,19 +342,26 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } tests[] = {
-	{"inbound from an active user: stored registered, acknowledgement queued", registered_sender_is_acknowledged},
-	{"inbound from an inactive user: unregistered, no acknowledgement", inactive_sender_is_not_acknowledged},
-	{"inbound from an unknown sender: unregistered, no acknowledgement", unknown_sender_is_stored_unregistered},
+	{"inbound from an active user: stored registered, acknowledgement queued",
+	 registered_sender_is_acknowledged},
+	{"inbound from an inactive user: unregistered, no acknowledgement",
+	 inactive_sender_is_not_acknowledged},
+	{"inbound from an unknown sender: unregistered, no acknowledgement",
+	 unknown_sender_is_stored_unregistered},
 	{"a tampered field is 403 and nothing is stored", tampered_field_is_403_and_not_stored},
 	{"a field added after signing is 403", extra_field_is_403},
 	{"a missing signature is 400 and nothing is stored", missing_signature_is_400},
 	{"a wrong token or another AccountSid is 403", wrong_token_or_account_is_403},
 	{"a malformed or incomplete form is 400", malformed_or_incomplete_form_is_400},
-	{"10 concurrent replays: one row, one push, one acknowledgement", concurrent_replay_is_stored_once},
-	{"UTF-8 and emoji round-trip byte-identical; an empty body is kept", utf8_and_empty_bodies_round_trip},
-	{"an unrouted message is stored without a client and counted", unrouted_message_is_stored_and_counted},
+	{"10 concurrent replays: one row, one push, one acknowledgement",
+	 concurrent_replay_is_stored_once},
+	{"UTF-8 and emoji round-trip byte-identical; an empty body is kept",
+	 utf8_and_empty_bodies_round_trip},
+	{"an unrouted message is stored without a client and counted",
+	 unrouted_message_is_stored_and_counted},
 	{"the push is queued in push/both mode only", push_queued_only_in_push_or_both_mode},
-	{"status callbacks move forward only (delivered, then late sent)", status_moves_forward_only},
+	{"status callbacks move forward only (delivered, then late sent)",
+	 status_moves_forward_only},
 	{"undelivered keeps Twilio's error code", undelivered_keeps_error_code},
 	{"a status for an unknown MessageSid is 200 and kept", unknown_sid_status_is_200_and_kept},
 	{"status callbacks need a valid signature", status_needs_a_signature},

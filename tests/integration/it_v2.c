@@ -44,7 +44,8 @@ static void inbound_routed_by_modem_and_port(void)
 {
 	struct v2fx v = v2_new("ExModem ");
 	const char *id = it_unique("ext-"), *from = fx_phone();
-	struct resp r = fx_extreme_inbound(id, from, "+15550009999", "hello by modem", v.modem, v.port, NULL);
+	struct resp r = fx_extreme_inbound(id, from, "+15550009999", "hello by modem", v.modem,
+					   v.port, NULL);
 	const struct json *m;
 
 	CU_ASSERT_EQUAL_FATAL(r.status, 200);
@@ -74,7 +75,8 @@ static void inbound_routed_by_number(void)
 	fx_extreme_route(&v.f, modem, port, number);
 	/* Another modem/port nobody routes, but the number is ours. */
 	fx_modem_port(&modem, &port);
-	r = fx_extreme_inbound(it_unique("ext-"), fx_phone(), number, "by number", modem, port, NULL);
+	r = fx_extreme_inbound(it_unique("ext-"), fx_phone(), number, "by number", modem, port,
+			       NULL);
 	CU_ASSERT_EQUAL(r.status, 200);
 	r = it_get("/api/v2/sms/inbox", v.key);
 	CU_ASSERT_EQUAL(it_int(&r, "count"), 1);
@@ -90,7 +92,9 @@ static void unroutable_inbound_is_kept(void)
 	r = fx_extreme_inbound(id, fx_phone(), fx_phone(), "lost?", modem, port, NULL);
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT client_id IS NULL FROM incoming_messages WHERE"
-				      " provider = 'extreme' AND provider_message_id = '%s'", id), "1");
+				      " provider = 'extreme' AND provider_message_id = '%s'",
+				      id),
+			       "1");
 }
 
 static void wrong_or_missing_token_is_401(void)
@@ -105,7 +109,9 @@ static void wrong_or_missing_token_is_401(void)
 	r = fx_extreme_inbound(id, fx_phone(), "+15550009999", "x", v.modem, v.port, "");
 	CU_ASSERT_EQUAL(r.status, 401);
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM incoming_messages WHERE"
-				      " provider_message_id = '%s'", id), "0");
+				      " provider_message_id = '%s'",
+				      id),
+			       "0");
 }
 
 static void bad_inbound_fields_are_400(void)
@@ -116,9 +122,11 @@ static void bad_inbound_fields_are_400(void)
 
 	CU_ASSERT_EQUAL(r.status, 400);
 	CU_ASSERT_TRUE(it_is_error(&r, "invalid_phone_number"));
-	r = fx_extreme_inbound(it_unique("ext-"), fx_phone(), "+15550009999", "x", 10000, v.port, NULL);
+	r = fx_extreme_inbound(it_unique("ext-"), fx_phone(), "+15550009999", "x", 10000, v.port,
+			       NULL);
 	CU_ASSERT_EQUAL(r.status, 400);
-	r = fx_extreme_inbound(it_unique("ext-"), fx_phone(), "+15550009999", "x", v.modem, -1, NULL);
+	r = fx_extreme_inbound(it_unique("ext-"), fx_phone(), "+15550009999", "x", v.modem, -1,
+			       NULL);
 	CU_ASSERT_EQUAL(r.status, 400);
 }
 
@@ -138,12 +146,15 @@ static void redelivery_answers_the_same_id_and_pushes_once(void)
 	CU_ASSERT_EQUAL(b.status, 200);
 	CU_ASSERT_STRING_EQUAL(it_str(&a, "id"), it_str(&b, "id"));
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM push_outbox o JOIN incoming_messages i"
-				      " ON i.id = o.incoming_id WHERE i.provider_message_id = '%s'", id),
+				      " ON i.id = o.incoming_id WHERE i.provider_message_id = '%s'",
+				      id),
 			       "1");
 	/* Extreme inbound is never acknowledged by SMS. */
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM push_outbox o JOIN incoming_messages i"
 				      " ON i.id = o.incoming_id WHERE i.provider_message_id = '%s'"
-				      " AND o.kind = 'ack_sms'", id), "0");
+				      " AND o.kind = 'ack_sms'",
+				      id),
+			       "0");
 }
 
 static const char *bodies(const struct resp *r)
@@ -180,7 +191,8 @@ static void inbox_order_limit_filter_and_cursor(void)
 	CU_ASSERT_STRING_EQUAL(bodies(&r), "m1,m2,m3,m4,");
 	/* A newest-first page hands out its newest settled message as cursor. */
 	r = it_get("/api/v2/sms/inbox", v.key);
-	CU_ASSERT_STRING_EQUAL(it_str(&r, "next"), it_str(&(struct resp){.json = first_msg(&r)}, "id"));
+	CU_ASSERT_STRING_EQUAL(it_str(&r, "next"),
+			       it_str(&(struct resp){.json = first_msg(&r)}, "id"));
 	r = it_get(it_fmt("/api/v2/sms/inbox?after=%s", first_id), v.key);
 	CU_ASSERT_STRING_EQUAL(bodies(&r), "m2,m3,m4,");
 	r = it_get(it_fmt("/api/v2/sms/inbox?after=%s&limit=1", first_id), v.key);
@@ -203,7 +215,8 @@ static void long_messages_page_by_size(void)
 	struct resp r;
 	int pages = 0;
 
-	it_sql("INSERT INTO incoming_messages (provider, provider_message_id, client_id, from_number,"
+	it_sql("INSERT INTO incoming_messages (provider, provider_message_id, client_id, "
+	       "from_number,"
 	       " to_number, body, usemodem, port, is_registered, received_at)"
 	       " SELECT 'extreme', CONCAT('long-%lld-', seq), %lld, '+15550000001', '+15550009999',"
 	       " REPEAT('x', 60000), %d, %d, 0, NOW(3) - INTERVAL 5 SECOND FROM seq_1_to_80",
@@ -223,7 +236,7 @@ static void long_messages_page_by_size(void)
 	CU_ASSERT_TRUE(pages >= 3); /* 4.8 MB of text: three pages at least */
 }
 
-#define WRITERS 4
+#define WRITERS	   4
 #define PER_WRITER 25
 
 /* Messages arrive from 4 writers at once while a poller follows the
@@ -276,9 +289,10 @@ static void sendsingle_success(void)
 {
 	struct v2fx v = v2_new("ExSend ");
 	const char *to = fx_phone();
-	struct resp r = it_post("/api/v2/sms/sendsingle", v.key,
-				it_fmt("{\"to\":\"%s\",\"message\":\"h\xc3\xa9llo\",\"usemodem\":%d,\"port\":%d}",
-				       to, v.modem, v.port));
+	struct resp r = it_post(
+		"/api/v2/sms/sendsingle", v.key,
+		it_fmt("{\"to\":\"%s\",\"message\":\"h\xc3\xa9llo\",\"usemodem\":%d,\"port\":%d}",
+		       to, v.modem, v.port));
 	const struct json *all, *rec, *j;
 	size_t n;
 
@@ -297,9 +311,11 @@ static void sendsingle_success(void)
 	CU_ASSERT_STRING_EQUAL(it_member(j, "message")->s, "h\xc3\xa9llo");
 	CU_ASSERT_EQUAL(atoi(it_member(j, "usemodem")->s), v.modem);
 	CU_ASSERT_EQUAL(atoi(it_member(j, "port")->s), v.port);
-	CU_ASSERT_STRING_EQUAL(it_sql("SELECT CONCAT(status, ' ', sent_by, ' ', api_key_id IS NOT NULL)"
-				      " FROM outgoing_messages WHERE id = %s", it_str(&r, "messageId") + 4),
-			       "sent key 1");
+	CU_ASSERT_STRING_EQUAL(
+		it_sql("SELECT CONCAT(status, ' ', sent_by, ' ', api_key_id IS NOT NULL)"
+		       " FROM outgoing_messages WHERE id = %s",
+		       it_str(&r, "messageId") + 4),
+		"sent key 1");
 }
 
 static void sendsingle_upstream_failure_is_503(void)
@@ -309,24 +325,28 @@ static void sendsingle_upstream_failure_is_503(void)
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
-		struct resp r = it_post("/api/v2/sms/sendsingle", v.key,
-					it_fmt("{\"to\":\"%s\",\"message\":\"x\",\"usemodem\":%d,\"port\":%d}",
-					       bad[i], v.modem, v.port));
+		struct resp r = it_post(
+			"/api/v2/sms/sendsingle", v.key,
+			it_fmt("{\"to\":\"%s\",\"message\":\"x\",\"usemodem\":%d,\"port\":%d}",
+			       bad[i], v.modem, v.port));
 		CU_ASSERT_EQUAL(r.status, 503);
 		CU_ASSERT_TRUE(it_is_error(&r, "upstream_error"));
 		CU_ASSERT_PTR_NOT_NULL(it_str(&r, "messageId"));
 		if (it_str(&r, "messageId"))
-			CU_ASSERT_STRING_EQUAL(it_sql("SELECT status FROM outgoing_messages WHERE id = %s",
-						      it_str(&r, "messageId") + 4), "failed");
+			CU_ASSERT_STRING_EQUAL(
+				it_sql("SELECT status FROM outgoing_messages WHERE id = %s",
+				       it_str(&r, "messageId") + 4),
+				"failed");
 	}
 }
 
 static void sendsingle_needs_own_modem_port(void)
 {
 	struct v2fx a = v2_new("ExOwnA "), b = v2_new("ExOwnB ");
-	struct resp r = it_post("/api/v2/sms/sendsingle", a.key,
-				it_fmt("{\"to\":\"%s\",\"message\":\"x\",\"usemodem\":%d,\"port\":%d}",
-				       fx_phone(), b.modem, b.port));
+	struct resp r =
+		it_post("/api/v2/sms/sendsingle", a.key,
+			it_fmt("{\"to\":\"%s\",\"message\":\"x\",\"usemodem\":%d,\"port\":%d}",
+			       fx_phone(), b.modem, b.port));
 
 	CU_ASSERT_EQUAL(r.status, 403);
 	CU_ASSERT_TRUE(it_is_error(&r, "route_not_owned"));
@@ -340,8 +360,10 @@ static void reply_through_extreme(void)
 	const struct json *all;
 	size_t n;
 
-	fx_extreme_inbound(it_unique("ext-"), from, "+15550009999", "question", v.modem, v.port, NULL);
-	r = it_post("/api/v2/sms/reply", v.key, it_fmt("{\"to\":\"%s\",\"message\":\"answer\"}", from));
+	fx_extreme_inbound(it_unique("ext-"), from, "+15550009999", "question", v.modem, v.port,
+			   NULL);
+	r = it_post("/api/v2/sms/reply", v.key,
+		    it_fmt("{\"to\":\"%s\",\"message\":\"answer\"}", from));
 	CU_ASSERT_EQUAL_FATAL(r.status, 200);
 	CU_ASSERT_STRING_EQUAL(it_str(&r, "provider"), "extreme");
 	CU_ASSERT_EQUAL(it_int(&r, "usemodem"), v.modem);
@@ -350,8 +372,10 @@ static void reply_through_extreme(void)
 	all = it_mock_requests(extreme(), it_fmt("?to=%s", fx_esc(from)), &n);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	CU_ASSERT_EQUAL(atoi(it_member(it_member(all->first, "json"), "usemodem")->s), v.modem);
-	CU_ASSERT_STRING_EQUAL(it_sql("SELECT in_reply_to IS NOT NULL FROM outgoing_messages WHERE id = %s",
-				      it_str(&r, "messageId") + 4), "1");
+	CU_ASSERT_STRING_EQUAL(
+		it_sql("SELECT in_reply_to IS NOT NULL FROM outgoing_messages WHERE id = %s",
+		       it_str(&r, "messageId") + 4),
+		"1");
 	/* The operators' web inbox replies the same way. */
 	r = it_post("/api/web/inbox/reply", v.f.op_token,
 		    it_fmt("{\"to\":\"%s\",\"message\":\"from the dashboard\"}", from));
@@ -370,7 +394,8 @@ static void reply_through_twilio(void)
 
 	it_mock_reset(it_env("IBIKI_TEST_TWILIO"));
 	fx_inbound(from, v.f.number, "via twilio");
-	r = it_post("/api/v2/sms/reply", v.key, it_fmt("{\"to\":\"%s\",\"message\":\"back\"}", from));
+	r = it_post("/api/v2/sms/reply", v.key,
+		    it_fmt("{\"to\":\"%s\",\"message\":\"back\"}", from));
 	CU_ASSERT_EQUAL_FATAL(r.status, 200);
 	CU_ASSERT_STRING_EQUAL(it_str(&r, "provider"), "twilio");
 	CU_ASSERT_STRING_EQUAL(it_str(&r, "from"), v.f.number);
@@ -413,32 +438,45 @@ static void webhook_registration_matrix(void)
 	struct v2fx v = v2_new("ExHook ");
 	char host[300];
 	static const char *refused[] = {
-		"http://hooks.example.com/x", "https://user:pw@hooks.example.com/x",
-		"https://169.254.169.254/latest", "https://[fd00:ec2::254]/x",
-		"https://10.1.2.3/x", "https://172.16.0.1/x", "https://192.168.0.1/x",
-		"https://100.64.0.1/x", "https://0.0.0.0/x", "https://[fe80::1]/x",
-		"https://224.0.0.1/x", "https://localhost/x", "ftp://hooks.example.com/x",
-		"https://[::ffff:10.0.0.1]/x", "https://[64:ff9b::a9fe:a9fe]/x", "https://198.51.100.7/x",
+		"http://hooks.example.com/x",
+		"https://user:pw@hooks.example.com/x",
+		"https://169.254.169.254/latest",
+		"https://[fd00:ec2::254]/x",
+		"https://10.1.2.3/x",
+		"https://172.16.0.1/x",
+		"https://192.168.0.1/x",
+		"https://100.64.0.1/x",
+		"https://0.0.0.0/x",
+		"https://[fe80::1]/x",
+		"https://224.0.0.1/x",
+		"https://localhost/x",
+		"ftp://hooks.example.com/x",
+		"https://[::ffff:10.0.0.1]/x",
+		"https://[64:ff9b::a9fe:a9fe]/x",
+		"https://198.51.100.7/x",
 	};
 	/* Refused unless the stack allows loopback (test stacks do). */
 	static const char *loopback[] = {
-		"https://127.0.0.1/x", "https://2130706433/x", "https://0177.0.0.1/x",
+		"https://127.0.0.1/x",		"https://2130706433/x", "https://0177.0.0.1/x",
 		"https://[::ffff:127.0.0.1]/x", "https://[::1]/x",
 	};
 	size_t i;
 	struct resp r;
 
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		r = it_post("/api/v2/webhooks/register", v.key, it_fmt("{\"url\":\"%s\"}", refused[i]));
+		r = it_post("/api/v2/webhooks/register", v.key,
+			    it_fmt("{\"url\":\"%s\"}", refused[i]));
 		CU_ASSERT_EQUAL(r.status, 400);
 		CU_ASSERT_TRUE(it_is_error(&r, "invalid_webhook_url"));
 	}
 	for (i = 0; i < sizeof(loopback) / sizeof(loopback[0]); i++) {
-		r = it_post("/api/v2/webhooks/register", v.key, it_fmt("{\"url\":\"%s\"}", loopback[i]));
+		r = it_post("/api/v2/webhooks/register", v.key,
+			    it_fmt("{\"url\":\"%s\"}", loopback[i]));
 		CU_ASSERT_EQUAL(r.status, it_loopback_allowed() ? 200 : 400);
 	}
 	/* Back to no webhook: the rest of this test starts from scratch. */
-	it_sql("UPDATE client_profiles SET webhook_url = NULL, webhook_secret = NULL WHERE id = %lld",
+	it_sql("UPDATE client_profiles SET webhook_url = NULL, webhook_secret = NULL WHERE id = "
+	       "%lld",
 	       v.f.client);
 	/* 254 characters of host: too long; 253 are fine. */
 	memset(host, 'a', 63);
@@ -449,7 +487,8 @@ static void webhook_registration_matrix(void)
 	memcpy(host + 191, ".", 1);
 	memset(host + 192, 'd', 61);
 	host[253] = '\0';
-	r = it_post("/api/v2/webhooks/register", v.key, it_fmt("{\"url\":\"https://e%s/x\"}", host));
+	r = it_post("/api/v2/webhooks/register", v.key,
+		    it_fmt("{\"url\":\"https://e%s/x\"}", host));
 	CU_ASSERT_EQUAL(r.status, 400);
 	CU_ASSERT_TRUE(it_is_error(&r, "invalid_webhook_url"));
 	/* The first registration generates the secret and shows it once. */
@@ -459,7 +498,8 @@ static void webhook_registration_matrix(void)
 	CU_ASSERT_EQUAL(strncmp(it_str(&r, "secret"), "whsec_", 6), 0);
 	CU_ASSERT_EQUAL(strlen(it_str(&r, "secret")), 38);
 	/* A new URL keeps that secret: not generated again, not shown. */
-	r = it_post("/api/v2/webhooks/register", v.key, "{\"url\":\"https://hooks.example.com/ibiki\"}");
+	r = it_post("/api/v2/webhooks/register", v.key,
+		    "{\"url\":\"https://hooks.example.com/ibiki\"}");
 	CU_ASSERT_EQUAL_FATAL(r.status, 200);
 	CU_ASSERT_PTR_NULL(it_str(&r, "secret"));
 	CU_ASSERT_TRUE(it_member(r.json, "secretSet")->b);
@@ -468,7 +508,8 @@ static void webhook_registration_matrix(void)
 	CU_ASSERT_EQUAL(r.status, 400);
 	CU_ASSERT_TRUE(it_is_error(&r, "invalid_webhook_secret"));
 	r = it_post("/api/v2/webhooks/register", v.key,
-		    "{\"url\":\"https://hooks.example.com/ibiki\",\"secret\":\"my-own-secret-of-24-chars\"}");
+		    "{\"url\":\"https://hooks.example.com/"
+		    "ibiki\",\"secret\":\"my-own-secret-of-24-chars\"}");
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_PTR_NULL(it_str(&r, "secret")); /* the client's own: not echoed */
 }
@@ -482,7 +523,8 @@ static void status_never_reveals_the_secret_and_follows_the_mode(void)
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_FALSE(it_member(r.json, "configured")->b);
 	CU_ASSERT_STRING_EQUAL(it_str(&r, "mode"), "poll");
-	r = it_post("/api/v2/webhooks/register", v.key, "{\"url\":\"https://hooks.example.com/s\"}");
+	r = it_post("/api/v2/webhooks/register", v.key,
+		    "{\"url\":\"https://hooks.example.com/s\"}");
 	secret = it_str(&r, "secret");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(secret);
 	it_post(it_fmt("/api/admin/clients/%lld/delivery-mode", v.f.client), it_admin_token(),
@@ -501,9 +543,10 @@ static void status_never_reveals_the_secret_and_follows_the_mode(void)
 static void admin_rotates_the_secret(void)
 {
 	struct v2fx v = v2_new("ExRotate ");
-	struct resp a = it_post("/api/v2/webhooks/register", v.key, "{\"url\":\"https://hooks.example.com/r\"}");
-	struct resp b = it_post(it_fmt("/api/admin/clients/%lld/webhook", v.f.client), it_admin_token(),
-				"{\"rotateSecret\":true}");
+	struct resp a = it_post("/api/v2/webhooks/register", v.key,
+				"{\"url\":\"https://hooks.example.com/r\"}");
+	struct resp b = it_post(it_fmt("/api/admin/clients/%lld/webhook", v.f.client),
+				it_admin_token(), "{\"rotateSecret\":true}");
 
 	CU_ASSERT_EQUAL(b.status, 200);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(it_str(&b, "secret"));
@@ -526,21 +569,30 @@ static const struct {
 	{"Extreme inbound routed by usemodem and port", inbound_routed_by_modem_and_port},
 	{"Extreme inbound routed by number", inbound_routed_by_number},
 	{"an unroutable Extreme message is kept without a client", unroutable_inbound_is_kept},
-	{"a wrong or missing X-Extreme-Token is 401, nothing stored", wrong_or_missing_token_is_401},
+	{"a wrong or missing X-Extreme-Token is 401, nothing stored",
+	 wrong_or_missing_token_is_401},
 	{"bad Extreme fields are 400", bad_inbound_fields_are_400},
-	{"a redelivered id answers the same msg id and pushes once", redelivery_answers_the_same_id_and_pushes_once},
-	{"inbox: newest first, limit, from, after cursor and next", inbox_order_limit_filter_and_cursor},
-	{"the after cursor misses nothing under concurrent arrivals", cursor_misses_nothing_under_concurrent_arrivals},
+	{"a redelivered id answers the same msg id and pushes once",
+	 redelivery_answers_the_same_id_and_pushes_once},
+	{"inbox: newest first, limit, from, after cursor and next",
+	 inbox_order_limit_filter_and_cursor},
+	{"the after cursor misses nothing under concurrent arrivals",
+	 cursor_misses_nothing_under_concurrent_arrivals},
 	{"sendsingle: 200, recorded sent by the key, Extreme got it", sendsingle_success},
-	{"long messages: pages stop at 2 MiB of text, the cursor continues", long_messages_page_by_size},
-	{"sendsingle: upstream failures are 503 upstream_error, recorded failed", sendsingle_upstream_failure_is_503},
+	{"long messages: pages stop at 2 MiB of text, the cursor continues",
+	 long_messages_page_by_size},
+	{"sendsingle: upstream failures are 503 upstream_error, recorded failed",
+	 sendsingle_upstream_failure_is_503},
 	{"sendsingle: another client's modem/port is 403", sendsingle_needs_own_modem_port},
-	{"reply helper through Extreme on the same modem and port (v2 and web)", reply_through_extreme},
+	{"reply helper through Extreme on the same modem and port (v2 and web)",
+	 reply_through_extreme},
 	{"reply helper through Twilio from the texted number", reply_through_twilio},
 	{"reply without a conversation is 404", reply_without_conversation_is_404},
 	{"client A's key never sees or answers B's messages", tenants_are_isolated},
-	{"webhook registration: the refused matrix, 253/254 hosts, secrets", webhook_registration_matrix},
-	{"webhook status never reveals the secret; follows the admin's mode", status_never_reveals_the_secret_and_follows_the_mode},
+	{"webhook registration: the refused matrix, 253/254 hosts, secrets",
+	 webhook_registration_matrix},
+	{"webhook status never reveals the secret; follows the admin's mode",
+	 status_never_reveals_the_secret_and_follows_the_mode},
 	{"admin rotates the webhook secret", admin_rotates_the_secret},
 	{"an operator token cannot use the v2 API", operator_token_cannot_use_v2},
 };

@@ -61,8 +61,8 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 	return buf_add(b, p, size * n) == 0 ? size * n : 0;
 }
 
-struct resp it_req(const char *method, const char *path, const char *const *hdrs,
-		   const char *ctype, const char *body, size_t blen)
+struct resp it_req(const char *method, const char *path, const char *const *hdrs, const char *ctype,
+		   const char *body, size_t blen)
 {
 	struct resp r = {0};
 	struct curl_slist *list = NULL;
@@ -414,9 +414,9 @@ int main(void)
 	curl = curl_easy_init();
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
-	/* IBIKI_TEST_ONLY="dispatch v2" runs only those suites (debugging). */
-#define SUITE(name)                                                                      \
-	if (getenv("IBIKI_TEST_ONLY") == NULL || strstr(getenv("IBIKI_TEST_ONLY"), #name)) \
+		/* IBIKI_TEST_ONLY="dispatch v2" runs only those suites (debugging). */
+#define SUITE(name)                                                                                \
+	if (getenv("IBIKI_TEST_ONLY") == NULL || strstr(getenv("IBIKI_TEST_ONLY"), #name))         \
 		it_suite_##name();
 	SUITE(foundation)
 	SUITE(twilio)

@@ -20,9 +20,9 @@
 
 struct resp {
 	long status;
-	char *body;        /* NUL-terminated; in the test arena */
+	char *body; /* NUL-terminated; in the test arena */
 	size_t len;
-	char *headers;     /* raw response header lines */
+	char *headers;		 /* raw response header lines */
 	const struct json *json; /* NULL when the body is not JSON */
 };
 
@@ -31,8 +31,8 @@ extern struct arena it_arena;
 
 /* Send a request.  hdrs: NULL-terminated "Name: value" lines or NULL.
  * body NULL: no body.  Returns the answer (status 0 on a transport error). */
-struct resp it_req(const char *method, const char *path, const char *const *hdrs,
-		   const char *ctype, const char *body, size_t blen);
+struct resp it_req(const char *method, const char *path, const char *const *hdrs, const char *ctype,
+		   const char *body, size_t blen);
 /* Shorthands: JSON body; bearer may be NULL. */
 struct resp it_get(const char *path, const char *bearer);
 struct resp it_post(const char *path, const char *bearer, const char *json);
@@ -59,7 +59,7 @@ char *it_sh(const char *stdin_text, const char *fmt, ...) __attribute__((format(
 #define IT_CTL "\"$IBIKI_TEST_CTL\" -c \"$IBIKI_TEST_CONF\""
 
 /* Tokens and fixtures. */
-const char *it_admin_token(void);         /* cached: ibikictl token admin */
+const char *it_admin_token(void); /* cached: ibikictl token admin */
 long long it_new_client(const char *name_prefix);
 const char *it_new_key(long long client_id);
 /* A new operator account for client, returning its token; *username set. */

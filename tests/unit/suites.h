@@ -2,21 +2,21 @@
 #ifndef IBIKI_TEST_SUITES_H
 #define IBIKI_TEST_SUITES_H
 
-#define SUITES(X) \
-	X(buf)    \
-	X(enc)    \
-	X(utf8)   \
-	X(json)   \
-	X(kv)     \
-	X(config) \
-	X(crypto) \
-	X(jwt)    \
-	X(sign)   \
-	X(sms)    \
-	X(netcheck) \
-	X(httpc)  \
-	X(route)  \
-	X(fields) \
+#define SUITES(X)                                                                                  \
+	X(buf)                                                                                     \
+	X(enc)                                                                                     \
+	X(utf8)                                                                                    \
+	X(json)                                                                                    \
+	X(kv)                                                                                      \
+	X(config)                                                                                  \
+	X(crypto)                                                                                  \
+	X(jwt)                                                                                     \
+	X(sign)                                                                                    \
+	X(sms)                                                                                     \
+	X(netcheck)                                                                                \
+	X(httpc)                                                                                   \
+	X(route)                                                                                   \
+	X(fields)                                                                                  \
 	X(handle)
 
 #define DECLARE(name) void suite_##name(void);

@@ -86,9 +86,10 @@ static void validators_run_in_table_order(void)
 static void length_is_in_code_points(void)
 {
 	/* five emoji: 20 bytes, 5 code points */
-	struct req *r = req_with("{\"phone\":\"+12025551234\",\"text\":\"\xf0\x9f\x98\x80\xf0\x9f\x98"
-				 "\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\"}",
-				 "");
+	struct req *r =
+		req_with("{\"phone\":\"+12025551234\",\"text\":\"\xf0\x9f\x98\x80\xf0\x9f\x98"
+			 "\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\"}",
+			 "");
 
 	CU_ASSERT_EQUAL(run(r), ST_OK);
 }

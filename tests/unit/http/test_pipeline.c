@@ -226,7 +226,8 @@ static void logout_clears_cookie(void)
 	struct req *r = fake(M_POST, "/api/auth/logout", NULL, NULL);
 
 	CU_ASSERT_EQUAL(handle_request(r), ST_OK);
-	CU_ASSERT_TRUE(has_header(r, "Set-Cookie: ibiki_session=; Path=/; Max-Age=0; HttpOnly; Secure"));
+	CU_ASSERT_TRUE(
+		has_header(r, "Set-Cookie: ibiki_session=; Path=/; Max-Age=0; HttpOnly; Secure"));
 }
 
 static void malformed_query_is_400(void)
@@ -248,11 +249,13 @@ static const struct test_case tests[] = {
 	{"a missing field is 400 naming it", missing_field_is_400_naming_it},
 	{"a field of the wrong type is 400", wrong_type_is_400},
 	{"a non-JSON content type is 415", wrong_content_type_is_415},
-	{"admin without credentials is 401 with WWW-Authenticate", admin_without_credentials_is_401},
+	{"admin without credentials is 401 with WWW-Authenticate",
+	 admin_without_credentials_is_401},
 	{"admin with an alg:none token is 401", admin_with_forged_token_is_401},
 	{"authentication comes before body parsing", unauthenticated_bad_json_is_401_first},
 	{"an API key with the database down is 503 JSON", key_lookup_with_database_down_is_503},
-	{"health with the database down is 503 unhealthy", health_with_database_down_is_503_unhealthy},
+	{"health with the database down is 503 unhealthy",
+	 health_with_database_down_is_503_unhealthy},
 	{"logout clears the session cookie", logout_clears_cookie},
 	{"a malformed query string is 400", malformed_query_is_400},
 	{NULL, NULL},

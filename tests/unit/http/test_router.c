@@ -57,7 +57,8 @@ static void captures_placeholders(void)
 	const char *p[REQ_MAX_PARAMS] = {0};
 	char allow[128];
 
-	CU_ASSERT_EQUAL(m(M_DELETE, "/api/admin/clients/12/api-keys/34", &r, p, allow), ROUTE_FOUND);
+	CU_ASSERT_EQUAL(m(M_DELETE, "/api/admin/clients/12/api-keys/34", &r, p, allow),
+			ROUTE_FOUND);
 	ASSERT_STR(p[0], "12");
 	ASSERT_STR(p[1], "34");
 }
@@ -109,7 +110,8 @@ static void real_table_patterns_are_sane(void)
 		CU_ASSERT_PTR_NOT_NULL(route_table[i].ep->handler);
 		for (j = i + 1; j < route_count; j++)
 			CU_ASSERT_FALSE(route_table[i].method == route_table[j].method &&
-					strcmp(route_table[i].pattern, route_table[j].pattern) == 0);
+					strcmp(route_table[i].pattern, route_table[j].pattern) ==
+						0);
 	}
 }
 
@@ -118,7 +120,8 @@ static const struct test_case tests[] = {
 	{"the method picks between routes of one path", picks_route_by_method},
 	{"placeholders capture one segment each", captures_placeholders},
 	{"an unknown or longer path is not found", unknown_path_is_no_path},
-	{"a known path with another method is 405 with Allow", wrong_method_is_no_method_with_allow},
+	{"a known path with another method is 405 with Allow",
+	 wrong_method_is_no_method_with_allow},
 	{"HEAD is served by the GET route", head_uses_get_route},
 	{"the real route table has no duplicates", real_table_patterns_are_sane},
 	{NULL, NULL},

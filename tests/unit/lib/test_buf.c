@@ -54,9 +54,11 @@ static void arena_is_zeroed_aligned_and_resets(void)
 }
 
 static const struct test_case tests[] = {
-	{"buf: an append past the ceiling fails and changes nothing", buf_ceiling_leaves_buffer_unchanged},
+	{"buf: an append past the ceiling fails and changes nothing",
+	 buf_ceiling_leaves_buffer_unchanged},
 	{"buf: printf grows past its small buffer", buf_printf_grows},
-	{"arena: zeroed, aligned, extra blocks released on reset", arena_is_zeroed_aligned_and_resets},
+	{"arena: zeroed, aligned, extra blocks released on reset",
+	 arena_is_zeroed_aligned_and_resets},
 	{NULL, NULL},
 };
 

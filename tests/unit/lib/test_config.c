@@ -38,8 +38,9 @@ static int teardown(void)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static const char base[] = "[server]\nworkers = 3\npublic_base_url = https://sms.example.com/\n"
-			   "socket_mode = 0640\n[auth]\njwt_secret = 0123456789abcdef0123456789abcdef\n";
+static const char base[] =
+	"[server]\nworkers = 3\npublic_base_url = https://sms.example.com/\n"
+	"socket_mode = 0640\n[auth]\njwt_secret = 0123456789abcdef0123456789abcdef\n";
 
 static void reads_file(void)
 {
@@ -51,7 +52,7 @@ static void reads_file(void)
 	CU_ASSERT_EQUAL(c.server.workers, 3);
 	CU_ASSERT_EQUAL(c.server.socket_mode, 0640);
 	ASSERT_STR(c.server.public_base_url, "https://sms.example.com"); /* slash trimmed */
-	CU_ASSERT_EQUAL(c.push.max_attempts, 3);                         /* default */
+	CU_ASSERT_EQUAL(c.push.max_attempts, 3);			 /* default */
 	config_free(&c);
 }
 

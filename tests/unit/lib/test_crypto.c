@@ -19,8 +19,8 @@ static void pbkdf2_rfc7914_c1(void)
 	unsigned char dk[64];
 	char hex[129];
 
-	CU_ASSERT_EQUAL_FATAL(crypto_pbkdf2_sha256("passwd", 6, (const unsigned char *)"salt", 4,
-						   1, dk, sizeof(dk)),
+	CU_ASSERT_EQUAL_FATAL(crypto_pbkdf2_sha256("passwd", 6, (const unsigned char *)"salt", 4, 1,
+						   dk, sizeof(dk)),
 			      0);
 	hex_of(dk, sizeof(dk), hex);
 	ASSERT_STR(hex, "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"

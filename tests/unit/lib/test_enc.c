@@ -10,7 +10,8 @@
 static void b64_rfc4648_vectors(void)
 {
 	static const char *in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-	static const char *want[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+	static const char *want[] = {"",	 "Zg==",     "Zm8=",	"Zm9v",
+				     "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
 	char out[32];
 	unsigned char back[32];
 	size_t i;
@@ -36,9 +37,9 @@ static void decoders_are_strict(void)
 {
 	unsigned char out[32];
 
-	CU_ASSERT_EQUAL(dec_b64("Zg=", 3, out), -1);     /* bad length */
-	CU_ASSERT_EQUAL(dec_b64("Zh==", 4, out), -1);    /* non-zero trailing bits */
-	CU_ASSERT_EQUAL(dec_b64("Z-==", 4, out), -1);    /* url alphabet in std */
+	CU_ASSERT_EQUAL(dec_b64("Zg=", 3, out), -1);	 /* bad length */
+	CU_ASSERT_EQUAL(dec_b64("Zh==", 4, out), -1);	 /* non-zero trailing bits */
+	CU_ASSERT_EQUAL(dec_b64("Z-==", 4, out), -1);	 /* url alphabet in std */
 	CU_ASSERT_EQUAL(dec_b64url("Zg==", 4, out), -1); /* padding in url */
 	CU_ASSERT_EQUAL(dec_b64url("Z", 1, out), -1);
 	CU_ASSERT_EQUAL(dec_b64url("Zg", 2, out), 1);

@@ -23,32 +23,101 @@ static int parses(const char *s, size_t n)
 	return ok;
 }
 
-#define OK(lit) CU_ASSERT_TRUE(parses(lit, sizeof(lit) - 1))
+#define OK(lit)	 CU_ASSERT_TRUE(parses(lit, sizeof(lit) - 1))
 #define BAD(lit) CU_ASSERT_FALSE(parses(lit, sizeof(lit) - 1))
 
-static void accepts_plain_object(void) { OK("{\"a\":1,\"b\":\"x\",\"c\":[true,false,null],\"d\":{}}"); }
-static void accepts_surrogate_pair(void) { OK("{\"e\":\"\\ud83d\\ude00\"}"); }
-static void accepts_raw_utf8(void) { OK("{\"e\":\"caf\xc3\xa9 \xf0\x9f\x98\x80\"}"); }
-static void rejects_duplicate_key(void) { BAD("{\"a\":1,\"a\":2}"); }
-static void rejects_duplicate_key_nested(void) { BAD("{\"o\":{\"k\":1,\"k\":1}}"); }
-static void allows_same_key_in_sibling_objects(void) { OK("[{\"k\":1},{\"k\":2}]"); }
-static void rejects_line_comment(void) { BAD("{\"a\":1 // c\n}"); }
-static void rejects_block_comment(void) { BAD("{/* c */\"a\":1}"); }
-static void rejects_raw_nul(void) { BAD("{\"a\":\"x\0y\"}"); }
-static void rejects_escaped_nul(void) { BAD("{\"a\":\"x\\u0000y\"}"); }
-static void rejects_invalid_utf8(void) { BAD("{\"a\":\"\xff\"}"); }
-static void rejects_overlong_utf8(void) { BAD("{\"a\":\"\xc0\xaf\"}"); }
-static void rejects_encoded_surrogate(void) { BAD("{\"a\":\"\xed\xa0\x80\"}"); }
-static void rejects_lone_high_surrogate(void) { BAD("{\"a\":\"\\ud83d\"}"); }
-static void rejects_lone_low_surrogate(void) { BAD("{\"a\":\"\\ude00\"}"); }
-static void rejects_reversed_surrogates(void) { BAD("{\"a\":\"\\ude00\\ud83d\"}"); }
-static void rejects_high_then_non_surrogate(void) { BAD("{\"a\":\"\\ud83d\\u0041\"}"); }
-static void rejects_trailing_garbage(void) { BAD("{\"a\":1} x"); }
-static void rejects_two_values(void) { BAD("{} {}"); }
-static void rejects_truncated(void) { BAD("{\"a\":"); }
-static void rejects_single_quotes(void) { BAD("{'a':1}"); }
-static void rejects_trailing_comma(void) { BAD("{\"a\":1,}"); }
-static void rejects_empty(void) { BAD(""); }
+static void accepts_plain_object(void)
+{
+	OK("{\"a\":1,\"b\":\"x\",\"c\":[true,false,null],\"d\":{}}");
+}
+static void accepts_surrogate_pair(void)
+{
+	OK("{\"e\":\"\\ud83d\\ude00\"}");
+}
+static void accepts_raw_utf8(void)
+{
+	OK("{\"e\":\"caf\xc3\xa9 \xf0\x9f\x98\x80\"}");
+}
+static void rejects_duplicate_key(void)
+{
+	BAD("{\"a\":1,\"a\":2}");
+}
+static void rejects_duplicate_key_nested(void)
+{
+	BAD("{\"o\":{\"k\":1,\"k\":1}}");
+}
+static void allows_same_key_in_sibling_objects(void)
+{
+	OK("[{\"k\":1},{\"k\":2}]");
+}
+static void rejects_line_comment(void)
+{
+	BAD("{\"a\":1 // c\n}");
+}
+static void rejects_block_comment(void)
+{
+	BAD("{/* c */\"a\":1}");
+}
+static void rejects_raw_nul(void)
+{
+	BAD("{\"a\":\"x\0y\"}");
+}
+static void rejects_escaped_nul(void)
+{
+	BAD("{\"a\":\"x\\u0000y\"}");
+}
+static void rejects_invalid_utf8(void)
+{
+	BAD("{\"a\":\"\xff\"}");
+}
+static void rejects_overlong_utf8(void)
+{
+	BAD("{\"a\":\"\xc0\xaf\"}");
+}
+static void rejects_encoded_surrogate(void)
+{
+	BAD("{\"a\":\"\xed\xa0\x80\"}");
+}
+static void rejects_lone_high_surrogate(void)
+{
+	BAD("{\"a\":\"\\ud83d\"}");
+}
+static void rejects_lone_low_surrogate(void)
+{
+	BAD("{\"a\":\"\\ude00\"}");
+}
+static void rejects_reversed_surrogates(void)
+{
+	BAD("{\"a\":\"\\ude00\\ud83d\"}");
+}
+static void rejects_high_then_non_surrogate(void)
+{
+	BAD("{\"a\":\"\\ud83d\\u0041\"}");
+}
+static void rejects_trailing_garbage(void)
+{
+	BAD("{\"a\":1} x");
+}
+static void rejects_two_values(void)
+{
+	BAD("{} {}");
+}
+static void rejects_truncated(void)
+{
+	BAD("{\"a\":");
+}
+static void rejects_single_quotes(void)
+{
+	BAD("{'a':1}");
+}
+static void rejects_trailing_comma(void)
+{
+	BAD("{\"a\":1,}");
+}
+static void rejects_empty(void)
+{
+	BAD("");
+}
 
 static void rejects_deep_nesting(void)
 {

@@ -10,10 +10,10 @@
 #include "test.h"
 
 /* RFC 7515 appendix A.1: an HS256 JWS whose payload expired in 2011. */
-static const char rfc_token[] =
-	"eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
-	".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
-	".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+static const char rfc_token[] = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
+				".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtc"
+				"GxlLmNvbS9pc19yb290Ijp0cnVlfQ"
+				".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 static const char rfc_key_b64[] =
 	"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
 
@@ -63,7 +63,8 @@ static void sign_then_verify(void)
 	char tok[512];
 	static const char claims[] = "{\"uid\":1,\"exp\":2000000000}";
 
-	CU_ASSERT_EQUAL_FATAL(jwt_sign(key, strlen(key), claims, strlen(claims), tok, sizeof(tok)), 0);
+	CU_ASSERT_EQUAL_FATAL(jwt_sign(key, strlen(key), claims, strlen(claims), tok, sizeof(tok)),
+			      0);
 	CU_ASSERT_EQUAL(verify(tok, key, strlen(key), 1900000000), JWT_OK);
 	CU_ASSERT_EQUAL(verify(tok, key, strlen(key), 2000000000), JWT_EXPIRED);
 }
@@ -82,7 +83,8 @@ static void rejects_alg_none(void)
 {
 	char tok[1024];
 
-	make(tok, sizeof(tok), "{\"alg\":\"none\",\"typ\":\"JWT\"}", "{\"uid\":1,\"exp\":2000000000}", "");
+	make(tok, sizeof(tok), "{\"alg\":\"none\",\"typ\":\"JWT\"}",
+	     "{\"uid\":1,\"exp\":2000000000}", "");
 	CU_ASSERT_EQUAL(verify(tok, key, strlen(key), 1), JWT_BAD_ALG);
 }
 
@@ -161,7 +163,8 @@ static void rejects_future_nbf(void)
 static const struct test_case tests[] = {
 	{"RFC 7515 A.1 token has a valid MAC under its key", rfc_token_mac_is_valid_before_exp},
 	{"RFC 7515 A.1 token is rejected as expired", rfc_token_is_rejected_as_expired},
-	{"RFC 7515 A.1 token under another key has a bad MAC", rfc_token_with_wrong_key_has_bad_mac},
+	{"RFC 7515 A.1 token under another key has a bad MAC",
+	 rfc_token_with_wrong_key_has_bad_mac},
 	{"a signed token verifies until exp", sign_then_verify},
 	{"alg none is rejected", rejects_alg_none},
 	{"HS512 is rejected", rejects_hs512},

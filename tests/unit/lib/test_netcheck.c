@@ -19,15 +19,15 @@ static void refuses_loopback_forms(void)
 {
 	CU_ASSERT_TRUE(refused("https://127.0.0.1/hook"));
 	CU_ASSERT_TRUE(refused("https://127.1.2.3/hook"));
-	CU_ASSERT_TRUE(refused("https://2130706433/hook"));  /* decimal 127.0.0.1 */
-	CU_ASSERT_TRUE(refused("https://0177.0.0.1/hook"));  /* octal */
-	CU_ASSERT_TRUE(refused("https://0x7f.0.0.1/hook"));  /* hex */
-	CU_ASSERT_TRUE(refused("https://127.1/hook"));       /* short form */
+	CU_ASSERT_TRUE(refused("https://2130706433/hook")); /* decimal 127.0.0.1 */
+	CU_ASSERT_TRUE(refused("https://0177.0.0.1/hook")); /* octal */
+	CU_ASSERT_TRUE(refused("https://0x7f.0.0.1/hook")); /* hex */
+	CU_ASSERT_TRUE(refused("https://127.1/hook"));	    /* short form */
 	CU_ASSERT_TRUE(refused("https://[::1]/hook"));
 	CU_ASSERT_TRUE(refused("https://[::ffff:127.0.0.1]/hook"));
 	CU_ASSERT_TRUE(refused("https://[::ffff:7f00:1]/hook"));
 	CU_ASSERT_TRUE(refused("https://[64:ff9b::127.0.0.1]/hook"));
-	CU_ASSERT_TRUE(refused("https://[2002:7f00:1::]/hook"));  /* 6to4 of 127.0.0.1 */
+	CU_ASSERT_TRUE(refused("https://[2002:7f00:1::]/hook")); /* 6to4 of 127.0.0.1 */
 }
 
 static void refuses_metadata_and_private(void)
@@ -39,7 +39,7 @@ static void refuses_metadata_and_private(void)
 	CU_ASSERT_TRUE(refused("https://192.168.1.1/x"));
 	CU_ASSERT_TRUE(refused("https://100.64.0.1/x"));
 	CU_ASSERT_TRUE(refused("https://0.0.0.0/x"));
-	CU_ASSERT_TRUE(refused("https://[fd00:ec2::254]/x"));   /* AWS IMDS over IPv6 */
+	CU_ASSERT_TRUE(refused("https://[fd00:ec2::254]/x")); /* AWS IMDS over IPv6 */
 	CU_ASSERT_TRUE(refused("https://[fe80::1]/x"));
 	CU_ASSERT_TRUE(refused("https://[::]/x"));
 	CU_ASSERT_TRUE(refused("https://[ff02::1]/x"));
@@ -171,7 +171,8 @@ static const struct test_case tests[] = {
 	{"refuses Teredo addresses embedding private IPv4", refuses_teredo_embedding_private},
 	{"accepts public addresses and names", accepts_public_addresses},
 	{"refuses http, userinfo, bad ports, local names", refuses_bad_urls},
-	{"a trailing dot does not hide a numeric or local host", trailing_dot_classified_as_without},
+	{"a trailing dot does not hide a numeric or local host",
+	 trailing_dot_classified_as_without},
 	{"host of 253 characters accepted, 254 refused", host_length_limit},
 	{"allow_loopback opens loopback only", allow_loopback_switch},
 	{"classifier on connected addresses", classifier_on_sockaddrs},

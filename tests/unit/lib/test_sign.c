@@ -12,8 +12,8 @@
 
 static const char url[] = "https://mycompany.com/myapp.php?foo=1&bar=2";
 static const char url443[] = "https://mycompany.com:443/myapp.php?foo=1&bar=2";
-static const char form[] =
-	"CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234&From=%2B14158675309&To=%2B18005551212";
+static const char form[] = "CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234&From=%"
+			   "2B14158675309&To=%2B18005551212";
 
 static void parse(struct arena *a, const char *s, struct kvs *k)
 {
@@ -77,15 +77,17 @@ static void twilio_rejects_tampering(void)
 	struct arena a;
 	struct kvs k;
 
-	parse(&a, "CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1235&From=%2B14158675309"
-		  "&To=%2B18005551212",
+	parse(&a,
+	      "CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1235&From=%2B14158675309"
+	      "&To=%2B18005551212",
 	      &k);
 	CU_ASSERT_FALSE(sign_twilio_valid("12345", url, &k, "RSOYDt4T1cUTdK1PDd93/VVr8B8=", &a));
 	arena_free(&a);
 	parse(&a, form, &k);
 	CU_ASSERT_FALSE(sign_twilio_valid("54321", url, &k, "RSOYDt4T1cUTdK1PDd93/VVr8B8=", &a));
-	CU_ASSERT_FALSE(sign_twilio_valid("12345", "https://mycompany.com:8443/myapp.php?foo=1&bar=2",
-					  &k, "RSOYDt4T1cUTdK1PDd93/VVr8B8=", &a));
+	CU_ASSERT_FALSE(sign_twilio_valid("12345",
+					  "https://mycompany.com:8443/myapp.php?foo=1&bar=2", &k,
+					  "RSOYDt4T1cUTdK1PDd93/VVr8B8=", &a));
 	CU_ASSERT_FALSE(sign_twilio_valid("12345", url, &k, "", &a));
 	arena_free(&a);
 }
@@ -135,11 +137,14 @@ static const struct test_case tests[] = {
 	{"Twilio vector: base case", twilio_base_vector},
 	{"Twilio vector: URL with :443", twilio_port_vector},
 	{"Twilio vector: repeated fields sorted, duplicates once", twilio_repeated_fields_vector},
-	{"Twilio signature valid with or without the default port", twilio_accepts_with_or_without_default_port},
-	{"Twilio signature rejects a changed field, token, port or empty signature", twilio_rejects_tampering},
+	{"Twilio signature valid with or without the default port",
+	 twilio_accepts_with_or_without_default_port},
+	{"Twilio signature rejects a changed field, token, port or empty signature",
+	 twilio_rejects_tampering},
 	{"Twilio signature rejects an added field", twilio_rejects_extra_field},
 	{"Standard Webhooks published vector", standard_webhooks_vector},
-	{"Standard Webhooks key without whsec_ is the raw secret", standard_key_without_prefix_is_raw},
+	{"Standard Webhooks key without whsec_ is the raw secret",
+	 standard_key_without_prefix_is_raw},
 	{"X-Ibiki-Signature is lowercase hex HMAC-SHA256", ibiki_signature_is_hex_hmac_sha256},
 	{NULL, NULL},
 };

@@ -10,10 +10,10 @@
 static void rejects_overlong_surrogates_and_out_of_range(void)
 {
 	CU_ASSERT_TRUE(utf8_valid("h\xc3\xa9llo \xf0\x9f\x98\x80", 11));
-	CU_ASSERT_FALSE(utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
-	CU_ASSERT_FALSE(utf8_valid("\xed\xa0\x80", 3));     /* U+D800 */
+	CU_ASSERT_FALSE(utf8_valid("\xc0\xaf", 2));	    /* overlong '/' */
+	CU_ASSERT_FALSE(utf8_valid("\xed\xa0\x80", 3));	    /* U+D800 */
 	CU_ASSERT_FALSE(utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
-	CU_ASSERT_FALSE(utf8_valid("\xc3", 1));             /* truncated */
+	CU_ASSERT_FALSE(utf8_valid("\xc3", 1));		    /* truncated */
 	CU_ASSERT_EQUAL(utf8_count("h\xc3\xa9llo", 6), 5);
 }
 
@@ -21,7 +21,11 @@ static void clean_replaces_each_bad_byte(void)
 {
 	char out[16];
 
-	CU_ASSERT_EQUAL(utf8_clean(out, "a\xff" "b\xc3", 4, 100), 4);
+	CU_ASSERT_EQUAL(utf8_clean(out,
+				   "a\xff"
+				   "b\xc3",
+				   4, 100),
+			4);
 	CU_ASSERT_STRING_EQUAL(out, "a?b?");
 	CU_ASSERT_EQUAL(utf8_clean(out, "x\0y", 3, 100), 3);
 	CU_ASSERT_STRING_EQUAL(out, "x?y");
@@ -40,7 +44,8 @@ static void clean_cuts_at_whole_characters(void)
 }
 
 static const struct test_case tests[] = {
-	{"rejects overlong forms, surrogates, out of range, truncation", rejects_overlong_surrogates_and_out_of_range},
+	{"rejects overlong forms, surrogates, out of range, truncation",
+	 rejects_overlong_surrogates_and_out_of_range},
 	{"clean: each bad byte and NUL becomes '?'", clean_replaces_each_bad_byte},
 	{"clean: cuts at max whole characters", clean_cuts_at_whole_characters},
 	{NULL, NULL},
