@@ -6,6 +6,8 @@
 #include "lib/kv.h"
 #include "lib/sign.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct arena a;

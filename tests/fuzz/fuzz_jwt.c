@@ -7,6 +7,8 @@
 #include "svc/sms.h"
 #include "lib/utf8.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct arena a;
