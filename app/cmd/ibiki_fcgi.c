@@ -31,6 +31,7 @@
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "db/db.h"
+#include "ep/routes.h"
 #include "http/pipeline.h"
 #include "upstream/httpc.h"
 #include "lib/log.h"
@@ -173,7 +174,7 @@ static void serve(FCGX_Request *rq, struct worker *wk)
 	struct req r;
 	const char *cl, *method;
 	enum status st;
-	double t0 = time_mono_ms();
+	double t0 = timeutil_mono_ms();
 	struct log_request lr;
 
 	memset(&r, 0, sizeof(r));
@@ -183,7 +184,7 @@ static void serve(FCGX_Request *rq, struct worker *wk)
 	r.http = wk->http;
 	r.out = &wk->out;
 	method = param(rq, "REQUEST_METHOD");
-	r.method = method_parse(method);
+	r.method = req_method_parse(method);
 	r.path = param(rq, "DOCUMENT_URI");
 	if (r.path == NULL)
 		r.path = param(rq, "SCRIPT_NAME");
@@ -199,7 +200,7 @@ static void serve(FCGX_Request *rq, struct worker *wk)
 		errno = 0;
 		r.content_length = strtoll(cl, &end, 10);
 		if (errno != 0 || *end != '\0' || r.content_length < 0)
-			r.content_length = -1; /* handle_route answers 413 */
+			r.content_length = -1; /* pipeline_route answers 413 */
 	}
 	r.authorization = param(rq, "HTTP_AUTHORIZATION");
 	r.cookie = param(rq, "HTTP_COOKIE");
@@ -210,7 +211,7 @@ static void serve(FCGX_Request *rq, struct worker *wk)
 	r.request_id = param(rq, "REQUEST_ID");
 	r.remote_addr = param(rq, "REMOTE_ADDR");
 
-	st = handle_route(&r);
+	st = pipeline_route(&r, routes_table, routes_count);
 	if (st == ST_OK) {
 		if (r.content_length > 0) {
 			r.body = read_body(rq, a, (size_t)r.content_length);
@@ -222,7 +223,7 @@ static void serve(FCGX_Request *rq, struct worker *wk)
 			}
 		}
 		if (st == ST_OK)
-			st = handle_run(&r);
+			st = pipeline_run(&r);
 	}
 	respond(rq, &r, st);
 
@@ -231,7 +232,7 @@ static void serve(FCGX_Request *rq, struct worker *wk)
 	lr.method = method ? method : "-";
 	lr.path = r.path;
 	lr.status = status_code(st);
-	lr.duration_ms = time_mono_ms() - t0;
+	lr.duration_ms = timeutil_mono_ms() - t0;
 	lr.actor = auth_actor_label(&r);
 	lr.error = status_code(st) >= 400 ? r.err.code : NULL;
 	log_request(&lr);

@@ -127,7 +127,7 @@ static int cmd_migrate(struct ctl *c, int argc, char **argv)
 		return EXIT_USAGE;
 	if (dir == NULL || *dir == '\0')
 		dir = SQLDIR;
-	n = migrate_run(c->db, dir, stdout, err, sizeof(err));
+	n = db_migrate_run(c->db, dir, stdout, err, sizeof(err));
 	if (n < 0) {
 		fprintf(stderr, "ibikictl: migrate: %s\n", err);
 		return 1;
@@ -138,13 +138,13 @@ static int cmd_migrate(struct ctl *c, int argc, char **argv)
 
 static int add_account(struct ctl *c, const char *name, const char *role, long long client_id)
 {
-	char pw[1100], hash[PASSWORD_HASH_MAX];
+	char pw[1100], hash[CRYPTO_PASSWORD_HASH_MAX];
 	long long id;
 	enum db_rc rc;
 
 	if (read_password(pw, sizeof(pw)) < 0)
 		return 1;
-	if (password_hash(pw, strlen(pw), hash) < 0)
+	if (crypto_password_hash(pw, strlen(pw), hash) < 0)
 		return 1;
 	rc = db_accounts_insert(c->db, &c->a, name, hash, role, client_id, NULL, &id);
 	if (rc == DB_DUP) {
@@ -175,11 +175,11 @@ static int cmd_operator_add(struct ctl *c, int argc, char **argv)
 
 static int cmd_passwd(struct ctl *c, int argc, char **argv)
 {
-	char pw[1100], hash[PASSWORD_HASH_MAX];
+	char pw[1100], hash[CRYPTO_PASSWORD_HASH_MAX];
 	enum db_rc rc;
 
 	(void)argc;
-	if (read_password(pw, sizeof(pw)) < 0 || password_hash(pw, strlen(pw), hash) < 0)
+	if (read_password(pw, sizeof(pw)) < 0 || crypto_password_hash(pw, strlen(pw), hash) < 0)
 		return 1;
 	rc = db_accounts_set_password(c->db, &c->a, argv[0], hash);
 	if (rc == DB_NOTFOUND) {
@@ -254,7 +254,7 @@ static int cmd_route_add(struct ctl *c, int argc, char **argv)
 		fputs("ibikictl: number must be E.164 (+1234567890)\n", stderr);
 		return 1;
 	}
-	rc = db_routes_insert(c->db, &c->a, cl.id, argv[1], number, modem, port, &id);
+	rc = db_client_routes_insert(c->db, &c->a, cl.id, argv[1], number, modem, port, &id);
 	if (rc == DB_DUP) {
 		fputs("ibikictl: that number or usemodem/port is already routed\n", stderr);
 		return EXIT_EXISTS;
@@ -267,7 +267,7 @@ static int cmd_route_add(struct ctl *c, int argc, char **argv)
 
 static int cmd_key_issue(struct ctl *c, int argc, char **argv)
 {
-	char key[APIKEY_LEN + 1], prefix[APIKEY_SHOWN_PREFIX + 1];
+	char key[AUTH_APIKEY_LEN + 1], prefix[AUTH_APIKEY_SHOWN_PREFIX + 1];
 	unsigned char hash[32];
 	struct client cl;
 	long long id;
@@ -309,7 +309,7 @@ static int cmd_key_revoke(struct ctl *c, int argc, char **argv)
 static int cmd_token(struct ctl *c, int argc, char **argv)
 {
 	struct account acc;
-	char token[TOKEN_MAX];
+	char token[AUTH_TOKEN_MAX];
 	int64_t exp;
 	enum db_rc rc;
 
@@ -321,7 +321,7 @@ static int cmd_token(struct ctl *c, int argc, char **argv)
 	}
 	if (rc != DB_OK)
 		return fail_db("account lookup", rc);
-	if (auth_issue_token(&c->cfg, &acc, time_now_s(), token, sizeof(token), &exp) < 0)
+	if (auth_issue_token(&c->cfg, &acc, timeutil_now_s(), token, sizeof(token), &exp) < 0)
 		return 1;
 	printf("%s\n", token);
 	return 0;

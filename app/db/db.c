@@ -492,7 +492,8 @@ struct db_arg db_text(struct arena *a, const char *s, size_t len, size_t max)
 	return arg;
 }
 
-enum db_rc db_first(const struct db_res *res, db_row_fn fn, void *out)
+/* Row 0 of res into out: DB_OK, or DB_NOTFOUND when res has no rows. */
+static enum db_rc first_row(const struct db_res *res, db_row_fn fn, void *out)
 {
 	if (res->nrows == 0)
 		return DB_NOTFOUND;
@@ -506,7 +507,7 @@ enum db_rc db_get(struct db *db, const struct db_sql *q, const struct db_arg *ar
 	struct db_res res = {.a = a};
 	enum db_rc rc = db_exec(db, q, args, nargs, &res);
 
-	return rc == DB_OK ? db_first(&res, fn, out) : rc;
+	return rc == DB_OK ? first_row(&res, fn, out) : rc;
 }
 
 void *db_rows(const struct db_res *res, db_row_fn fn, size_t size, size_t *n)

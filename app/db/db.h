@@ -104,8 +104,6 @@ enum db_rc db_exec(struct db *db, const struct db_sql *q, const struct db_arg *a
 /* Copy row i of res into the struct at out (the db_<table>.c row readers). */
 typedef void (*db_row_fn)(const struct db_res *res, size_t i, void *out);
 
-/* Row 0 of res into out: DB_OK, or DB_NOTFOUND when res has no rows. */
-enum db_rc db_first(const struct db_res *res, db_row_fn fn, void *out);
 /* Run q (rows on a) and copy its first row into out with fn: DB_OK,
  * DB_NOTFOUND, or db_exec's failure. */
 enum db_rc db_get(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nargs,

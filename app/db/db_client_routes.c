@@ -12,9 +12,6 @@ static const struct db_sql Q_INSERT = {
 			 " VALUES (?, ?, ?, ?, ?)"};
 static const struct db_sql Q_LIST = {
 	"routes_list", "SELECT " ROUTE_COLS " FROM client_routes WHERE client_id = ? ORDER BY id"};
-static const struct db_sql Q_BY_NUMBER = {"routes_by_number",
-					  "SELECT " ROUTE_COLS
-					  " FROM client_routes WHERE provider = ? AND number = ?"};
 static const struct db_sql Q_BY_MODEM = {
 	"routes_by_modem", "SELECT " ROUTE_COLS " FROM client_routes"
 			   " WHERE provider = 'extreme' AND usemodem = ? AND port = ?"};
@@ -32,9 +29,9 @@ static void row(const struct db_res *res, size_t i, void *out)
 	r->created_at = DB_AT(res, i, R_CREATED)->s;
 }
 
-enum db_rc db_routes_insert(struct db *db, struct arena *a, long long client_id,
-			    const char *provider, const char *number, long long usemodem,
-			    long long port, long long *id)
+enum db_rc db_client_routes_insert(struct db *db, struct arena *a, long long client_id,
+				   const char *provider, const char *number, long long usemodem,
+				   long long port, long long *id)
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc =
@@ -58,24 +55,16 @@ static enum db_rc list(struct db *db, struct arena *a, const struct db_sql *q,
 	return rc;
 }
 
-enum db_rc db_routes_list(struct db *db, struct arena *a, long long client_id,
-			  struct client_route **out, size_t *n)
+enum db_rc db_client_routes_list(struct db *db, struct arena *a, long long client_id,
+				 struct client_route **out, size_t *n)
 {
 	struct db_arg args[] = {DBI(client_id)};
 
 	return list(db, a, &Q_LIST, args, 1, out, n);
 }
 
-enum db_rc db_routes_by_number(struct db *db, struct arena *a, const char *provider,
-			       const char *number, struct client_route *out)
-{
-	struct db_arg args[] = {DBZ(provider), DBZ(number)};
-
-	return db_get(db, &Q_BY_NUMBER, args, 2, a, row, out);
-}
-
-enum db_rc db_routes_by_modem(struct db *db, struct arena *a, long long usemodem, long long port,
-			      struct client_route *out)
+enum db_rc db_client_routes_by_modem(struct db *db, struct arena *a, long long usemodem,
+				     long long port, struct client_route *out)
 {
 	struct db_arg args[] = {DBI(usemodem), DBI(port)};
 

@@ -18,16 +18,13 @@ struct client_route {
 };
 
 /* usemodem/port < 0: none.  DB_DUP when the number or pair is taken. */
-enum db_rc db_routes_insert(struct db *db, struct arena *a, long long client_id,
-			    const char *provider, const char *number, long long usemodem,
-			    long long port, long long *id);
-enum db_rc db_routes_list(struct db *db, struct arena *a, long long client_id,
-			  struct client_route **out, size_t *n);
-/* The route of provider+number; DB_NOTFOUND when unrouted. */
-enum db_rc db_routes_by_number(struct db *db, struct arena *a, const char *provider,
-			       const char *number, struct client_route *out);
+enum db_rc db_client_routes_insert(struct db *db, struct arena *a, long long client_id,
+				   const char *provider, const char *number, long long usemodem,
+				   long long port, long long *id);
+enum db_rc db_client_routes_list(struct db *db, struct arena *a, long long client_id,
+				 struct client_route **out, size_t *n);
 /* The Extreme route of (usemodem, port); DB_NOTFOUND when unrouted. */
-enum db_rc db_routes_by_modem(struct db *db, struct arena *a, long long usemodem, long long port,
-			      struct client_route *out);
+enum db_rc db_client_routes_by_modem(struct db *db, struct arena *a, long long usemodem,
+				     long long port, struct client_route *out);
 
 #endif

@@ -22,8 +22,6 @@ static const struct db_sql Q_SET_WEBHOOK = {
 	"clients_set_webhook",
 	"UPDATE client_profiles SET webhook_url = ?, webhook_secret = COALESCE(?, webhook_secret)"
 	" WHERE id = ?"};
-static const struct db_sql Q_SET_SECRET = {
-	"clients_set_secret", "UPDATE client_profiles SET webhook_secret = ? WHERE id = ?"};
 
 static void row(const struct db_res *res, size_t i, void *out)
 {
@@ -95,11 +93,4 @@ enum db_rc db_clients_set_webhook(struct db *db, struct arena *a, long long id, 
 	struct db_arg args[] = {url ? DBS(url, ulen) : DBNULL, DBZ(secret), DBI(id)};
 
 	return update(db, a, &Q_SET_WEBHOOK, args, 3);
-}
-
-enum db_rc db_clients_set_secret(struct db *db, struct arena *a, long long id, const char *secret)
-{
-	struct db_arg args[] = {DBZ(secret), DBI(id)};
-
-	return update(db, a, &Q_SET_SECRET, args, 2);
 }

@@ -32,6 +32,5 @@ enum db_rc db_clients_set_mode(struct db *db, struct arena *a, long long id, con
 /* secret NULL: leave the secret as it is. */
 enum db_rc db_clients_set_webhook(struct db *db, struct arena *a, long long id, const char *url,
 				  size_t ulen, const char *secret);
-enum db_rc db_clients_set_secret(struct db *db, struct arena *a, long long id, const char *secret);
 
 #endif

@@ -54,8 +54,8 @@ static void thread_row(const struct db_res *res, size_t i, void *out)
 	m->provider = v[5].s;
 }
 
-enum db_rc db_inbox_conversations(struct db *db, struct arena *a, long long client_id,
-				  long long limit, struct conversation **out, size_t *n)
+enum db_rc db_conversations_list(struct db *db, struct arena *a, long long client_id,
+				 long long limit, struct conversation **out, size_t *n)
 {
 	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
 	enum db_rc rc =
@@ -66,8 +66,9 @@ enum db_rc db_inbox_conversations(struct db *db, struct arena *a, long long clie
 	return rc;
 }
 
-enum db_rc db_inbox_thread(struct db *db, struct arena *a, long long client_id, const char *phone,
-			   long long limit, struct thread_msg **out, size_t *n)
+enum db_rc db_conversations_thread(struct db *db, struct arena *a, long long client_id,
+				   const char *phone, long long limit, struct thread_msg **out,
+				   size_t *n)
 {
 	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
 	enum db_rc rc = DB_EXEC(db, &Q_THREAD, &res, DBI(client_id), DBI(client_id), DBZ(phone),

@@ -22,8 +22,8 @@ struct conversation {
 	long long messages;
 };
 
-enum db_rc db_inbox_conversations(struct db *db, struct arena *a, long long client_id,
-				  long long limit, struct conversation **out, size_t *n);
+enum db_rc db_conversations_list(struct db *db, struct arena *a, long long client_id,
+				 long long limit, struct conversation **out, size_t *n);
 
 struct thread_msg {
 	long long id;
@@ -36,7 +36,8 @@ struct thread_msg {
 };
 
 /* The messages with phone, both ways, oldest first (the newest `limit`). */
-enum db_rc db_inbox_thread(struct db *db, struct arena *a, long long client_id, const char *phone,
-			   long long limit, struct thread_msg **out, size_t *n);
+enum db_rc db_conversations_thread(struct db *db, struct arena *a, long long client_id,
+				   const char *phone, long long limit, struct thread_msg **out,
+				   size_t *n);
 
 #endif

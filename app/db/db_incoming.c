@@ -27,11 +27,6 @@ enum {
 
 static const struct db_sql Q_STORE = {"incoming_store",
 				      "CALL ibiki_store_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
-static const struct db_sql Q_BY_PID = {
-	"incoming_by_pid",
-	"SELECT " IN_COLS " FROM incoming_messages WHERE provider = ? AND provider_message_id = ?"};
-static const struct db_sql Q_GET = {
-	"incoming_get", "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ? AND id = ?"};
 static const struct db_sql Q_LAST_FROM = {
 	"incoming_last_from",
 	"SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ? AND from_number = ?"
@@ -147,22 +142,6 @@ static enum db_rc many(struct db *db, struct arena *a, const struct db_sql *q,
 	if (rc == DB_OK)
 		*out = db_rows(&res, row, sizeof **out, n);
 	return rc;
-}
-
-enum db_rc db_incoming_get_by_provider_id(struct db *db, struct arena *a, const char *provider,
-					  const char *pid, struct incoming *out)
-{
-	struct db_arg args[] = {DBZ(provider), DBZ(pid)};
-
-	return db_get(db, &Q_BY_PID, args, 2, a, row, out);
-}
-
-enum db_rc db_incoming_get(struct db *db, struct arena *a, long long client_id, long long id,
-			   struct incoming *out)
-{
-	struct db_arg args[] = {DBI(client_id), DBI(id)};
-
-	return db_get(db, &Q_GET, args, 2, a, row, out);
 }
 
 enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long client_id,

@@ -57,12 +57,6 @@ struct inbound_stored {
 enum db_rc db_incoming_store(struct db *db, struct arena *a, const struct incoming *m,
 			     const char *evt_ack, const char *evt_push, struct inbound_stored *out);
 
-/* DB_NOTFOUND when absent. */
-enum db_rc db_incoming_get_by_provider_id(struct db *db, struct arena *a, const char *provider,
-					  const char *pid, struct incoming *out);
-/* The client's message id; DB_NOTFOUND when absent or another client's. */
-enum db_rc db_incoming_get(struct db *db, struct arena *a, long long client_id, long long id,
-			   struct incoming *out);
 /* The client's last inbound message from `from`; DB_NOTFOUND when none. */
 enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long client_id,
 				 const char *from, struct incoming *out);

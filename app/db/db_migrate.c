@@ -93,7 +93,7 @@ static int list_files(const char *dir, struct file *files, size_t *n, char *err,
 	return 0;
 }
 
-int migrate_run(struct db *db, const char *dir, FILE *out, char *err, size_t errlen)
+int db_migrate_run(struct db *db, const char *dir, FILE *out, char *err, size_t errlen)
 {
 	static struct file files[MAX_FILES];
 	struct arena a;
@@ -115,7 +115,7 @@ int migrate_run(struct db *db, const char *dir, FILE *out, char *err, size_t err
 	}
 	locked = true;
 	for (i = 0; i < n; i++) {
-		unsigned char sum[SHA256_LEN];
+		unsigned char sum[CRYPTO_SHA256_LEN];
 		char hex[65], path[4096];
 		size_t len;
 		char *sql;

@@ -14,6 +14,6 @@
 
 /* Apply what is pending in dir, reporting each step to out.  Returns the
  * number applied, or -1 with a message in err. */
-int migrate_run(struct db *db, const char *dir, FILE *out, char *err, size_t errlen);
+int db_migrate_run(struct db *db, const char *dir, FILE *out, char *err, size_t errlen);
 
 #endif

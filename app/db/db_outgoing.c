@@ -60,9 +60,6 @@ static const struct db_sql Q_FAILED = {
 	"UPDATE outgoing_messages SET error_code = ?, error_message = ?,"
 	" status = IF(status_rank < 3, 'failed', status), status_rank = GREATEST(status_rank, 3)"
 	" WHERE id = ?"};
-static const struct db_sql Q_GET = {"outgoing_get",
-				    "SELECT " OUT_COLS
-				    " FROM outgoing_messages WHERE client_id = ? AND id = ?"};
 
 #define OUT_FILTERS " AND (? IS NULL OR status = ?) AND (? IS NULL OR operator_id = ?)"
 static const struct db_sql Q_LIST[2][2] = {
@@ -201,14 +198,6 @@ enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id,
 				   const char *message)
 {
 	return DB_EXEC(db, &Q_FAILED, NULL, DBTEXT(a, code, 32), DBTEXT(a, message, 1024), DBI(id));
-}
-
-enum db_rc db_outgoing_get(struct db *db, struct arena *a, long long client_id, long long id,
-			   struct outgoing *out)
-{
-	struct db_arg args[] = {DBI(client_id), DBI(id)};
-
-	return db_get(db, &Q_GET, args, 2, a, row, out);
 }
 
 enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id, bool asc,

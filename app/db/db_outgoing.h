@@ -43,8 +43,6 @@ enum db_rc db_outgoing_mark_sent(struct db *db, struct arena *a, long long id, c
 /* Record a failure (status failed unless already further). */
 enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id, const char *code,
 				   const char *message);
-enum db_rc db_outgoing_get(struct db *db, struct arena *a, long long client_id, long long id,
-			   struct outgoing *out);
 /* Operator list; phone, status, operator NULL: any. */
 enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id, bool asc,
 			    const char *phone, const char *status, const char *operator_id,

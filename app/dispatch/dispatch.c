@@ -167,7 +167,7 @@ static curl_socket_t on_open(void *ud, curlsocktype purpose, struct curl_sockadd
 	struct xfer *x = ((void **)ud)[1];
 
 	(void)purpose;
-	if (net_addr_forbidden(&addr->addr, d->allow_loopback)) {
+	if (netcheck_addr_forbidden(&addr->addr, d->allow_loopback)) {
 		x->blocked = true;
 		snprintf(x->blocked_why, sizeof(x->blocked_why),
 			 "destination address refused: loopback, private or reserved");
@@ -232,10 +232,10 @@ static void settle(struct dispatcher *d, const struct outbox_job *j, enum outbox
 	r->delay_ms = delay_ms;
 	r->attempt_kind = kind;
 	r->error = error ? arena_strdup(&d->ra, error) : NULL;
-	r->started_ms = time_now_ms();
+	r->started_ms = timeutil_now_ms();
 	if (o == OUTBOX_DEFER) {
 		d->st->deferred++;
-		d->last_defer = time_mono_ms();
+		d->last_defer = timeutil_mono_ms();
 	} else if (o == OUTBOX_DEAD)
 		d->st->dead++;
 }
@@ -298,7 +298,7 @@ static void sign_webhook(struct xfer *x)
 	unsigned char key[256];
 	size_t klen;
 
-	snprintf(ts, sizeof(ts), "%lld", (long long)time_now_s());
+	snprintf(ts, sizeof(ts), "%lld", (long long)timeutil_now_s());
 	snprintf(hdr, sizeof(hdr), "webhook-timestamp: %s", ts);
 	x->headers = curl_slist_append(x->headers, hdr);
 	if (x->signed_hook) {
@@ -319,8 +319,8 @@ static void activate(struct dispatcher *d, struct xfer *x, struct host_count *h)
 	if (x->kind == X_WEBHOOK)
 		sign_webhook(x);
 	x->state = X_ACTIVE;
-	x->started_ms = time_now_ms();
-	x->t0 = time_mono_ms();
+	x->started_ms = timeutil_now_ms();
+	x->t0 = timeutil_mono_ms();
 	h->n++;
 	curl_multi_add_handle(d->multi, x->easy);
 }
@@ -329,7 +329,7 @@ static void activate(struct dispatcher *d, struct xfer *x, struct host_count *h)
 static void start(struct dispatcher *d, struct xfer *x, struct host_count *h)
 {
 	d->busy++;
-	x->claimed = time_mono_ms();
+	x->claimed = timeutil_mono_ms();
 	if (h->n < d->cfg->push.max_per_host) {
 		activate(d, x, h);
 	} else {
@@ -355,7 +355,8 @@ static bool outlasts_lease(const struct dispatcher *d, const struct xfer *x)
 	double attempt_ms =
 		1000.0 * (double)(x->kind == X_WEBHOOK ? c->push.timeout_s : c->twilio.timeout_s);
 
-	return time_mono_ms() - x->claimed + attempt_ms + 2000.0 > 1000.0 * (double)c->push.lease_s;
+	return timeutil_mono_ms() - x->claimed + attempt_ms + 2000.0 >
+	       1000.0 * (double)c->push.lease_s;
 }
 
 /* A waiting slot's job goes back to the database, without counting an
@@ -366,9 +367,9 @@ static void give_back(struct dispatcher *d, struct xfer *x)
 
 	r->outcome = OUTBOX_DEFER;
 	r->delay_ms = DEFER_BUSY_MS;
-	r->started_ms = time_now_ms();
+	r->started_ms = timeutil_now_ms();
 	d->st->deferred++;
-	d->last_defer = time_mono_ms();
+	d->last_defer = timeutil_mono_ms();
 	x->state = X_FREE;
 	d->busy--;
 }
@@ -399,11 +400,11 @@ static void promote(struct dispatcher *d)
 static void start_webhook(struct dispatcher *d, const struct outbox_job *j)
 {
 	const struct config *cfg = d->cfg;
-	struct net_url u;
+	struct netcheck_url u;
 	struct host_count *h;
 	struct xfer *x;
 	const char *why;
-	struct jw w;
+	struct jsonw w;
 	char hdr[160], hostkey[HOST_KEY];
 
 	if (j->url == NULL) {
@@ -414,7 +415,7 @@ static void start_webhook(struct dispatcher *d, const struct outbox_job *j)
 		settle(d, j, OUTBOX_DEFER, DEFER_DISABLED_MS, NULL, NULL);
 		return;
 	}
-	why = net_check_url(j->url, strlen(j->url), d->allow_loopback, &u);
+	why = netcheck_url(j->url, strlen(j->url), d->allow_loopback, &u);
 	if (why != NULL) {
 		settle(d, j, OUTBOX_DEAD, 0, "blocked",
 		       arena_printf(&d->ra, "webhook URL refused: %s", why));
@@ -437,12 +438,12 @@ static void start_webhook(struct dispatcher *d, const struct outbox_job *j)
 	x->client_id = j->client_id;
 	snprintf(x->event_id, sizeof(x->event_id), "%s", j->event_id);
 
-	jw_init(&w, &x->req);
-	jw_obj(&w);
-	jw_kstr(&w, "type", "sms.received");
-	jw_key(&w, "data");
-	view_inbound(&w, &j->msg);
-	jw_obj_end(&w);
+	jsonw_init(&w, &x->req);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "type", "sms.received");
+	jsonw_key(&w, "data");
+	views_inbound(&w, &j->msg);
+	jsonw_obj_end(&w);
 
 	x->headers = curl_slist_append(x->headers, "Content-Type: application/json");
 	x->headers = curl_slist_append(x->headers, "Expect:");
@@ -500,14 +501,14 @@ static void start_ack(struct dispatcher *d, const struct outbox_job *j)
 		struct outgoing m = {0};
 		struct sms_parts parts;
 
-		sms_count(ACK_TEXT, strlen(ACK_TEXT), &parts);
+		sms_count(INBOUND_ACK_TEXT, strlen(INBOUND_ACK_TEXT), &parts);
 		m.client_id = j->client_id;
 		m.provider = "twilio";
 		m.to = j->msg.from;
 		m.from = j->msg.to;
 		m.usemodem = m.port = -1;
-		m.body = ACK_TEXT;
-		m.body_len = strlen(ACK_TEXT);
+		m.body = INBOUND_ACK_TEXT;
+		m.body_len = strlen(INBOUND_ACK_TEXT);
 		m.segments = parts.segments;
 		m.encoding = sms_encoding_name(parts.encoding);
 		m.sent_by = "system";
@@ -522,8 +523,8 @@ static void start_ack(struct dispatcher *d, const struct outbox_job *j)
 			return;
 		}
 	}
-	if (twilio_request(cfg, &d->a, j->msg.from, j->msg.to, ACK_TEXT, strlen(ACK_TEXT), &tr) <
-		    0 ||
+	if (twilio_request(cfg, &d->a, j->msg.from, j->msg.to, INBOUND_ACK_TEXT,
+			   strlen(INBOUND_ACK_TEXT), &tr) < 0 ||
 	    buf_add(&x->req, tr.form, tr.form_len) < 0) {
 		settle(d, j, OUTBOX_DEAD, 0, "failed", "cannot encode the acknowledgement");
 		return;
@@ -645,7 +646,7 @@ static void collect(struct dispatcher *d)
 		curl_multi_remove_handle(d->multi, m->easy_handle);
 		r = result_for(d, x->id, x->attempt);
 		r->started_ms = x->started_ms;
-		r->duration_ms = (long)(time_mono_ms() - x->t0);
+		r->duration_ms = (long)(timeutil_mono_ms() - x->t0);
 		if (x->resp.len > 0) {
 			r->head_len = x->resp.len > HEAD_LOG ? HEAD_LOG : x->resp.len;
 			r->head = arena_strndup(&d->ra, x->resp.p, r->head_len);
@@ -812,7 +813,7 @@ int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
 		 volatile sig_atomic_t *stop, struct dispatch_stats *st)
 {
 	struct dispatcher d;
-	double t0 = time_mono_ms(), last_spool = -SPOOL_EVERY_MS, drain_since = -1;
+	double t0 = timeutil_mono_ms(), last_spool = -SPOOL_EVERY_MS, drain_since = -1;
 
 	int running, ret = -1;
 
@@ -822,14 +823,14 @@ int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
 		goto out;
 	}
 	for (;;) {
-		bool draining = *stop || (!o->once && time_mono_ms() - t0 >= o->for_s * 1000.0);
+		bool draining = *stop || (!o->once && timeutil_mono_ms() - t0 >= o->for_s * 1000.0);
 		size_t claimed = 0;
 
-		if (!draining && time_mono_ms() - last_spool >= SPOOL_EVERY_MS) {
-			long n = spool_import(cfg, d.db, &d.a);
+		if (!draining && timeutil_mono_ms() - last_spool >= SPOOL_EVERY_MS) {
+			long n = dispatch_spool_import(cfg, d.db, &d.a);
 			if (n > 0)
 				st->imported += n;
-			last_spool = time_mono_ms();
+			last_spool = timeutil_mono_ms();
 		}
 		if (!draining)
 			claimed = claim(&d);
@@ -841,15 +842,15 @@ int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
 		 * nothing it deferred itself is about to come due again. */
 		if (d.busy == 0 && d.nresults == 0 &&
 		    (draining || (o->once && claimed == 0 &&
-				  time_mono_ms() - d.last_defer > 2 * DEFER_BUSY_MS)))
+				  timeutil_mono_ms() - d.last_defer > 2 * DEFER_BUSY_MS)))
 			break;
 		/* Stopping, and the database still refuses the last results:
 		 * give up after a while -- their leases end and the jobs come
 		 * due again, so nothing is lost, only delivered again. */
 		if (draining && d.busy == 0) {
 			if (drain_since < 0)
-				drain_since = time_mono_ms();
-			else if (time_mono_ms() - drain_since > DRAIN_LIMIT_MS) {
+				drain_since = timeutil_mono_ms();
+			else if (timeutil_mono_ms() - drain_since > DRAIN_LIMIT_MS) {
 				log_msg(LOG_WARN, "dispatch",
 					"stopping with %zu results unrecorded; their jobs come due "
 					"again",

@@ -7,7 +7,7 @@
  *
  * Webhooks: HTTPS only, no redirects, no proxies, connect and total
  * timeouts and a low-speed abort, the answer read up to 64 KiB, and the
- * destination address checked when the socket is opened (net_addr_forbidden),
+ * destination address checked when the socket is opened (netcheck_addr_forbidden),
  * so a name that now resolves to a private address is refused.  At most
  * [push] max_in_flight deliveries at once and max_per_host per destination
  * host: a slow or hanging endpoint holds only its own share.

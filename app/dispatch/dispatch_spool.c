@@ -1,5 +1,5 @@
 /*
- * Spool import.  See spool_import.h.
+ * Spool import.  See dispatch_spool_import.h.
  */
 #include "dispatch/dispatch_spool.h"
 
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/buf.h"
+#include "ep/routes.h"
 #include "http/pipeline.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -107,7 +108,7 @@ static int import_one(const struct config *cfg, struct db *db, struct arena *a, 
 	r.content_length = (long long)body->len;
 	r.request_id = name;
 	r.from_spool = true;
-	st = handle_request(&r);
+	st = pipeline_request(&r, routes_table, routes_count);
 	if (status_code(st) < 300) {
 		unlink(path);
 		ret = 1;
@@ -121,7 +122,7 @@ static int import_one(const struct config *cfg, struct db *db, struct arena *a, 
 	return ret;
 }
 
-long spool_import(const struct config *cfg, struct db *db, struct arena *a)
+long dispatch_spool_import(const struct config *cfg, struct db *db, struct arena *a)
 {
 	const char *dir = cfg->server.spool_dir;
 	DIR *d = opendir(dir);

@@ -15,6 +15,6 @@
 
 /* Import what is spooled.  Returns how many files were imported, or -1
  * when the database is unavailable. */
-long spool_import(const struct config *cfg, struct db *db, struct arena *a);
+long dispatch_spool_import(const struct config *cfg, struct db *db, struct arena *a);
 
 #endif

@@ -56,18 +56,18 @@ static enum status clients_list(struct req *r)
 	struct client *cs;
 	size_t i, n;
 	enum db_rc rc = db_clients_list(r->db, r->a, &cs, &n);
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	view_list_open(w, n, "clients");
+	views_list_open(w, n, "clients");
 	for (i = 0; i < n; i++) {
-		jw_obj(w);
-		view_client_members(w, &cs[i]);
-		jw_obj_end(w);
+		jsonw_obj(w);
+		views_client_members(w, &cs[i]);
+		jsonw_obj_end(w);
 	}
-	jw_arr_end(w);
-	jw_obj_end(w);
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
@@ -94,7 +94,7 @@ static enum status clients_create(struct req *r)
 	struct client c;
 	long long id;
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	rc = db_clients_insert(r->db, r->a, name->s, name->len, &id);
 	if (rc == DB_DUP)
@@ -104,9 +104,9 @@ static enum status clients_create(struct req *r)
 	rc = db_clients_get(r->db, r->a, id, &c);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	view_client_members(w, &c);
-	jw_obj_end(w);
+	jsonw_obj(w);
+	views_client_members(w, &c);
+	jsonw_obj_end(w);
 	return ST_CREATED;
 }
 
@@ -121,31 +121,31 @@ static enum status clients_get(struct req *r)
 	size_t i, nroutes, nkeys;
 	enum status st = load_client(r, &c);
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	if (st != ST_OK)
 		return st;
-	if ((rc = db_routes_list(r->db, r->a, c.id, &routes, &nroutes)) != DB_OK ||
+	if ((rc = db_client_routes_list(r->db, r->a, c.id, &routes, &nroutes)) != DB_OK ||
 	    (rc = db_api_keys_list(r->db, r->a, c.id, &keys, &nkeys)) != DB_OK ||
 	    (rc = db_outbox_summary(r->db, r->a, c.id, &health)) != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	view_client_members(w, &c);
-	jw_key(w, "routes");
-	jw_arr(w);
+	jsonw_obj(w);
+	views_client_members(w, &c);
+	jsonw_key(w, "routes");
+	jsonw_arr(w);
 	for (i = 0; i < nroutes; i++)
-		view_route(w, &routes[i]);
-	jw_arr_end(w);
-	jw_key(w, "apiKeys");
-	jw_arr(w);
+		views_route(w, &routes[i]);
+	jsonw_arr_end(w);
+	jsonw_key(w, "apiKeys");
+	jsonw_arr(w);
 	for (i = 0; i < nkeys; i++)
-		view_api_key(w, &keys[i]);
-	jw_arr_end(w);
-	jw_key(w, "deliveryHealth");
-	jw_obj(w);
-	view_delivery_health_members(w, &health);
-	jw_obj_end(w);
-	jw_obj_end(w);
+		views_api_key(w, &keys[i]);
+	jsonw_arr_end(w);
+	jsonw_key(w, "deliveryHealth");
+	jsonw_obj(w);
+	views_delivery_health_members(w, &health);
+	jsonw_obj_end(w);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
@@ -199,19 +199,19 @@ static enum status routes_create(struct req *r)
 		modem = in[R_MODEM].i;
 		port = in[R_PORT].i;
 	}
-	rc = db_routes_insert(r->db, r->a, c.id, twilio ? "twilio" : "extreme", number, modem, port,
-			      &id);
+	rc = db_client_routes_insert(r->db, r->a, c.id, twilio ? "twilio" : "extreme", number,
+				     modem, port, &id);
 	if (rc == DB_DUP)
 		return req_fail(r, ST_CONFLICT, "route_exists",
 				"That number or usemodem/port is already routed");
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	if ((rc = db_routes_list(r->db, r->a, c.id, &all, &n)) != DB_OK)
+	if ((rc = db_client_routes_list(r->db, r->a, c.id, &all, &n)) != DB_OK)
 		return req_db_fail(r, rc);
 	for (i = 0; i < n; i++) {
 		if (all[i].id == id) {
 			route = all[i];
-			view_route(&r->w, &route);
+			views_route(&r->w, &route);
 			return ST_CREATED;
 		}
 	}
@@ -227,14 +227,14 @@ static const struct field key_fields[] = {
 
 static enum status keys_create(struct req *r)
 {
-	char key[APIKEY_LEN + 1], prefix[APIKEY_SHOWN_PREFIX + 1];
+	char key[AUTH_APIKEY_LEN + 1], prefix[AUTH_APIKEY_SHOWN_PREFIX + 1];
 	unsigned char hash[32];
 	const struct fval *label = &r->in[0];
 	struct client c;
 	long long id;
 	enum status st = load_client(r, &c);
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	if (st != ST_OK)
 		return st;
@@ -243,14 +243,14 @@ static enum status keys_create(struct req *r)
 				label->len, &id);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kint(w, "id", id);
-	jw_kint(w, "clientId", c.id);
-	jw_kstr(w, "key", key);
-	jw_kstr(w, "prefix", prefix);
-	jw_kstrn(w, "label", label->present ? label->s : NULL, label->len);
-	jw_kstr(w, "note", "Store this key now: it is shown only once.");
-	jw_obj_end(w);
+	jsonw_obj(w);
+	jsonw_kint(w, "id", id);
+	jsonw_kint(w, "clientId", c.id);
+	jsonw_kstr(w, "key", key);
+	jsonw_kstr(w, "prefix", prefix);
+	jsonw_kstrn(w, "label", label->present ? label->s : NULL, label->len);
+	jsonw_kstr(w, "note", "Store this key now: it is shown only once.");
+	jsonw_obj_end(w);
 	return ST_CREATED;
 }
 
@@ -262,7 +262,7 @@ static enum status keys_revoke(struct req *r)
 	struct client c;
 	enum status st = load_client(r, &c);
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	if (st != ST_OK)
 		return st;
@@ -273,11 +273,11 @@ static enum status keys_revoke(struct req *r)
 		return req_fail(r, ST_NOT_FOUND, "key_not_found", "No such active key");
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kint(w, "id", key_id);
-	jw_kint(w, "clientId", c.id);
-	jw_kstr(w, "status", "revoked");
-	jw_obj_end(w);
+	jsonw_obj(w);
+	jsonw_kint(w, "id", key_id);
+	jsonw_kint(w, "clientId", c.id);
+	jsonw_kstr(w, "status", "revoked");
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
@@ -318,11 +318,11 @@ static enum status accounts_create(struct req *r)
 {
 	const struct fval *in = r->in;
 	bool admin = in[A_ROLE].len == 5;
-	char hash[PASSWORD_HASH_MAX];
+	char hash[CRYPTO_PASSWORD_HASH_MAX];
 	long long client_id = in[A_CLIENT].present ? in[A_CLIENT].i : 0, id;
 	struct client c;
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	if (admin && client_id > 0)
 		return req_fail(r, ST_BAD_REQUEST, "invalid_request",
@@ -337,7 +337,7 @@ static enum status accounts_create(struct req *r)
 		if (rc != DB_OK)
 			return req_db_fail(r, rc);
 	}
-	if (password_hash(in[A_PASSWORD].s, in[A_PASSWORD].len, hash) < 0)
+	if (crypto_password_hash(in[A_PASSWORD].s, in[A_PASSWORD].len, hash) < 0)
 		return req_fail(r, ST_INTERNAL, "internal_error", "Cannot hash password");
 	rc = db_accounts_insert(r->db, r->a, in[A_USERNAME].s, hash, admin ? "admin" : "operator",
 				client_id, in[A_DISPLAY].present ? in[A_DISPLAY].s : NULL, &id);
@@ -345,18 +345,18 @@ static enum status accounts_create(struct req *r)
 		return req_fail(r, ST_CONFLICT, "username_taken", "That username is taken");
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kint(w, "id", id);
-	jw_kstr(w, "username", in[A_USERNAME].s);
-	jw_kstr(w, "role", admin ? "admin" : "operator");
-	jw_key(w, "clientId");
+	jsonw_obj(w);
+	jsonw_kint(w, "id", id);
+	jsonw_kstr(w, "username", in[A_USERNAME].s);
+	jsonw_kstr(w, "role", admin ? "admin" : "operator");
+	jsonw_key(w, "clientId");
 	if (client_id > 0)
-		jw_int(w, client_id);
+		jsonw_int(w, client_id);
 	else
-		jw_null(w);
-	jw_kstrn(w, "displayName", in[A_DISPLAY].present ? in[A_DISPLAY].s : NULL,
-		 in[A_DISPLAY].len);
-	jw_obj_end(w);
+		jsonw_null(w);
+	jsonw_kstrn(w, "displayName", in[A_DISPLAY].present ? in[A_DISPLAY].s : NULL,
+		    in[A_DISPLAY].len);
+	jsonw_obj_end(w);
 	return ST_CREATED;
 }
 
@@ -378,7 +378,7 @@ static enum status delivery_mode(struct req *r)
 	struct client c;
 	enum status st = load_client(r, &c);
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	if (st != ST_OK)
 		return st;
@@ -387,9 +387,9 @@ static enum status delivery_mode(struct req *r)
 		return req_db_fail(r, rc);
 	if ((rc = db_clients_get(r->db, r->a, c.id, &c)) != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	view_client_members(w, &c);
-	jw_obj_end(w);
+	jsonw_obj(w);
+	views_client_members(w, &c);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 

@@ -31,55 +31,55 @@ static enum status login(struct req *r)
 {
 	const struct fval *user = &r->in[F_USERNAME], *pass = &r->in[F_PASSWORD];
 	struct account acc;
-	char token[TOKEN_MAX], iso[32];
+	char token[AUTH_TOKEN_MAX], iso[32];
 	int64_t exp;
 	enum db_rc rc;
 	bool ok;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	rc = db_accounts_get_by_username(r->db, r->a, user->s, &acc);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return req_db_fail(r, rc);
-	ok = password_verify(pass->s, pass->len, rc == DB_OK ? acc.password_hash : NULL);
+	ok = crypto_password_verify(pass->s, pass->len, rc == DB_OK ? acc.password_hash : NULL);
 	if (!ok || rc != DB_OK || strcmp(acc.status, "active") != 0)
 		return req_fail(r, ST_UNAUTHORIZED, "invalid_credentials",
 				"Invalid username or password");
-	if (auth_issue_token(r->cfg, &acc, time_now_s(), token, sizeof(token), &exp) < 0)
+	if (auth_issue_token(r->cfg, &acc, timeutil_now_s(), token, sizeof(token), &exp) < 0)
 		return req_fail(r, ST_INTERNAL, "internal_error", "Cannot issue token");
 	r->actor.kind = strcmp(acc.role, "admin") == 0 ? ACTOR_ADMIN : ACTOR_OPERATOR;
 	r->actor.name = acc.username;
-	req_header(r,
-		   arena_printf(r->a,
-				"Set-Cookie: " SESSION_COOKIE "=%s; Path=/; Max-Age=%ld; HttpOnly;"
-				" Secure; SameSite=Strict",
-				token, r->cfg->auth.token_ttl_s));
-	time_iso_ms(exp * 1000, iso, sizeof(iso));
-	jw_obj(w);
-	jw_kstr(w, "token", token);
-	jw_kstr(w, "expiresAt", iso);
-	jw_kstr(w, "role", acc.role);
-	jw_kstr(w, "username", acc.username);
-	jw_key(w, "clientId");
+	req_header(r, arena_printf(r->a,
+				   "Set-Cookie: " AUTH_SESSION_COOKIE
+				   "=%s; Path=/; Max-Age=%ld; HttpOnly;"
+				   " Secure; SameSite=Strict",
+				   token, r->cfg->auth.token_ttl_s));
+	timeutil_iso_ms(exp * 1000, iso, sizeof(iso));
+	jsonw_obj(w);
+	jsonw_kstr(w, "token", token);
+	jsonw_kstr(w, "expiresAt", iso);
+	jsonw_kstr(w, "role", acc.role);
+	jsonw_kstr(w, "username", acc.username);
+	jsonw_key(w, "clientId");
 	if (acc.client_id > 0)
-		jw_int(w, acc.client_id);
+		jsonw_int(w, acc.client_id);
 	else
-		jw_null(w);
-	jw_obj_end(w);
+		jsonw_null(w);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_login = ENDPOINT(login, login_fields);
+const struct endpoint ep_auth_login = ENDPOINT(login, login_fields);
 
 static enum status logout(struct req *r)
 {
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
-	req_header(r, "Set-Cookie: " SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure;"
+	req_header(r, "Set-Cookie: " AUTH_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure;"
 		      " SameSite=Strict");
-	jw_obj(w);
-	jw_kstr(w, "status", "logged_out");
-	jw_obj_end(w);
+	jsonw_obj(w);
+	jsonw_kstr(w, "status", "logged_out");
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_logout = ENDPOINT_NOFIELDS(logout);
+const struct endpoint ep_auth_logout = ENDPOINT_NOFIELDS(logout);

@@ -6,7 +6,7 @@
 
 #include "http/router.h"
 
-extern const struct endpoint ep_login;
-extern const struct endpoint ep_logout;
+extern const struct endpoint ep_auth_login;
+extern const struct endpoint ep_auth_logout;
 
 #endif

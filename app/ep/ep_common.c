@@ -7,12 +7,12 @@
 
 #include "svc/views.h"
 
-bool ep_sort_ok(const char *s, size_t len)
+bool ep_common_sort_ok(const char *s, size_t len)
 {
 	return (len == 3 && memcmp(s, "asc", 3) == 0) || (len == 4 && memcmp(s, "desc", 4) == 0);
 }
 
-void ep_sender(const struct req *r, struct send_req *rq)
+void ep_common_sender(const struct req *r, struct send_req *rq)
 {
 	if (r->actor.kind == ACTOR_KEY) {
 		rq->sent_by = "key";
@@ -24,13 +24,13 @@ void ep_sender(const struct req *r, struct send_req *rq)
 	}
 }
 
-enum status ep_send(struct req *r, const struct send_req *rq, struct send_out *out, char *id,
-		    size_t idlen, const char *message)
+enum status ep_common_send(struct req *r, const struct send_req *rq, struct send_out *out, char *id,
+			   size_t idlen, const char *message)
 {
 	outbound_send(r->cfg, r->db, r->http, r->a, rq, out);
 	if (out->result == SEND_DB)
 		return req_db_fail(r, out->db_rc);
-	view_msg_id(id, idlen, "out_", out->id);
+	views_msg_id(id, idlen, "out_", out->id);
 	if (out->result == SEND_SENT)
 		return ST_OK;
 	r->err.details = out->error;

@@ -10,7 +10,7 @@
  *   message, timestamp, status, provider}]} oldest first; marks the
  *   conversation's inbound messages read.
  * POST /api/web/inbox/reply {to, message}, and POST /api/v2/sms/reply
- *   Replies the way the conversation came in: ep_sms_reply.
+ *   Replies the way the conversation came in: ep_conversations_reply.
  */
 #include "ep/ep_conversations.h"
 
@@ -33,34 +33,34 @@ static enum status inbox(struct req *r)
 	struct conversation *cs;
 	size_t i, n;
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
-	rc = db_inbox_conversations(r->db, r->a, r->actor.client_id,
-				    r->in[0].present ? r->in[0].i : LIST_LIMIT_DEFAULT, &cs, &n);
+	rc = db_conversations_list(r->db, r->a, r->actor.client_id,
+				   r->in[0].present ? r->in[0].i : LIST_LIMIT_DEFAULT, &cs, &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	view_list_open(w, n, "conversations");
+	views_list_open(w, n, "conversations");
 	for (i = 0; i < n; i++) {
-		jw_obj(w);
-		jw_kstr(w, "phoneNumber", cs[i].phone);
-		jw_key(w, "lastMessage");
-		jw_obj(w);
-		jw_kstr(w, "direction", cs[i].direction);
-		jw_kstrn(w, "message", cs[i].last_body, cs[i].last_len);
-		view_time(w, "timestamp", cs[i].last_at);
-		jw_kstr(w, "provider", cs[i].provider);
-		jw_obj_end(w);
-		jw_kint(w, "unread", cs[i].unread);
-		jw_kint(w, "messages", cs[i].messages);
-		view_time(w, "lastActivity", cs[i].last_at);
-		jw_obj_end(w);
+		jsonw_obj(w);
+		jsonw_kstr(w, "phoneNumber", cs[i].phone);
+		jsonw_key(w, "lastMessage");
+		jsonw_obj(w);
+		jsonw_kstr(w, "direction", cs[i].direction);
+		jsonw_kstrn(w, "message", cs[i].last_body, cs[i].last_len);
+		views_time(w, "timestamp", cs[i].last_at);
+		jsonw_kstr(w, "provider", cs[i].provider);
+		jsonw_obj_end(w);
+		jsonw_kint(w, "unread", cs[i].unread);
+		jsonw_kint(w, "messages", cs[i].messages);
+		views_time(w, "lastActivity", cs[i].last_at);
+		jsonw_obj_end(w);
 	}
-	jw_arr_end(w);
-	jw_obj_end(w);
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_web_inbox = ENDPOINT(inbox, inbox_fields);
+const struct endpoint ep_conversations_list = ENDPOINT(inbox, inbox_fields);
 
 static enum status thread(struct req *r)
 {
@@ -68,42 +68,42 @@ static enum status thread(struct req *r)
 	struct thread_msg *ms;
 	size_t i, n;
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 	char id[32];
 
 	if (!sms_e164(phone, strlen(phone)))
 		return req_fail(r, ST_BAD_REQUEST, "invalid_phone_number",
 				"Phone number must be in E.164 format (+1234567890)");
-	rc = db_inbox_thread(r->db, r->a, r->actor.client_id, phone,
-			     r->in[0].present ? r->in[0].i : LIST_LIMIT_DEFAULT, &ms, &n);
+	rc = db_conversations_thread(r->db, r->a, r->actor.client_id, phone,
+				     r->in[0].present ? r->in[0].i : LIST_LIMIT_DEFAULT, &ms, &n);
 	if (rc == DB_OK)
 		rc = db_incoming_mark_read(r->db, r->a, r->actor.client_id, phone);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kstr(w, "status", "success");
-	jw_kstr(w, "phoneNumber", phone);
-	jw_kint(w, "count", (long long)n);
-	jw_key(w, "messages");
-	jw_arr(w);
+	jsonw_obj(w);
+	jsonw_kstr(w, "status", "success");
+	jsonw_kstr(w, "phoneNumber", phone);
+	jsonw_kint(w, "count", (long long)n);
+	jsonw_key(w, "messages");
+	jsonw_arr(w);
 	for (i = 0; i < n; i++) {
 		bool in = strcmp(ms[i].direction, "in") == 0;
-		view_msg_id(id, sizeof(id), in ? "msg_" : "out_", ms[i].id);
-		jw_obj(w);
-		jw_kstr(w, "id", id);
-		jw_kstr(w, "direction", ms[i].direction);
-		jw_kstrn(w, "message", ms[i].body, ms[i].len);
-		view_time(w, "timestamp", ms[i].at);
-		jw_kstr(w, "status", ms[i].status);
-		jw_kstr(w, "provider", ms[i].provider);
-		jw_obj_end(w);
+		views_msg_id(id, sizeof(id), in ? "msg_" : "out_", ms[i].id);
+		jsonw_obj(w);
+		jsonw_kstr(w, "id", id);
+		jsonw_kstr(w, "direction", ms[i].direction);
+		jsonw_kstrn(w, "message", ms[i].body, ms[i].len);
+		views_time(w, "timestamp", ms[i].at);
+		jsonw_kstr(w, "status", ms[i].status);
+		jsonw_kstr(w, "provider", ms[i].provider);
+		jsonw_obj_end(w);
 	}
-	jw_arr_end(w);
-	jw_obj_end(w);
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_web_thread = ENDPOINT(thread, inbox_fields);
+const struct endpoint ep_conversations_thread = ENDPOINT(thread, inbox_fields);
 
 static enum status send_reply(struct req *r, const char *to, const char *body, size_t len)
 {
@@ -113,7 +113,7 @@ static enum status send_reply(struct req *r, const char *to, const char *body, s
 	enum status st;
 	char id[32], reply[32];
 	bool twilio;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	rc = outbound_reply_route(r->db, r->a, r->actor.client_id, to, &rq);
 	if (rc == DB_NOTFOUND)
@@ -126,25 +126,25 @@ static enum status send_reply(struct req *r, const char *to, const char *body, s
 	rq.to = to;
 	rq.body = body;
 	rq.body_len = len;
-	ep_sender(r, &rq);
-	st = ep_send(r, &rq, &out, id, sizeof(id), "Failed to send SMS");
+	ep_common_sender(r, &rq);
+	st = ep_common_send(r, &rq, &out, id, sizeof(id), "Failed to send SMS");
 	if (st != ST_OK)
 		return st;
-	view_msg_id(reply, sizeof(reply), "msg_", rq.in_reply_to);
-	jw_obj(w);
-	jw_kstr(w, "status", "sent");
-	jw_kstr(w, "messageId", id);
-	jw_kstr(w, "to", to);
-	jw_kstr(w, "provider", rq.provider);
-	jw_kstr(w, "providerMessageId", out.provider_id);
-	jw_kstr(w, "from", twilio ? rq.from : NULL);
-	view_kint_or_null(w, "usemodem", rq.usemodem);
-	view_kint_or_null(w, "port", rq.port);
-	jw_kstr(w, "inReplyTo", reply);
-	jw_kint(w, "segments", out.parts.segments);
-	jw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
-	jw_kstr(w, "timestamp", out.sent_at);
-	jw_obj_end(w);
+	views_msg_id(reply, sizeof(reply), "msg_", rq.in_reply_to);
+	jsonw_obj(w);
+	jsonw_kstr(w, "status", "sent");
+	jsonw_kstr(w, "messageId", id);
+	jsonw_kstr(w, "to", to);
+	jsonw_kstr(w, "provider", rq.provider);
+	jsonw_kstr(w, "providerMessageId", out.provider_id);
+	jsonw_kstr(w, "from", twilio ? rq.from : NULL);
+	views_kint_or_null(w, "usemodem", rq.usemodem);
+	views_kint_or_null(w, "port", rq.port);
+	jsonw_kstr(w, "inReplyTo", reply);
+	jsonw_kint(w, "segments", out.parts.segments);
+	jsonw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
+	jsonw_kstr(w, "timestamp", out.sent_at);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
@@ -162,4 +162,4 @@ static enum status reply(struct req *r)
 	return send_reply(r, r->in[R_TO].s, r->in[R_MESSAGE].s, r->in[R_MESSAGE].len);
 }
 
-const struct endpoint ep_sms_reply = ENDPOINT(reply, reply_fields);
+const struct endpoint ep_conversations_reply = ENDPOINT(reply, reply_fields);

@@ -33,60 +33,60 @@ static enum status list(struct req *r, long long client_id)
 	size_t i, k, n;
 	enum db_rc rc;
 	char id[32];
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	rc = db_outbox_deliveries(r->db, r->a, client_id, r->in[0].present ? r->in[0].i : 20, &ds,
 				  &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	view_list_open(w, n, "deliveries");
+	views_list_open(w, n, "deliveries");
 	for (i = 0; i < n; i++) {
-		jw_obj(w);
-		view_msg_id(id, sizeof(id), "dlv_", ds[i].id);
-		jw_kstr(w, "id", id);
-		jw_kstr(w, "eventId", ds[i].event_id);
-		view_msg_id(id, sizeof(id), "msg_", ds[i].incoming_id);
-		jw_kstr(w, "messageId", ds[i].incoming_id > 0 ? id : NULL);
-		jw_kstr(w, "status", ds[i].status);
-		jw_kint(w, "attempts", ds[i].attempts);
-		jw_key(w, "lastHttpStatus");
+		jsonw_obj(w);
+		views_msg_id(id, sizeof(id), "dlv_", ds[i].id);
+		jsonw_kstr(w, "id", id);
+		jsonw_kstr(w, "eventId", ds[i].event_id);
+		views_msg_id(id, sizeof(id), "msg_", ds[i].incoming_id);
+		jsonw_kstr(w, "messageId", ds[i].incoming_id > 0 ? id : NULL);
+		jsonw_kstr(w, "status", ds[i].status);
+		jsonw_kint(w, "attempts", ds[i].attempts);
+		jsonw_key(w, "lastHttpStatus");
 		if (ds[i].last_http_status > 0)
-			jw_int(w, ds[i].last_http_status);
+			jsonw_int(w, ds[i].last_http_status);
 		else
-			jw_null(w);
-		jw_kstr(w, "lastError", ds[i].last_error);
-		view_time(w, "createdAt", ds[i].created_at);
-		view_time(w, "updatedAt", ds[i].updated_at);
-		view_time(w, "finishedAt", ds[i].finished_at);
-		jw_key(w, "attemptLog");
-		jw_arr(w);
+			jsonw_null(w);
+		jsonw_kstr(w, "lastError", ds[i].last_error);
+		views_time(w, "createdAt", ds[i].created_at);
+		views_time(w, "updatedAt", ds[i].updated_at);
+		views_time(w, "finishedAt", ds[i].finished_at);
+		jsonw_key(w, "attemptLog");
+		jsonw_arr(w);
 		for (k = 0; k < ds[i].nlog; k++) {
 			const struct delivery_attempt *l = &ds[i].log[k];
-			jw_obj(w);
-			jw_kint(w, "attempt", l->attempt);
-			view_time(w, "at", l->started_at);
-			jw_kint(w, "durationMs", l->duration_ms);
-			jw_key(w, "httpStatus");
+			jsonw_obj(w);
+			jsonw_kint(w, "attempt", l->attempt);
+			views_time(w, "at", l->started_at);
+			jsonw_kint(w, "durationMs", l->duration_ms);
+			jsonw_key(w, "httpStatus");
 			if (l->http_status > 0)
-				jw_int(w, l->http_status);
+				jsonw_int(w, l->http_status);
 			else
-				jw_null(w);
-			jw_kstr(w, "outcome", l->outcome);
-			jw_kstr(w, "error", l->error);
-			jw_obj_end(w);
+				jsonw_null(w);
+			jsonw_kstr(w, "outcome", l->outcome);
+			jsonw_kstr(w, "error", l->error);
+			jsonw_obj_end(w);
 		}
-		jw_arr_end(w);
-		jw_obj_end(w);
+		jsonw_arr_end(w);
+		jsonw_obj_end(w);
 	}
-	jw_arr_end(w);
-	jw_obj_end(w);
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
 static enum status redeliver(struct req *r, long long client_id, const char *param)
 {
-	long long id = view_parse_id(param, "dlv_");
-	struct jw *w = &r->w;
+	long long id = views_parse_id(param, "dlv_");
+	struct jsonw *w = &r->w;
 	enum db_rc rc;
 
 	if (id < 0)
@@ -99,10 +99,10 @@ static enum status redeliver(struct req *r, long long client_id, const char *par
 				"That delivery is still pending");
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kstr(w, "id", param);
-	jw_kstr(w, "status", "pending");
-	jw_obj_end(w);
+	jsonw_obj(w);
+	jsonw_kstr(w, "id", param);
+	jsonw_kstr(w, "status", "pending");
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
@@ -151,7 +151,7 @@ static enum status admin_redeliver(struct req *r)
 	return id < 0 ? st : redeliver(r, id, r->params[1]);
 }
 
-const struct endpoint ep_v2_deliveries = ENDPOINT(v2_list, list_fields);
-const struct endpoint ep_v2_redeliver = ENDPOINT_NOFIELDS(v2_redeliver);
-const struct endpoint ep_admin_deliveries = ENDPOINT(admin_list, list_fields);
-const struct endpoint ep_admin_redeliver = ENDPOINT_NOFIELDS(admin_redeliver);
+const struct endpoint ep_deliveries_v2_list = ENDPOINT(v2_list, list_fields);
+const struct endpoint ep_deliveries_v2_redeliver = ENDPOINT_NOFIELDS(v2_redeliver);
+const struct endpoint ep_deliveries_admin_list = ENDPOINT(admin_list, list_fields);
+const struct endpoint ep_deliveries_admin_redeliver = ENDPOINT_NOFIELDS(admin_redeliver);

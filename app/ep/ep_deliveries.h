@@ -7,9 +7,9 @@
 
 #include "http/router.h"
 
-extern const struct endpoint ep_v2_deliveries;
-extern const struct endpoint ep_v2_redeliver;
-extern const struct endpoint ep_admin_deliveries;
-extern const struct endpoint ep_admin_redeliver;
+extern const struct endpoint ep_deliveries_v2_list;
+extern const struct endpoint ep_deliveries_v2_redeliver;
+extern const struct endpoint ep_deliveries_admin_list;
+extern const struct endpoint ep_deliveries_admin_redeliver;
 
 #endif

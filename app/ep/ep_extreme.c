@@ -25,18 +25,18 @@
 enum { X_ID, X_FROM, X_TO, X_MESSAGE, X_MODEM, X_PORT, X_TS };
 
 static const struct field fields[] = {
-	[X_ID] = {"id", FT_STR, F_REQ, 1, 64, field_token, "invalid_request",
+	[X_ID] = {"id", FT_STR, F_REQ, 1, 64, fields_token, "invalid_request",
 		  "id must be 1 to 64 printable characters"},
 	[X_FROM] = {"from", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number",
 		    "from must be in E.164 format (+1234567890)"},
-	[X_TO] = {"to", FT_STR, F_REQ, 1, 32, field_no_controls, "invalid_request",
+	[X_TO] = {"to", FT_STR, F_REQ, 1, 32, fields_no_controls, "invalid_request",
 		  "to must be 1 to 32 characters"},
 	[X_MESSAGE] = {"message", FT_STR, F_REQ, 0, 0, NULL, NULL, NULL},
 	[X_MODEM] = {"usemodem", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
 		     "usemodem must be an integer from 0 to 9999"},
 	[X_PORT] = {"port", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
 		    "port must be an integer from 0 to 9999"},
-	[X_TS] = {"timestamp", FT_STR, F_NULL, 0, 40, field_no_controls, "invalid_request",
+	[X_TS] = {"timestamp", FT_STR, F_NULL, 0, 40, fields_no_controls, "invalid_request",
 		  "timestamp must be at most 40 characters"},
 };
 
@@ -56,7 +56,7 @@ static enum status incoming(struct req *r)
 		.provider_timestamp = in[X_TS].present ? in[X_TS].s : NULL,
 	};
 	struct inbound_stored res;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 	char id[32];
 
 	if (inbound_store(r->db, r->a, &m, &res) != DB_OK) {
@@ -68,22 +68,22 @@ static enum status incoming(struct req *r)
 			return req_fail(r, ST_UNAVAILABLE, "unavailable",
 					"Cannot store the message now; retry later");
 		log_msg(LOG_WARN, "extreme", "database unavailable: webhook spooled");
-		jw_obj(w);
-		jw_kstr(w, "status", "ok");
-		jw_knull(w, "id");
-		jw_kbool(w, "spooled", true);
-		jw_obj_end(w);
+		jsonw_obj(w);
+		jsonw_kstr(w, "status", "ok");
+		jsonw_knull(w, "id");
+		jsonw_kbool(w, "spooled", true);
+		jsonw_obj_end(w);
 		return ST_OK;
 	}
 	if (res.client_id == 0 && !res.duplicate)
 		log_msg(LOG_WARN, "extreme", "msg_%lld: no route for modem %lld port %lld", res.id,
 			m.usemodem, m.port);
-	view_msg_id(id, sizeof(id), "msg_", res.id);
-	jw_obj(w);
-	jw_kstr(w, "status", "ok");
-	jw_kstr(w, "id", id);
-	jw_kbool(w, "duplicate", res.duplicate);
-	jw_obj_end(w);
+	views_msg_id(id, sizeof(id), "msg_", res.id);
+	jsonw_obj(w);
+	jsonw_kstr(w, "status", "ok");
+	jsonw_kstr(w, "id", id);
+	jsonw_kbool(w, "duplicate", res.duplicate);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 

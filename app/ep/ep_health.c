@@ -28,10 +28,10 @@ static enum status health(struct req *r)
 	const struct config *c = r->cfg;
 	const char *tw = configured(c->twilio.account_sid, c->twilio.auth_token);
 	const char *ex = configured(c->extreme.api_base, c->extreme.api_key);
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 	char ts[32];
 
-	time_iso_now(ts, sizeof(ts));
+	timeutil_iso_now(ts, sizeof(ts));
 	if (db_ping(r->db) != DB_OK) {
 		r->err.extra = arena_printf(r->a,
 					    "\"status\":\"unhealthy\",\"timestamp\":\"%s\","
@@ -41,17 +41,17 @@ static enum status health(struct req *r)
 		return req_fail(r, ST_UNAVAILABLE, "database_unavailable",
 				"The database is unreachable");
 	}
-	jw_obj(w);
-	jw_kstr(w, "status", "healthy");
-	jw_kstr(w, "timestamp", ts);
-	jw_kstr(w, "database", "connected");
-	jw_kstr(w, "twilio", tw);
-	jw_kstr(w, "extreme", ex);
-	jw_obj_end(w);
+	jsonw_obj(w);
+	jsonw_kstr(w, "status", "healthy");
+	jsonw_kstr(w, "timestamp", ts);
+	jsonw_kstr(w, "database", "connected");
+	jsonw_kstr(w, "twilio", tw);
+	jsonw_kstr(w, "extreme", ex);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_health = ENDPOINT_NOFIELDS(health);
+const struct endpoint ep_health_get = ENDPOINT_NOFIELDS(health);
 
 /* name, help, SQL returning one integer */
 static const struct {
@@ -104,4 +104,4 @@ static enum status metrics(struct req *r)
 	return ST_OK;
 }
 
-const struct endpoint ep_metrics = ENDPOINT_NOFIELDS(metrics);
+const struct endpoint ep_health_metrics = ENDPOINT_NOFIELDS(metrics);

@@ -6,7 +6,7 @@
 
 #include "http/router.h"
 
-extern const struct endpoint ep_health;
-extern const struct endpoint ep_metrics;
+extern const struct endpoint ep_health_get;
+extern const struct endpoint ep_health_metrics;
 
 #endif

@@ -69,7 +69,7 @@ static const char *sender_for(struct req *r, const char *phone)
 	if (db_incoming_last_from(r->db, r->a, r->actor.client_id, phone, &last) == DB_OK &&
 	    strcmp(last.provider, "twilio") == 0)
 		return last.to;
-	if (db_routes_list(r->db, r->a, r->actor.client_id, &routes, &n) == DB_OK)
+	if (db_client_routes_list(r->db, r->a, r->actor.client_id, &routes, &n) == DB_OK)
 		for (i = 0; i < n; i++)
 			if (strcmp(routes[i].provider, "twilio") == 0 && routes[i].number != NULL)
 				return routes[i].number;
@@ -88,7 +88,7 @@ static enum status send_message(struct req *r)
 	enum db_rc rc;
 	enum status st;
 	char id[32];
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	if (in[S_OPERATOR].len != strlen(r->actor.name) ||
 	    memcmp(in[S_OPERATOR].s, r->actor.name, in[S_OPERATOR].len) != 0)
@@ -117,23 +117,23 @@ static enum status send_message(struct req *r)
 	rq.usemodem = rq.port = -1;
 	rq.body = in[S_CONTENT].s;
 	rq.body_len = in[S_CONTENT].len;
-	ep_sender(r, &rq);
-	st = ep_send(r, &rq, &out, id, sizeof(id), "Failed to send SMS");
+	ep_common_sender(r, &rq);
+	st = ep_common_send(r, &rq, &out, id, sizeof(id), "Failed to send SMS");
 	if (st != ST_OK)
 		return st;
-	jw_obj(w);
-	jw_kstr(w, "status", "sent");
-	jw_kstr(w, "messageId", id);
-	jw_kstr(w, "phoneNumber", phone);
-	jw_kstr(w, "timestamp", out.sent_at);
-	jw_kstr(w, "twilio_MessageSid", out.provider_id);
-	jw_kint(w, "segments", out.parts.segments);
-	jw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
-	jw_obj_end(w);
+	jsonw_obj(w);
+	jsonw_kstr(w, "status", "sent");
+	jsonw_kstr(w, "messageId", id);
+	jsonw_kstr(w, "phoneNumber", phone);
+	jsonw_kstr(w, "timestamp", out.sent_at);
+	jsonw_kstr(w, "twilio_MessageSid", out.provider_id);
+	jsonw_kint(w, "segments", out.parts.segments);
+	jsonw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_send_message = ENDPOINT(send_message, send_fields);
+const struct endpoint ep_operator_send_message = ENDPOINT(send_message, send_fields);
 
 /* --- message lists ---------------------------------------------------------- */
 
@@ -144,7 +144,7 @@ const struct endpoint ep_send_message = ENDPOINT(send_message, send_fields);
 	}
 #define SORT_FIELD                                                                                 \
 	{                                                                                          \
-		"sort", FT_STR, F_QUERY, 0, 0, ep_sort_ok, "invalid_request",                      \
+		"sort", FT_STR, F_QUERY, 0, 0, ep_common_sort_ok, "invalid_request",               \
 			"sort must be asc or desc"                                                 \
 	}
 
@@ -175,7 +175,7 @@ static enum status messages_incoming(struct req *r)
 	struct incoming *ms;
 	size_t i, n;
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	rc = db_incoming_list(r->db, r->a, r->actor.client_id, asc_of(&in[LI_SORT]),
 			      in[LI_PHONE].present ? in[LI_PHONE].s : NULL,
@@ -183,15 +183,15 @@ static enum status messages_incoming(struct req *r)
 			      &ms, &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	view_list_open(w, n, "messages");
+	views_list_open(w, n, "messages");
 	for (i = 0; i < n; i++)
-		view_inbound_operator(w, &ms[i]);
-	jw_arr_end(w);
-	jw_obj_end(w);
+		views_inbound_operator(w, &ms[i]);
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_messages_incoming = ENDPOINT(messages_incoming, incoming_fields);
+const struct endpoint ep_operator_incoming = ENDPOINT(messages_incoming, incoming_fields);
 
 static bool out_status_ok(const char *s, size_t len)
 {
@@ -223,7 +223,7 @@ static enum status messages_outgoing(struct req *r)
 	struct outgoing *ms;
 	size_t i, n;
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	rc = db_outgoing_list(r->db, r->a, r->actor.client_id, asc_of(&in[LO_SORT]),
 			      in[LO_PHONE].present ? in[LO_PHONE].s : NULL,
@@ -232,15 +232,15 @@ static enum status messages_outgoing(struct req *r)
 			      limit_of(&in[LO_LIMIT]), &ms, &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	view_list_open(w, n, "messages");
+	views_list_open(w, n, "messages");
 	for (i = 0; i < n; i++)
-		view_outgoing_operator(w, &ms[i]);
-	jw_arr_end(w);
-	jw_obj_end(w);
+		views_outgoing_operator(w, &ms[i]);
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_messages_outgoing = ENDPOINT(messages_outgoing, outgoing_fields);
+const struct endpoint ep_operator_outgoing = ENDPOINT(messages_outgoing, outgoing_fields);
 
 /* --- users ----------------------------------------------------------------- */
 
@@ -261,26 +261,26 @@ static enum status users_list(struct req *r)
 	struct user *us;
 	size_t i, n;
 	enum db_rc rc = db_users_list(r->db, r->a, r->actor.client_id, status, &us, &n);
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	view_list_open(w, n, "users");
+	views_list_open(w, n, "users");
 	for (i = 0; i < n; i++)
-		view_user(w, &us[i]);
-	jw_arr_end(w);
-	jw_obj_end(w);
+		views_user(w, &us[i]);
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_users_list = ENDPOINT(users_list, users_list_fields);
+const struct endpoint ep_operator_users_list = ENDPOINT(users_list, users_list_fields);
 
 enum { UC_PHONE, UC_NAME, UC_STATUS };
 
 static const struct field users_create_fields[] = {
 	[UC_PHONE] = {"phoneNumber", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number",
 		      E164_MSG},
-	[UC_NAME] = {"name", FT_STR, F_REQ, 1, 200, field_no_controls, "invalid_name",
+	[UC_NAME] = {"name", FT_STR, F_REQ, 1, 200, fields_no_controls, "invalid_name",
 		     "name must be 1 to 200 characters"},
 	[UC_STATUS] = {"status", FT_STR, 0, 0, 0, user_status_ok, "invalid_status",
 		       "status must be active or inactive"},
@@ -293,7 +293,7 @@ static enum status user_answer(struct req *r, const char *phone, enum status ok)
 
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	view_user(&r->w, &u);
+	views_user(&r->w, &u);
 	return ok;
 }
 
@@ -311,12 +311,12 @@ static enum status users_create(struct req *r)
 	return user_answer(r, in[UC_PHONE].s, ST_CREATED);
 }
 
-const struct endpoint ep_users_create = ENDPOINT(users_create, users_create_fields);
+const struct endpoint ep_operator_users_create = ENDPOINT(users_create, users_create_fields);
 
 enum { UU_NAME, UU_STATUS };
 
 static const struct field users_update_fields[] = {
-	[UU_NAME] = {"name", FT_STR, 0, 1, 200, field_no_controls, "invalid_name",
+	[UU_NAME] = {"name", FT_STR, 0, 1, 200, fields_no_controls, "invalid_name",
 		     "name must be 1 to 200 characters"},
 	[UU_STATUS] = {"status", FT_STR, 0, 0, 0, user_status_ok, "invalid_status",
 		       "status must be active or inactive"},
@@ -343,4 +343,4 @@ static enum status users_update(struct req *r)
 	return user_answer(r, phone, ST_OK);
 }
 
-const struct endpoint ep_users_update = ENDPOINT(users_update, users_update_fields);
+const struct endpoint ep_operator_users_update = ENDPOINT(users_update, users_update_fields);

@@ -7,11 +7,11 @@
 
 #include "http/router.h"
 
-extern const struct endpoint ep_send_message;
-extern const struct endpoint ep_messages_incoming;
-extern const struct endpoint ep_messages_outgoing;
-extern const struct endpoint ep_users_list;
-extern const struct endpoint ep_users_create;
-extern const struct endpoint ep_users_update;
+extern const struct endpoint ep_operator_send_message;
+extern const struct endpoint ep_operator_incoming;
+extern const struct endpoint ep_operator_outgoing;
+extern const struct endpoint ep_operator_users_list;
+extern const struct endpoint ep_operator_users_create;
+extern const struct endpoint ep_operator_users_update;
 
 #endif

@@ -65,9 +65,9 @@ enum { IN_SID, IN_FROM, IN_TO, IN_BODY, IN_MEDIA };
 static const struct field incoming_fields[] = {
 	[IN_SID] = {"MessageSid", FT_STR, F_REQ, 1, 64, sid_ok, "invalid_request",
 		    "MessageSid must be 1 to 64 letters or digits"},
-	[IN_FROM] = {"From", FT_STR, F_REQ, 1, 32, field_no_controls, "invalid_request",
+	[IN_FROM] = {"From", FT_STR, F_REQ, 1, 32, fields_no_controls, "invalid_request",
 		     "From must be 1 to 32 characters"},
-	[IN_TO] = {"To", FT_STR, F_REQ, 1, 32, field_no_controls, "invalid_request",
+	[IN_TO] = {"To", FT_STR, F_REQ, 1, 32, fields_no_controls, "invalid_request",
 		   "To must be 1 to 32 characters"},
 	[IN_BODY] = {"Body", FT_STR, F_REQ, 0, 0, NULL, NULL, NULL},
 	[IN_MEDIA] = {"NumMedia", FT_INT, 0, 0, 100, NULL, "invalid_request",

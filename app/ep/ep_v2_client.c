@@ -19,23 +19,23 @@ static enum status client_get(struct req *r)
 	struct client_route *routes;
 	size_t i, n;
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	if (id != r->actor.client_id)
 		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
 	rc = db_clients_get(r->db, r->a, id, &c);
 	if (rc == DB_NOTFOUND)
 		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
-	if (rc != DB_OK || (rc = db_routes_list(r->db, r->a, id, &routes, &n)) != DB_OK)
+	if (rc != DB_OK || (rc = db_client_routes_list(r->db, r->a, id, &routes, &n)) != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	view_client_members(w, &c);
-	jw_key(w, "routes");
-	jw_arr(w);
+	jsonw_obj(w);
+	views_client_members(w, &c);
+	jsonw_key(w, "routes");
+	jsonw_arr(w);
 	for (i = 0; i < n; i++)
-		view_route(w, &routes[i]);
-	jw_arr_end(w);
-	jw_obj_end(w);
+		views_route(w, &routes[i]);
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 

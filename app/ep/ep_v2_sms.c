@@ -40,8 +40,8 @@ static long long cursor_of(const char *s)
 
 	if (strcmp(s, "msg_0") == 0 || strcmp(s, "0") == 0)
 		return 0;
-	id = view_parse_id(s, "msg_");
-	return id > 0 ? id : view_parse_id(s, "");
+	id = views_parse_id(s, "msg_");
+	return id > 0 ? id : views_parse_id(s, "");
 }
 
 static bool cursor_ok(const char *s, size_t len)
@@ -68,7 +68,7 @@ static enum status inbox(struct req *r)
 	struct incoming *ms;
 	size_t i, n;
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 	char next[32];
 
 	rc = db_incoming_inbox(
@@ -76,24 +76,24 @@ static enum status inbox(struct req *r)
 		in[I_LIMIT].present ? in[I_LIMIT].i : LIST_LIMIT_DEFAULT, &ms, &n, &next_id);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	view_list_open(w, n, "messages");
+	views_list_open(w, n, "messages");
 	for (i = 0; i < n; i++)
-		view_inbound(w, &ms[i]);
-	jw_arr_end(w);
+		views_inbound(w, &ms[i]);
+	jsonw_arr_end(w);
 	/* Where a cursor poll continues: safe by construction (see
 	 * db_incoming_inbox); null when nothing has settled yet. */
-	jw_key(w, "next");
+	jsonw_key(w, "next");
 	if (next_id >= 0) {
-		view_msg_id(next, sizeof(next), "msg_", next_id);
-		jw_str(w, next);
+		views_msg_id(next, sizeof(next), "msg_", next_id);
+		jsonw_str(w, next);
 	} else {
-		jw_null(w);
+		jsonw_null(w);
 	}
-	jw_obj_end(w);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_v2_inbox = ENDPOINT(inbox, inbox_fields);
+const struct endpoint ep_v2_sms_inbox = ENDPOINT(inbox, inbox_fields);
 
 enum { S_TO, S_MESSAGE, S_MODEM, S_PORT };
 
@@ -117,9 +117,9 @@ static enum status sendsingle(struct req *r)
 	enum db_rc rc;
 	enum status st;
 	char id[32];
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
-	rc = db_routes_by_modem(r->db, r->a, in[S_MODEM].i, in[S_PORT].i, &route);
+	rc = db_client_routes_by_modem(r->db, r->a, in[S_MODEM].i, in[S_PORT].i, &route);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return req_db_fail(r, rc);
 	if (rc == DB_NOTFOUND || route.client_id != r->actor.client_id)
@@ -133,19 +133,19 @@ static enum status sendsingle(struct req *r)
 	rq.from = route.number;
 	rq.body = in[S_MESSAGE].s;
 	rq.body_len = in[S_MESSAGE].len;
-	ep_sender(r, &rq);
-	st = ep_send(r, &rq, &out, id, sizeof(id), NULL);
+	ep_common_sender(r, &rq);
+	st = ep_common_send(r, &rq, &out, id, sizeof(id), NULL);
 	if (st != ST_OK)
 		return st;
-	jw_obj(w);
-	jw_kstr(w, "status", "sent");
-	jw_kstr(w, "messageId", id);
-	jw_kstr(w, "to", rq.to);
-	jw_kstr(w, "providerMessageId", out.provider_id);
-	jw_kint(w, "segments", out.parts.segments);
-	jw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
-	jw_obj_end(w);
+	jsonw_obj(w);
+	jsonw_kstr(w, "status", "sent");
+	jsonw_kstr(w, "messageId", id);
+	jsonw_kstr(w, "to", rq.to);
+	jsonw_kstr(w, "providerMessageId", out.provider_id);
+	jsonw_kint(w, "segments", out.parts.segments);
+	jsonw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_v2_sendsingle = ENDPOINT(sendsingle, send_fields);
+const struct endpoint ep_v2_sms_sendsingle = ENDPOINT(sendsingle, send_fields);

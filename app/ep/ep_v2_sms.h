@@ -1,13 +1,13 @@
 /*
  * Client API v2, SMS (API key): inbox, sendsingle.  The reply helper is
- * ep_sms_reply (ep_web.h).
+ * ep_conversations_reply (ep_web.h).
  */
 #ifndef IBIKI_EP_V2_SMS_H
 #define IBIKI_EP_V2_SMS_H
 
 #include "http/router.h"
 
-extern const struct endpoint ep_v2_inbox;
-extern const struct endpoint ep_v2_sendsingle;
+extern const struct endpoint ep_v2_sms_inbox;
+extern const struct endpoint ep_v2_sms_sendsingle;
 
 #endif

@@ -33,7 +33,7 @@ static enum status register_hook(struct req *r)
 	return webhook_set(r, r->actor.client_id, &r->in[W_URL], &r->in[W_SECRET], false);
 }
 
-const struct endpoint ep_v2_webhook_register = ENDPOINT(register_hook, register_fields);
+const struct endpoint ep_v2_webhooks_register = ENDPOINT(register_hook, register_fields);
 
 static enum status status(struct req *r)
 {
@@ -41,7 +41,7 @@ static enum status status(struct req *r)
 	struct outbox_summary s;
 	enum db_rc rc;
 	bool configured;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	rc = db_clients_get(r->db, r->a, r->actor.client_id, &c);
 	if (rc == DB_OK)
@@ -49,14 +49,14 @@ static enum status status(struct req *r)
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	configured = c.webhook_url != NULL && *c.webhook_url != '\0';
-	jw_obj(w);
-	jw_kstr(w, "url", configured ? c.webhook_url : NULL);
-	jw_kstr(w, "mode", c.mode);
-	jw_kbool(w, "configured", configured);
-	jw_kbool(w, "secretSet", c.webhook_secret != NULL && *c.webhook_secret != '\0');
-	view_delivery_health_members(w, &s);
-	jw_obj_end(w);
+	jsonw_obj(w);
+	jsonw_kstr(w, "url", configured ? c.webhook_url : NULL);
+	jsonw_kstr(w, "mode", c.mode);
+	jsonw_kbool(w, "configured", configured);
+	jsonw_kbool(w, "secretSet", c.webhook_secret != NULL && *c.webhook_secret != '\0');
+	views_delivery_health_members(w, &s);
+	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-const struct endpoint ep_v2_webhook_status = ENDPOINT_NOFIELDS(status);
+const struct endpoint ep_v2_webhooks_status = ENDPOINT_NOFIELDS(status);

@@ -6,7 +6,7 @@
 
 #include "http/router.h"
 
-extern const struct endpoint ep_v2_webhook_register;
-extern const struct endpoint ep_v2_webhook_status;
+extern const struct endpoint ep_v2_webhooks_register;
+extern const struct endpoint ep_v2_webhooks_status;
 
 #endif

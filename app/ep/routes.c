@@ -3,7 +3,7 @@
  * requires and the largest body it accepts.  The router (route.c, via
  * handle.c) is the only place that answers 404, 405 and 413.
  */
-#include "http/router.h"
+#include "ep/routes.h"
 
 #include "ep/ep_admin.h"
 #include "ep/ep_auth.h"
@@ -19,14 +19,14 @@
 
 #define KB 1024
 
-const struct route route_table[] = {
+const struct route routes_table[] = {
 	/* Monitoring */
-	{M_GET, "/health", &ep_health, CRED_NONE, BODY_NONE, 0, 0},
-	{M_GET, "/metrics", &ep_metrics, CRED_NONE, BODY_NONE, 0, 0},
+	{M_GET, "/health", &ep_health_get, CRED_NONE, BODY_NONE, 0, 0},
+	{M_GET, "/metrics", &ep_health_metrics, CRED_NONE, BODY_NONE, 0, 0},
 
 	/* Login */
-	{M_POST, "/api/auth/login", &ep_login, CRED_NONE, BODY_JSON, 4 * KB, 0},
-	{M_POST, "/api/auth/logout", &ep_logout, CRED_NONE, BODY_NONE, 0, 0},
+	{M_POST, "/api/auth/login", &ep_auth_login, CRED_NONE, BODY_JSON, 4 * KB, 0},
+	{M_POST, "/api/auth/logout", &ep_auth_logout, CRED_NONE, BODY_NONE, 0, 0},
 
 	/* Admin API */
 	{M_GET, "/api/admin/clients", &ep_admin_clients_list, CRED_ADMIN, BODY_NONE, 0, 0},
@@ -42,10 +42,10 @@ const struct route route_table[] = {
 	 BODY_JSON, 4 * KB, 0},
 	{M_POST, "/api/admin/clients/{id}/webhook", &ep_admin_webhook, CRED_ADMIN, BODY_JSON,
 	 8 * KB, 0},
-	{M_GET, "/api/admin/clients/{id}/deliveries", &ep_admin_deliveries, CRED_ADMIN, BODY_NONE,
-	 0, 0},
-	{M_POST, "/api/admin/clients/{id}/deliveries/{dlv}/redeliver", &ep_admin_redeliver,
-	 CRED_ADMIN, BODY_NONE, 0, 0},
+	{M_GET, "/api/admin/clients/{id}/deliveries", &ep_deliveries_admin_list, CRED_ADMIN,
+	 BODY_NONE, 0, 0},
+	{M_POST, "/api/admin/clients/{id}/deliveries/{dlv}/redeliver",
+	 &ep_deliveries_admin_redeliver, CRED_ADMIN, BODY_NONE, 0, 0},
 	{M_POST, "/api/admin/accounts", &ep_admin_accounts_create, CRED_ADMIN, BODY_JSON, 4 * KB,
 	 0},
 
@@ -55,32 +55,33 @@ const struct route route_table[] = {
 	{M_POST, "/extreme/incoming", &ep_extreme_incoming, CRED_EXTREME, BODY_JSON, 64 * KB, 0},
 
 	/* Operator API */
-	{M_POST, "/api/send-message", &ep_send_message, CRED_OPERATOR, BODY_JSON, 16 * KB,
+	{M_POST, "/api/send-message", &ep_operator_send_message, CRED_OPERATOR, BODY_JSON, 16 * KB,
 	 ROUTE_IDEMPOTENT},
-	{M_GET, "/api/messages/incoming", &ep_messages_incoming, CRED_OPERATOR, BODY_NONE, 0, 0},
-	{M_GET, "/api/messages/outgoing", &ep_messages_outgoing, CRED_OPERATOR, BODY_NONE, 0, 0},
-	{M_GET, "/api/users", &ep_users_list, CRED_OPERATOR, BODY_NONE, 0, 0},
-	{M_POST, "/api/users", &ep_users_create, CRED_OPERATOR, BODY_JSON, 4 * KB, 0},
-	{M_PATCH, "/api/users/{phoneNumber}", &ep_users_update, CRED_OPERATOR, BODY_JSON, 4 * KB,
-	 0},
-	{M_GET, "/api/web/inbox", &ep_web_inbox, CRED_OPERATOR, BODY_NONE, 0, 0},
-	{M_GET, "/api/web/inbox/{phoneNumber}", &ep_web_thread, CRED_OPERATOR, BODY_NONE, 0, 0},
-	{M_POST, "/api/web/inbox/reply", &ep_sms_reply, CRED_OPERATOR, BODY_JSON, 16 * KB,
+	{M_GET, "/api/messages/incoming", &ep_operator_incoming, CRED_OPERATOR, BODY_NONE, 0, 0},
+	{M_GET, "/api/messages/outgoing", &ep_operator_outgoing, CRED_OPERATOR, BODY_NONE, 0, 0},
+	{M_GET, "/api/users", &ep_operator_users_list, CRED_OPERATOR, BODY_NONE, 0, 0},
+	{M_POST, "/api/users", &ep_operator_users_create, CRED_OPERATOR, BODY_JSON, 4 * KB, 0},
+	{M_PATCH, "/api/users/{phoneNumber}", &ep_operator_users_update, CRED_OPERATOR, BODY_JSON,
+	 4 * KB, 0},
+	{M_GET, "/api/web/inbox", &ep_conversations_list, CRED_OPERATOR, BODY_NONE, 0, 0},
+	{M_GET, "/api/web/inbox/{phoneNumber}", &ep_conversations_thread, CRED_OPERATOR, BODY_NONE,
+	 0, 0},
+	{M_POST, "/api/web/inbox/reply", &ep_conversations_reply, CRED_OPERATOR, BODY_JSON, 16 * KB,
 	 ROUTE_IDEMPOTENT},
 
 	/* Client API v2 */
 	{M_GET, "/api/v2/clients/{id}", &ep_v2_client_get, CRED_KEY, BODY_NONE, 0, 0},
-	{M_GET, "/api/v2/sms/inbox", &ep_v2_inbox, CRED_KEY, BODY_NONE, 0, 0},
-	{M_POST, "/api/v2/sms/sendsingle", &ep_v2_sendsingle, CRED_KEY, BODY_JSON, 16 * KB,
+	{M_GET, "/api/v2/sms/inbox", &ep_v2_sms_inbox, CRED_KEY, BODY_NONE, 0, 0},
+	{M_POST, "/api/v2/sms/sendsingle", &ep_v2_sms_sendsingle, CRED_KEY, BODY_JSON, 16 * KB,
 	 ROUTE_IDEMPOTENT},
-	{M_POST, "/api/v2/sms/reply", &ep_sms_reply, CRED_KEY, BODY_JSON, 16 * KB,
+	{M_POST, "/api/v2/sms/reply", &ep_conversations_reply, CRED_KEY, BODY_JSON, 16 * KB,
 	 ROUTE_IDEMPOTENT},
-	{M_POST, "/api/v2/webhooks/register", &ep_v2_webhook_register, CRED_KEY, BODY_JSON, 8 * KB,
+	{M_POST, "/api/v2/webhooks/register", &ep_v2_webhooks_register, CRED_KEY, BODY_JSON, 8 * KB,
 	 0},
-	{M_GET, "/api/v2/webhooks/status", &ep_v2_webhook_status, CRED_KEY, BODY_NONE, 0, 0},
-	{M_GET, "/api/v2/webhooks/deliveries", &ep_v2_deliveries, CRED_KEY, BODY_NONE, 0, 0},
-	{M_POST, "/api/v2/webhooks/deliveries/{id}/redeliver", &ep_v2_redeliver, CRED_KEY,
-	 BODY_NONE, 0, 0},
+	{M_GET, "/api/v2/webhooks/status", &ep_v2_webhooks_status, CRED_KEY, BODY_NONE, 0, 0},
+	{M_GET, "/api/v2/webhooks/deliveries", &ep_deliveries_v2_list, CRED_KEY, BODY_NONE, 0, 0},
+	{M_POST, "/api/v2/webhooks/deliveries/{id}/redeliver", &ep_deliveries_v2_redeliver,
+	 CRED_KEY, BODY_NONE, 0, 0},
 };
 
-const size_t route_count = sizeof(route_table) / sizeof(route_table[0]);
+const size_t routes_count = sizeof(routes_table) / sizeof(routes_table[0]);

@@ -41,11 +41,11 @@ static enum cred_kind find_token(const struct req *r, const char **tok, size_t *
 		*len = strcspn(p, " \t");
 	} else if (r->cookie != NULL) {
 		const char *c = r->cookie;
-		size_t nl = strlen(SESSION_COOKIE);
+		size_t nl = strlen(AUTH_SESSION_COOKIE);
 		while (c && *c) {
 			while (*c == ' ' || *c == ';')
 				c++;
-			if (strncmp(c, SESSION_COOKIE, nl) == 0 && c[nl] == '=') {
+			if (strncmp(c, AUTH_SESSION_COOKIE, nl) == 0 && c[nl] == '=') {
 				*tok = c + nl + 1;
 				*len = strcspn(*tok, ";");
 				break;
@@ -55,7 +55,8 @@ static enum cred_kind find_token(const struct req *r, const char **tok, size_t *
 	}
 	if (*tok == NULL || *len == 0)
 		return TOKEN_NONE;
-	return strncmp(*tok, APIKEY_PREFIX, strlen(APIKEY_PREFIX)) == 0 ? TOKEN_KEY : TOKEN_JWT;
+	return strncmp(*tok, AUTH_APIKEY_PREFIX, strlen(AUTH_APIKEY_PREFIX)) == 0 ? TOKEN_KEY
+										  : TOKEN_JWT;
 }
 
 static enum status unauthorized(struct req *r, const char *msg)
@@ -66,11 +67,11 @@ static enum status unauthorized(struct req *r, const char *msg)
 
 static enum status auth_key(struct req *r, const char *tok, size_t len)
 {
-	unsigned char hash[SHA256_LEN];
+	unsigned char hash[CRYPTO_SHA256_LEN];
 	struct api_key k;
 	enum db_rc rc;
 
-	if (len != APIKEY_LEN)
+	if (len != AUTH_APIKEY_LEN)
 		return unauthorized(r, "Invalid API key");
 	crypto_sha256(tok, len, hash);
 	rc = db_api_keys_lookup(r->db, r->a, hash, &k);
@@ -94,8 +95,8 @@ static enum status auth_jwt(struct req *r, const char *tok, size_t len)
 	enum db_rc rc;
 	long long id;
 
-	jr = jwt_verify(r->a, c->auth.jwt_secret, c->auth.jwt_secret_len, tok, len, time_now_s(),
-			&claims);
+	jr = jwt_verify(r->a, c->auth.jwt_secret, c->auth.jwt_secret_len, tok, len,
+			timeutil_now_s(), &claims);
 	if (jr != JWT_OK)
 		return unauthorized(r, jr == JWT_EXPIRED ? "Token expired" : "Invalid token");
 	uid = json_get(claims, "uid");
@@ -258,20 +259,20 @@ int auth_issue_token(const struct config *cfg, const struct account *acc, int64_
 {
 	char store[512];
 	struct buf b = {.p = store, .len = 0, .size = sizeof(store), .max = sizeof(store) - 1};
-	struct jw w;
+	struct jsonw w;
 
 	*expires = now + cfg->auth.token_ttl_s;
-	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_kstr(&w, "sub", acc->username);
-	jw_kint(&w, "uid", acc->id);
-	jw_kstr(&w, "role", acc->role);
+	jsonw_init(&w, &b);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "sub", acc->username);
+	jsonw_kint(&w, "uid", acc->id);
+	jsonw_kstr(&w, "role", acc->role);
 	if (acc->client_id > 0)
-		jw_kint(&w, "cid", acc->client_id);
-	jw_kint(&w, "iat", now);
-	jw_kint(&w, "exp", *expires);
-	jw_obj_end(&w);
-	if (jw_failed(&w))
+		jsonw_kint(&w, "cid", acc->client_id);
+	jsonw_kint(&w, "iat", now);
+	jsonw_kint(&w, "exp", *expires);
+	jsonw_obj_end(&w);
+	if (jsonw_failed(&w))
 		return -1;
 	return jwt_sign(cfg->auth.jwt_secret, cfg->auth.jwt_secret_len, b.p, b.len, out, n);
 }
@@ -279,14 +280,14 @@ int auth_issue_token(const struct config *cfg, const struct account *acc, int64_
 void auth_new_api_key(char *key, char *prefix, unsigned char hash[32])
 {
 	unsigned char raw[32];
-	size_t pl = strlen(APIKEY_PREFIX);
+	size_t pl = strlen(AUTH_APIKEY_PREFIX);
 
 	crypto_random(raw, sizeof(raw));
-	memcpy(key, APIKEY_PREFIX, pl);
+	memcpy(key, AUTH_APIKEY_PREFIX, pl);
 	enc_b64url(raw, sizeof(raw), key + pl);
-	crypto_sha256(key, APIKEY_LEN, hash);
-	memcpy(prefix, key, APIKEY_SHOWN_PREFIX);
-	prefix[APIKEY_SHOWN_PREFIX] = '\0';
+	crypto_sha256(key, AUTH_APIKEY_LEN, hash);
+	memcpy(prefix, key, AUTH_APIKEY_SHOWN_PREFIX);
+	prefix[AUTH_APIKEY_SHOWN_PREFIX] = '\0';
 }
 
 const char *auth_actor_label(struct req *r)

@@ -14,11 +14,11 @@
 #include "db/db_accounts.h"
 #include "http/req.h"
 
-#define APIKEY_PREFIX	    "ibk_"
-#define APIKEY_LEN	    47 /* "ibk_" + base64url of 32 random bytes */
-#define APIKEY_SHOWN_PREFIX 12 /* what people see of a key: "ibk_AbCdEfGh" */
-#define SESSION_COOKIE	    "ibiki_session"
-#define TOKEN_MAX	    1024
+#define AUTH_APIKEY_PREFIX	 "ibk_"
+#define AUTH_APIKEY_LEN		 47 /* "ibk_" + base64url of 32 random bytes */
+#define AUTH_APIKEY_SHOWN_PREFIX 12 /* what people see of a key: "ibk_AbCdEfGh" */
+#define AUTH_SESSION_COOKIE	 "ibiki_session"
+#define AUTH_TOKEN_MAX		 1024
 
 /* Authenticate r for r->route->cred; sets r->actor.  ST_OK or an error
  * status with r->err set. */
@@ -29,7 +29,7 @@ enum status auth_request(struct req *r);
 int auth_issue_token(const struct config *cfg, const struct account *acc, int64_t now, char *out,
 		     size_t n, int64_t *expires);
 
-/* A new API key: key (APIKEY_LEN+1), its shown prefix (APIKEY_SHOWN_PREFIX+1)
+/* A new API key: key (AUTH_APIKEY_LEN+1), its shown prefix (AUTH_APIKEY_SHOWN_PREFIX+1)
  * and its SHA-256. */
 void auth_new_api_key(char *key, char *prefix, unsigned char hash[32]);
 

@@ -117,7 +117,7 @@ static enum status from_json(struct req *r, const struct field *f, const struct 
  * every field's presence and type ("Missing required field"), then each
  * field's bounds and predicate, in table order.
  */
-bool field_no_controls(const char *s, size_t len)
+bool fields_no_controls(const char *s, size_t len)
 {
 	size_t i;
 
@@ -127,7 +127,7 @@ bool field_no_controls(const char *s, size_t len)
 	return true;
 }
 
-bool field_token(const char *s, size_t len)
+bool fields_token(const char *s, size_t len)
 {
 	size_t i;
 

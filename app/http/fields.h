@@ -31,9 +31,9 @@ struct field {
 
 /* Predicates for field.valid, shared by the endpoint tables. */
 /* No C0 control character and no DEL: names, numbers, timestamps. */
-bool field_no_controls(const char *s, size_t len);
+bool fields_no_controls(const char *s, size_t len);
 /* Printable ASCII without spaces (0x21 to 0x7e): ids, keys, secrets. */
-bool field_token(const char *s, size_t len);
+bool fields_token(const char *s, size_t len);
 
 /* Validate r's input against the table; fill r->in.  Returns ST_OK, or an
  * error status with r->err set. */

@@ -15,7 +15,7 @@ static bool key_ok(const char *k)
 {
 	size_t n = strlen(k);
 
-	return n > 0 && n <= 255 && field_token(k, n);
+	return n > 0 && n <= 255 && fields_token(k, n);
 }
 
 static const char *scope_of(struct req *r)
@@ -27,7 +27,7 @@ static const char *scope_of(struct req *r)
 
 enum status idem_begin(struct req *r, struct idem *st, bool *replayed)
 {
-	unsigned char hash[SHA256_LEN];
+	unsigned char hash[CRYPTO_SHA256_LEN];
 	struct idem_row old;
 	const char *scope;
 	enum db_rc rc;
@@ -58,7 +58,7 @@ enum status idem_begin(struct req *r, struct idem *st, bool *replayed)
 			db_idem_release(r->db, r->a, old.id);
 			continue;
 		}
-		if (!crypto_eq(old.hash, SHA256_LEN, hash, SHA256_LEN))
+		if (!crypto_eq(old.hash, CRYPTO_SHA256_LEN, hash, CRYPTO_SHA256_LEN))
 			return req_fail(r, ST_UNPROCESSABLE, "idempotency_key_reused",
 					"This Idempotency-Key was used with a different request");
 		if (old.status_code == 0)

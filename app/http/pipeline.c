@@ -12,22 +12,22 @@
 #include "lib/json.h"
 #include "http/router.h"
 
-enum status handle_route(struct req *r)
+enum status pipeline_route(struct req *r, const struct route *table, size_t n)
 {
 	char allow[128];
 	enum route_result rr;
 	enum status st;
 
-	rr = route_match(route_table, route_count, r->method, r->path ? r->path : "", &r->route,
-			 r->params, r->a, allow, sizeof(allow));
+	rr = router_match(table, n, r->method, r->path ? r->path : "", &r->route, r->params, r->a,
+			  allow, sizeof(allow));
 	switch (rr) {
 	case ROUTE_FOUND:
 		break;
 	case ROUTE_NO_METHOD:
 		req_header(r, arena_printf(r->a, "Allow: %s", allow));
 		st = req_failf(r, ST_METHOD_NOT_ALLOWED, "method_not_allowed",
-			       "Method %s is not allowed here; allowed: %s", method_name(r->method),
-			       allow);
+			       "Method %s is not allowed here; allowed: %s",
+			       req_method_name(r->method), allow);
 		req_render_error(r, st);
 		return st;
 	case ROUTE_NO_PATH:
@@ -85,7 +85,7 @@ static enum status parse_body(struct req *r)
 	return req_fail(r, ST_INTERNAL, "internal_error", "Bad route");
 }
 
-enum status handle_run(struct req *r)
+enum status pipeline_run(struct req *r)
 {
 	const char *err = NULL;
 	struct idem idem = {0};
@@ -118,9 +118,9 @@ enum status handle_run(struct req *r)
 	req_json(r);
 	st = r->route->ep->handler(r);
 	/* A document left open is a bug; never send half a JSON object. */
-	if (st < ST__MAX && status_code(st) < 400 && (jw_failed(&r->w) || r->w.depth != 0))
+	if (st < ST__MAX && status_code(st) < 400 && (jsonw_failed(&r->w) || r->w.depth != 0))
 		st = req_fail(r, ST_INTERNAL, "internal_error",
-			      jw_failed(&r->w) ? "Response too large" : "Malformed response");
+			      jsonw_failed(&r->w) ? "Response too large" : "Malformed response");
 out:
 	if (status_code(st) >= 400)
 		req_render_error(r, st);
@@ -128,11 +128,11 @@ out:
 	return st;
 }
 
-enum status handle_request(struct req *r)
+enum status pipeline_request(struct req *r, const struct route *table, size_t n)
 {
-	enum status st = handle_route(r);
+	enum status st = pipeline_route(r, table, n);
 
 	if (st != ST_OK)
 		return st;
-	return handle_run(r);
+	return pipeline_run(r);
 }

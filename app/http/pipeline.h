@@ -2,23 +2,28 @@
  * The request pipeline, transport-free: route (404/405/413), then parse
  * the query and form, authenticate, parse a JSON body, validate the
  * endpoint's fields, and run its handler.  Every error on the way is
- * rendered by req_render_error.  The FastCGI worker and the unit tests
- * both drive requests through these two calls.
+ * rendered by req_render_error.  The FastCGI worker, the spool import and
+ * the unit tests all drive requests through these calls, with the route
+ * table of ep/routes.h.
  */
-#ifndef IBIKI_HANDLE_H
-#define IBIKI_HANDLE_H
+#ifndef IBIKI_HTTP_PIPELINE_H
+#define IBIKI_HTTP_PIPELINE_H
+
+#include <stddef.h>
 
 #include "http/req.h"
+#include "http/router.h"
 
-/* Find r's route.  ST_OK with r->route set, or 404/405/413 rendered.
- * Uses r->content_length, so it can run before the body is read. */
-enum status handle_route(struct req *r);
+/* Find r's route in table (n entries).  ST_OK with r->route set, or
+ * 404/405/413 rendered into r->out.  Uses r->content_length, so it can run
+ * before the body is read. */
+enum status pipeline_route(struct req *r, const struct route *table, size_t n);
 
 /* Run the routed request (body read) to its final status; the response
- * body is in r->out. */
-enum status handle_run(struct req *r);
+ * body (or the rendered error) is in r->out. */
+enum status pipeline_run(struct req *r);
 
-/* handle_route + handle_run. */
-enum status handle_request(struct req *r);
+/* pipeline_route, then pipeline_run when routing succeeded. */
+enum status pipeline_request(struct req *r, const struct route *table, size_t n);
 
 #endif

@@ -16,7 +16,7 @@ static const char *const method_names[M__MAX] = {
 	[M_DELETE] = "DELETE", [M_HEAD] = "HEAD", [M_OPTIONS] = "OPTIONS", [M_OTHER] = "OTHER",
 };
 
-enum method method_parse(const char *s)
+enum method req_method_parse(const char *s)
 {
 	int m;
 
@@ -28,7 +28,7 @@ enum method method_parse(const char *s)
 	return M_OTHER;
 }
 
-const char *method_name(enum method m)
+const char *req_method_name(enum method m)
 {
 	return m < M__MAX ? method_names[m] : "OTHER";
 }
@@ -57,10 +57,10 @@ void req_header(struct req *r, const char *line)
 		r->headers[r->nheaders++] = line;
 }
 
-struct jw *req_json(struct req *r)
+struct jsonw *req_json(struct req *r)
 {
 	r->out->len = 0;
-	jw_init(&r->w, r->out);
+	jsonw_init(&r->w, r->out);
 	return &r->w;
 }
 
@@ -100,23 +100,23 @@ long long req_param_id(const struct req *r, int i)
 
 void req_render_error(struct req *r, enum status st)
 {
-	struct jw *w = req_json(r);
+	struct jsonw *w = req_json(r);
 	const char *code = r->err.code ? r->err.code : status_error(st);
 	const char *msg = r->err.message ? r->err.message : status_reason(st);
 
 	r->err.code = code;
 	r->out_type = NULL;
-	jw_obj(w);
-	jw_kstr(w, "error", code);
-	jw_kstr(w, "message", msg);
+	jsonw_obj(w);
+	jsonw_kstr(w, "error", code);
+	jsonw_kstr(w, "message", msg);
 	if (r->err.details != NULL)
-		jw_kstr(w, "details", r->err.details);
+		jsonw_kstr(w, "details", r->err.details);
 	if (r->err.extra != NULL && *r->err.extra != '\0') {
 		/* Raw members, after the writer's own: no comma bookkeeping. */
 		buf_addc(r->out, ',');
 		buf_addz(r->out, r->err.extra);
 	}
-	jw_obj_end(w);
+	jsonw_obj_end(w);
 }
 
 enum status req_db_fail(struct req *r, int db_rc)

@@ -25,8 +25,8 @@ struct route;
 
 enum method { M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OPTIONS, M_OTHER, M__MAX };
 
-enum method method_parse(const char *s);
-const char *method_name(enum method m);
+enum method req_method_parse(const char *s);
+const char *req_method_name(enum method m);
 
 enum actor_kind {
 	ACTOR_NONE,
@@ -105,7 +105,7 @@ struct req {
 		const char *details;
 		const char *extra; /* more members, serialised: "\"a\":1,\"b\":2" */
 	} err;
-	struct jw w; /* writer on out, ready for the handler */
+	struct jsonw w; /* writer on out, ready for the handler */
 };
 
 /* Record an error for the renderer and return its status, so a handler
@@ -117,7 +117,7 @@ enum status req_failf(struct req *r, enum status st, const char *code, const cha
 /* Add a response header line ("Name: value", no CRLF). */
 void req_header(struct req *r, const char *line);
 /* The writer over the response body, reset. */
-struct jw *req_json(struct req *r);
+struct jsonw *req_json(struct req *r);
 
 /* Whether a header value of the request's body names JSON or a form. */
 bool req_is_json(const struct req *r);

@@ -45,9 +45,9 @@ static bool match(const char *pat, const char *path, const char *caps[REQ_MAX_PA
 	return *pat == '\0' && *path == '\0';
 }
 
-enum route_result route_match(const struct route *table, size_t n, enum method m, const char *path,
-			      const struct route **out, const char *params[REQ_MAX_PARAMS],
-			      struct arena *a, char *allow, size_t allowlen)
+enum route_result router_match(const struct route *table, size_t n, enum method m, const char *path,
+			       const struct route **out, const char *params[REQ_MAX_PARAMS],
+			       struct arena *a, char *allow, size_t allowlen)
 {
 	size_t i, used = 0;
 	bool path_seen = false;
@@ -66,7 +66,7 @@ enum route_result route_match(const struct route *table, size_t n, enum method m
 		path_seen = true;
 		if (used < allowlen) {
 			int k = snprintf(allow + used, allowlen - used, "%s%s", used ? ", " : "",
-					 method_name(table[i].method));
+					 req_method_name(table[i].method));
 			if (k > 0)
 				used += (size_t)k;
 		}

@@ -55,16 +55,12 @@ struct route {
 	unsigned flags;
 };
 
-/* The one table (routes.c). */
-extern const struct route route_table[];
-extern const size_t route_count;
-
 enum route_result { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD };
 
 /* Match method and path against table; on ROUTE_FOUND *out and params are
  * set; on ROUTE_NO_METHOD allow gets the allowed methods ("GET, POST"). */
-enum route_result route_match(const struct route *table, size_t n, enum method m, const char *path,
-			      const struct route **out, const char *params[REQ_MAX_PARAMS],
-			      struct arena *a, char *allow, size_t allowlen);
+enum route_result router_match(const struct route *table, size_t n, enum method m, const char *path,
+			       const struct route **out, const char *params[REQ_MAX_PARAMS],
+			       struct arena *a, char *allow, size_t allowlen);
 
 #endif

@@ -216,7 +216,8 @@ void config_defaults(struct config *c)
 		set_value(c, &keys[i], keys[i].def, err, sizeof(err));
 }
 
-const char *config_default_path(void)
+/* $IBIKI_CONF, else the compiled-in default. */
+static const char *default_path(void)
 {
 	const char *e = getenv("IBIKI_CONF");
 
@@ -349,7 +350,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
 	config_defaults(c);
 	if (path == NULL)
-		path = config_default_path();
+		path = default_path();
 	if (load_file(c, path, err, errlen) < 0 || load_env(c, err, errlen) < 0 ||
 	    validate(c, err, errlen) < 0) {
 		config_free(c);

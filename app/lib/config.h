@@ -69,8 +69,6 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen);
 void config_free(struct config *c);
 /* Fill defaults only (for tests). */
 void config_defaults(struct config *c);
-/* The path config_load would read when given NULL. */
-const char *config_default_path(void);
 /* Print every key with its value (secrets masked) to stdout. */
 void config_dump(const struct config *c);
 

@@ -15,24 +15,24 @@
 #include "lib/enc.h"
 #include "lib/log.h"
 
-void crypto_sha256(const void *p, size_t n, unsigned char out[SHA256_LEN])
+void crypto_sha256(const void *p, size_t n, unsigned char out[CRYPTO_SHA256_LEN])
 {
 	SHA256(p, n, out);
 }
 
 void crypto_hmac_sha256(const void *key, size_t klen, const void *p, size_t n,
-			unsigned char out[SHA256_LEN])
+			unsigned char out[CRYPTO_SHA256_LEN])
 {
-	unsigned int len = SHA256_LEN;
+	unsigned int len = CRYPTO_SHA256_LEN;
 
 	if (HMAC(EVP_sha256(), key, (int)klen, p, n, out, &len) == NULL)
 		log_fatal("crypto", "HMAC-SHA256 failed");
 }
 
 void crypto_hmac_sha1(const void *key, size_t klen, const void *p, size_t n,
-		      unsigned char out[SHA1_LEN])
+		      unsigned char out[CRYPTO_SHA1_LEN])
 {
-	unsigned int len = SHA1_LEN;
+	unsigned int len = CRYPTO_SHA1_LEN;
 
 	if (HMAC(EVP_sha1(), key, (int)klen, p, n, out, &len) == NULL)
 		log_fatal("crypto", "HMAC-SHA1 failed");
@@ -63,26 +63,27 @@ bool crypto_eq(const void *a, size_t alen, const void *b, size_t blen)
 #define SALT_LEN 16
 #define KEY_LEN	 32
 
-int password_hash(const char *pw, size_t len, char *out)
+int crypto_password_hash(const char *pw, size_t len, char *out)
 {
 	unsigned char salt[SALT_LEN], key[KEY_LEN];
 	char s64[ENC_B64_SIZE(SALT_LEN)], k64[ENC_B64_SIZE(KEY_LEN)];
 
 	crypto_random(salt, sizeof(salt));
-	if (crypto_pbkdf2_sha256(pw, len, salt, sizeof(salt), PASSWORD_ITERATIONS, key,
+	if (crypto_pbkdf2_sha256(pw, len, salt, sizeof(salt), CRYPTO_PASSWORD_ITERATIONS, key,
 				 sizeof(key)) < 0)
 		return -1;
 	enc_b64(salt, sizeof(salt), s64);
 	enc_b64(key, sizeof(key), k64);
-	snprintf(out, PASSWORD_HASH_MAX, "pbkdf2-sha256$%u$%s$%s", PASSWORD_ITERATIONS, s64, k64);
+	snprintf(out, CRYPTO_PASSWORD_HASH_MAX, "pbkdf2-sha256$%u$%s$%s",
+		 CRYPTO_PASSWORD_ITERATIONS, s64, k64);
 	OPENSSL_cleanse(key, sizeof(key));
 	return 0;
 }
 
-bool password_verify(const char *pw, size_t len, const char *stored)
+bool crypto_password_verify(const char *pw, size_t len, const char *stored)
 {
 	unsigned char salt[64], want[64], got[64];
-	char tmp[PASSWORD_HASH_MAX];
+	char tmp[CRYPTO_PASSWORD_HASH_MAX];
 	char *iter_s, *salt_s, *key_s, *end;
 	unsigned long iter;
 	long slen, klen;
@@ -91,7 +92,8 @@ bool password_verify(const char *pw, size_t len, const char *stored)
 	if (stored == NULL) {
 		/* Same work as a real check, result discarded. */
 		memset(salt, 0, SALT_LEN);
-		crypto_pbkdf2_sha256(pw, len, salt, SALT_LEN, PASSWORD_ITERATIONS, got, KEY_LEN);
+		crypto_pbkdf2_sha256(pw, len, salt, SALT_LEN, CRYPTO_PASSWORD_ITERATIONS, got,
+				     KEY_LEN);
 		return false;
 	}
 	if (strlen(stored) >= sizeof(tmp))
@@ -113,8 +115,8 @@ bool password_verify(const char *pw, size_t len, const char *stored)
 		return false;
 	if (strlen(salt_s) > 80 || strlen(key_s) > 80)
 		return false;
-	slen = dec_b64(salt_s, strlen(salt_s), salt);
-	klen = dec_b64(key_s, strlen(key_s), want);
+	slen = enc_b64_decode(salt_s, strlen(salt_s), salt);
+	klen = enc_b64_decode(key_s, strlen(key_s), want);
 	if (slen < 8 || klen < 16)
 		return false;
 	if (crypto_pbkdf2_sha256(pw, len, salt, (size_t)slen, (unsigned)iter, got, (size_t)klen) <

@@ -114,12 +114,12 @@ static long b64_decode(const char *alpha, int pad, const char *in, size_t len, u
 	return (long)o;
 }
 
-long dec_b64(const char *in, size_t len, unsigned char *out)
+long enc_b64_decode(const char *in, size_t len, unsigned char *out)
 {
 	return b64_decode(b64std, 1, in, len, out);
 }
 
-long dec_b64url(const char *in, size_t len, unsigned char *out)
+long enc_b64url_decode(const char *in, size_t len, unsigned char *out)
 {
 	return b64_decode(b64url, 0, in, len, out);
 }
@@ -135,7 +135,7 @@ static int hexv(char c)
 	return -1;
 }
 
-long dec_percent(char *s, size_t len, int plus)
+long enc_percent_decode(char *s, size_t len, int plus)
 {
 	size_t i, o = 0;
 

@@ -17,10 +17,10 @@ size_t enc_b64(const unsigned char *in, size_t n, char *out);
 size_t enc_b64url(const unsigned char *in, size_t n, char *out);
 /* Decode into out (room for at least 3*len/4+3 bytes).  Returns the decoded
  * length, or -1 if the input is not canonical base64 / base64url. */
-long dec_b64(const char *in, size_t len, unsigned char *out);
-long dec_b64url(const char *in, size_t len, unsigned char *out);
+long enc_b64_decode(const char *in, size_t len, unsigned char *out);
+long enc_b64url_decode(const char *in, size_t len, unsigned char *out);
 /* Percent-decode in place (with '+' as space when plus is non-zero).
  * Returns the new length, or -1 on a malformed escape. */
-long dec_percent(char *s, size_t len, int plus);
+long enc_percent_decode(char *s, size_t len, int plus);
 
 #endif

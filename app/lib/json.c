@@ -302,24 +302,3 @@ int json_int(const struct json *v, long long *out)
 	*out = x;
 	return 0;
 }
-
-const char *json_type_name(enum json_type t)
-{
-	switch (t) {
-	case JSON_NULL:
-		return "null";
-	case JSON_BOOL:
-		return "boolean";
-	case JSON_NUMBER:
-		return "number";
-	case JSON_STRING:
-		return "string";
-	case JSON_ARRAY:
-		return "array";
-	case JSON_OBJECT:
-		return "object";
-	case JSON_TYPE__MAX:
-		break;
-	}
-	return "unknown";
-}

@@ -51,6 +51,4 @@ const struct json *json_get(const struct json *obj, const char *key);
  * or does not fit in a long long. */
 int json_int(const struct json *v, long long *out);
 
-const char *json_type_name(enum json_type t);
-
 #endif

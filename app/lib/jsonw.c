@@ -10,25 +10,27 @@
 
 #include "lib/utf8.h"
 
-void jw_init(struct jw *w, struct buf *b)
+void jsonw_init(struct jsonw *w, struct buf *b)
 {
 	memset(w, 0, sizeof(*w));
 	w->b = b;
 }
 
-bool jw_failed(const struct jw *w)
+bool jsonw_failed(const struct jsonw *w)
 {
 	return w->failed;
 }
 
-static void put(struct jw *w, const char *s, size_t n)
+static int escape(struct buf *b, const char *s, size_t n);
+
+static void put(struct jsonw *w, const char *s, size_t n)
 {
 	if (!w->failed && buf_add(w->b, s, n) < 0)
 		w->failed = true;
 }
 
 /* Called before every value: a comma when the container already has one. */
-static void pre_value(struct jw *w)
+static void pre_value(struct jsonw *w)
 {
 	if (w->after_key) {
 		w->after_key = false;
@@ -41,10 +43,10 @@ static void pre_value(struct jw *w)
 	}
 }
 
-static void open(struct jw *w, const char *c)
+static void open(struct jsonw *w, const char *c)
 {
 	pre_value(w);
-	if (w->depth >= JW_DEPTH) {
+	if (w->depth >= JSONW_DEPTH) {
 		w->failed = true;
 		return;
 	}
@@ -52,7 +54,7 @@ static void open(struct jw *w, const char *c)
 	w->need_comma[w->depth++] = false;
 }
 
-static void close_(struct jw *w, const char *c)
+static void close_(struct jsonw *w, const char *c)
 {
 	if (w->depth == 0) {
 		w->failed = true;
@@ -62,33 +64,36 @@ static void close_(struct jw *w, const char *c)
 	put(w, c, 1);
 }
 
-void jw_obj(struct jw *w)
+void jsonw_obj(struct jsonw *w)
 {
 	open(w, "{");
 }
-void jw_obj_end(struct jw *w)
+void jsonw_obj_end(struct jsonw *w)
 {
 	close_(w, "}");
 }
-void jw_arr(struct jw *w)
+void jsonw_arr(struct jsonw *w)
 {
 	open(w, "[");
 }
-void jw_arr_end(struct jw *w)
+void jsonw_arr_end(struct jsonw *w)
 {
 	close_(w, "]");
 }
 
-void jw_key(struct jw *w, const char *k)
+void jsonw_key(struct jsonw *w, const char *k)
 {
 	pre_value(w);
-	if (!w->failed && json_escape(w->b, k, strlen(k)) < 0)
+	if (!w->failed && escape(w->b, k, strlen(k)) < 0)
 		w->failed = true;
 	put(w, ":", 1);
 	w->after_key = true;
 }
 
-int json_escape(struct buf *b, const char *s, size_t n)
+/* Append s (n bytes, UTF-8) to b as a quoted, escaped JSON string; bytes
+ * that are not valid UTF-8 become U+FFFD.  Returns 0, or -1 at the
+ * buffer's ceiling. */
+static int escape(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
@@ -137,23 +142,23 @@ int json_escape(struct buf *b, const char *s, size_t n)
 	return 0;
 }
 
-void jw_strn(struct jw *w, const char *s, size_t n)
+void jsonw_strn(struct jsonw *w, const char *s, size_t n)
 {
 	if (s == NULL) {
-		jw_null(w);
+		jsonw_null(w);
 		return;
 	}
 	pre_value(w);
-	if (!w->failed && json_escape(w->b, s, n) < 0)
+	if (!w->failed && escape(w->b, s, n) < 0)
 		w->failed = true;
 }
 
-void jw_str(struct jw *w, const char *s)
+void jsonw_str(struct jsonw *w, const char *s)
 {
-	jw_strn(w, s, s ? strlen(s) : 0);
+	jsonw_strn(w, s, s ? strlen(s) : 0);
 }
 
-void jw_int(struct jw *w, long long v)
+void jsonw_int(struct jsonw *w, long long v)
 {
 	char tmp[24];
 	int n = snprintf(tmp, sizeof(tmp), "%lld", v);
@@ -162,46 +167,46 @@ void jw_int(struct jw *w, long long v)
 	put(w, tmp, (size_t)n);
 }
 
-void jw_bool(struct jw *w, bool v)
+void jsonw_bool(struct jsonw *w, bool v)
 {
 	pre_value(w);
 	put(w, v ? "true" : "false", v ? 4 : 5);
 }
 
-void jw_null(struct jw *w)
+void jsonw_null(struct jsonw *w)
 {
 	pre_value(w);
 	put(w, "null", 4);
 }
 
-void jw_raw(struct jw *w, const char *s, size_t n)
+void jsonw_raw(struct jsonw *w, const char *s, size_t n)
 {
 	pre_value(w);
 	put(w, s, n);
 }
 
-void jw_kstr(struct jw *w, const char *k, const char *s)
+void jsonw_kstr(struct jsonw *w, const char *k, const char *s)
 {
-	jw_key(w, k);
-	jw_str(w, s);
+	jsonw_key(w, k);
+	jsonw_str(w, s);
 }
-void jw_kstrn(struct jw *w, const char *k, const char *s, size_t n)
+void jsonw_kstrn(struct jsonw *w, const char *k, const char *s, size_t n)
 {
-	jw_key(w, k);
-	jw_strn(w, s, n);
+	jsonw_key(w, k);
+	jsonw_strn(w, s, n);
 }
-void jw_kint(struct jw *w, const char *k, long long v)
+void jsonw_kint(struct jsonw *w, const char *k, long long v)
 {
-	jw_key(w, k);
-	jw_int(w, v);
+	jsonw_key(w, k);
+	jsonw_int(w, v);
 }
-void jw_kbool(struct jw *w, const char *k, bool v)
+void jsonw_kbool(struct jsonw *w, const char *k, bool v)
 {
-	jw_key(w, k);
-	jw_bool(w, v);
+	jsonw_key(w, k);
+	jsonw_bool(w, v);
 }
-void jw_knull(struct jw *w, const char *k)
+void jsonw_knull(struct jsonw *w, const char *k)
 {
-	jw_key(w, k);
-	jw_null(w);
+	jsonw_key(w, k);
+	jsonw_null(w);
 }

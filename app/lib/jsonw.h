@@ -1,7 +1,7 @@
 /*
  * JSON writer: appends a JSON document to a struct buf, placing commas and
  * escaping strings itself.  Any failure (the buffer's ceiling, nesting past
- * JW_DEPTH) is sticky: the writer stops writing and jw_failed() says so, so
+ * JSONW_DEPTH) is sticky: the writer stops writing and jsonw_failed() says so, so
  * callers check once at the end.
  */
 #ifndef IBIKI_JSONW_H
@@ -12,43 +12,39 @@
 
 #include "lib/buf.h"
 
-#define JW_DEPTH 32
+#define JSONW_DEPTH 32
 
-struct jw {
+struct jsonw {
 	struct buf *b;
 	int depth;
 	bool failed;
-	bool need_comma[JW_DEPTH];
+	bool need_comma[JSONW_DEPTH];
 	bool after_key;
 };
 
-void jw_init(struct jw *w, struct buf *b);
-bool jw_failed(const struct jw *w);
+void jsonw_init(struct jsonw *w, struct buf *b);
+bool jsonw_failed(const struct jsonw *w);
 
-void jw_obj(struct jw *w);
-void jw_obj_end(struct jw *w);
-void jw_arr(struct jw *w);
-void jw_arr_end(struct jw *w);
-void jw_key(struct jw *w, const char *k);
+void jsonw_obj(struct jsonw *w);
+void jsonw_obj_end(struct jsonw *w);
+void jsonw_arr(struct jsonw *w);
+void jsonw_arr_end(struct jsonw *w);
+void jsonw_key(struct jsonw *w, const char *k);
 
 /* A NULL string is written as null. */
-void jw_str(struct jw *w, const char *s);
-void jw_strn(struct jw *w, const char *s, size_t n);
-void jw_int(struct jw *w, long long v);
-void jw_bool(struct jw *w, bool v);
-void jw_null(struct jw *w);
+void jsonw_str(struct jsonw *w, const char *s);
+void jsonw_strn(struct jsonw *w, const char *s, size_t n);
+void jsonw_int(struct jsonw *w, long long v);
+void jsonw_bool(struct jsonw *w, bool v);
+void jsonw_null(struct jsonw *w);
 /* Append an already-serialised JSON value as is. */
-void jw_raw(struct jw *w, const char *s, size_t n);
+void jsonw_raw(struct jsonw *w, const char *s, size_t n);
 
 /* key + value in one call */
-void jw_kstr(struct jw *w, const char *k, const char *s);
-void jw_kstrn(struct jw *w, const char *k, const char *s, size_t n);
-void jw_kint(struct jw *w, const char *k, long long v);
-void jw_kbool(struct jw *w, const char *k, bool v);
-void jw_knull(struct jw *w, const char *k);
-
-/* Append s (n bytes, UTF-8) to b as a quoted, escaped JSON string.  Bytes
- * that are not valid UTF-8 become U+FFFD.  Returns 0 or -1 (ceiling). */
-int json_escape(struct buf *b, const char *s, size_t n);
+void jsonw_kstr(struct jsonw *w, const char *k, const char *s);
+void jsonw_kstrn(struct jsonw *w, const char *k, const char *s, size_t n);
+void jsonw_kint(struct jsonw *w, const char *k, long long v);
+void jsonw_kbool(struct jsonw *w, const char *k, bool v);
+void jsonw_knull(struct jsonw *w, const char *k);
 
 #endif

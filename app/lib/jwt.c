@@ -11,28 +11,9 @@
 static const char header_b64[] =
 	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"; /* {"alg":"HS256","typ":"JWT"} */
 
-const char *jwt_strerror(enum jwt_result r)
-{
-	switch (r) {
-	case JWT_OK:
-		return "ok";
-	case JWT_MALFORMED:
-		return "malformed token";
-	case JWT_BAD_ALG:
-		return "unsupported token algorithm";
-	case JWT_BAD_MAC:
-		return "bad token signature";
-	case JWT_EXPIRED:
-		return "token expired";
-	case JWT_RESULT__MAX:
-		break;
-	}
-	return "invalid token";
-}
-
 int jwt_sign(const void *key, size_t klen, const char *claims, size_t clen, char *out, size_t n)
 {
-	unsigned char mac[SHA256_LEN];
+	unsigned char mac[CRYPTO_SHA256_LEN];
 	size_t hl = sizeof(header_b64) - 1;
 	size_t pl = ((clen + 2) / 3) * 4;
 	size_t need = hl + 1 + pl + 1 + 43 + 1;
@@ -53,7 +34,7 @@ int jwt_sign(const void *key, size_t klen, const char *claims, size_t clen, char
 static const struct json *part_json(struct arena *a, const char *p, size_t len)
 {
 	unsigned char *raw = arena_alloc(a, len * 3 / 4 + 4);
-	long n = dec_b64url(p, len, raw);
+	long n = enc_b64url_decode(p, len, raw);
 	struct json *v;
 	const char *err;
 
@@ -69,7 +50,7 @@ enum jwt_result jwt_verify(struct arena *a, const void *key, size_t klen, const 
 {
 	const char *dot1, *dot2;
 	const struct json *hdr, *payload, *alg, *typ, *exp, *nbf;
-	unsigned char mac[SHA256_LEN], got[48];
+	unsigned char mac[CRYPTO_SHA256_LEN], got[48];
 	long glen;
 	long long t;
 
@@ -97,8 +78,8 @@ enum jwt_result jwt_verify(struct arena *a, const void *key, size_t klen, const 
 	/* The signature part of HS256 is exactly 43 base64url characters. */
 	if (tlen - (size_t)(dot2 + 1 - token) != 43)
 		return JWT_BAD_MAC;
-	glen = dec_b64url(dot2 + 1, 43, got);
-	if (glen != SHA256_LEN)
+	glen = enc_b64url_decode(dot2 + 1, 43, got);
+	if (glen != CRYPTO_SHA256_LEN)
 		return JWT_BAD_MAC;
 	crypto_hmac_sha256(key, klen, token, (size_t)(dot2 - token), mac);
 	if (!crypto_eq(mac, sizeof(mac), got, (size_t)glen))

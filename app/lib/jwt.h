@@ -25,8 +25,6 @@ enum jwt_result {
 	JWT_RESULT__MAX
 };
 
-const char *jwt_strerror(enum jwt_result r);
-
 /* Sign claims (a serialised JSON object) with key; the token is written to
  * out (size n).  Returns 0, or -1 if out is too small. */
 int jwt_sign(const void *key, size_t klen, const char *claims, size_t clen, char *out, size_t n);

@@ -11,7 +11,7 @@
 static int decode(struct arena *a, const char *s, size_t len, const char **out, size_t *olen)
 {
 	char *p = arena_strndup(a, s, len);
-	long n = dec_percent(p, len, 1);
+	long n = enc_percent_decode(p, len, 1);
 
 	if (n < 0)
 		return -1;

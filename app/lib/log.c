@@ -59,16 +59,16 @@ void log_set_process(const char *name)
 	log_proc = name;
 }
 
-static void head(struct jw *w, const char *level)
+static void head(struct jsonw *w, const char *level)
 {
 	char ts[32];
 
-	time_iso_now(ts, sizeof(ts));
-	jw_obj(w);
-	jw_kstr(w, "time", ts);
-	jw_kstr(w, "level", level);
-	jw_kstr(w, "proc", log_proc);
-	jw_kint(w, "pid", (long long)getpid());
+	timeutil_iso_now(ts, sizeof(ts));
+	jsonw_obj(w);
+	jsonw_kstr(w, "time", ts);
+	jsonw_kstr(w, "level", level);
+	jsonw_kstr(w, "proc", log_proc);
+	jsonw_kint(w, "pid", (long long)getpid());
 }
 
 static void emit(struct buf *b)
@@ -89,17 +89,17 @@ void log_msg(enum log_level lvl, const char *component, const char *fmt, ...)
 	char msg[1024];
 	char store[8192];
 	struct buf b = {.p = store, .len = 0, .size = sizeof(store), .max = sizeof(store) - 1};
-	struct jw w;
+	struct jsonw w;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	jw_init(&w, &b);
+	jsonw_init(&w, &b);
 	head(&w, level_names[lvl < LOG_LEVEL__MAX ? lvl : LOG_ERROR]);
-	jw_kstr(&w, "component", component);
-	jw_kstr(&w, "msg", msg);
-	jw_obj_end(&w);
+	jsonw_kstr(&w, "component", component);
+	jsonw_kstr(&w, "msg", msg);
+	jsonw_obj_end(&w);
 	emit(&b);
 }
 
@@ -107,24 +107,24 @@ void log_request(const struct log_request *r)
 {
 	char store[4096];
 	struct buf b = {.p = store, .len = 0, .size = sizeof(store), .max = sizeof(store) - 1};
-	struct jw w;
+	struct jsonw w;
 	char dur[32];
 	size_t plen = r->path ? strlen(r->path) : 0;
 
-	jw_init(&w, &b);
+	jsonw_init(&w, &b);
 	head(&w, r->status >= 500 ? "error" : "info");
-	jw_kstr(&w, "request_id", r->request_id);
-	jw_kstr(&w, "method", r->method);
+	jsonw_kstr(&w, "request_id", r->request_id);
+	jsonw_kstr(&w, "method", r->method);
 	/* Bounded: a path is at most 256 bytes of the line. */
-	jw_kstrn(&w, "path", r->path, plen > 256 ? 256 : plen);
-	jw_kint(&w, "status", r->status);
+	jsonw_kstrn(&w, "path", r->path, plen > 256 ? 256 : plen);
+	jsonw_kint(&w, "status", r->status);
 	snprintf(dur, sizeof(dur), "%.3f", r->duration_ms);
-	jw_key(&w, "duration_ms");
-	jw_raw(&w, dur, strlen(dur));
-	jw_kstr(&w, "actor", r->actor);
+	jsonw_key(&w, "duration_ms");
+	jsonw_raw(&w, dur, strlen(dur));
+	jsonw_kstr(&w, "actor", r->actor);
 	if (r->error != NULL)
-		jw_kstr(&w, "error", r->error);
-	jw_obj_end(&w);
+		jsonw_kstr(&w, "error", r->error);
+	jsonw_obj_end(&w);
 	emit(&b);
 }
 
@@ -132,30 +132,30 @@ void log_attempt(const struct log_attempt *a)
 {
 	char store[4096];
 	struct buf b = {.p = store, .len = 0, .size = sizeof(store), .max = sizeof(store) - 1};
-	struct jw w;
+	struct jsonw w;
 	char dur[32];
 
-	jw_init(&w, &b);
+	jsonw_init(&w, &b);
 	head(&w, a->error != NULL ? "warn" : "info");
-	jw_kstr(&w, "event", "delivery_attempt");
-	jw_kint(&w, "outbox_id", a->outbox_id);
-	jw_kstr(&w, "event_id", a->event_id);
-	jw_kstr(&w, "kind", a->kind);
-	jw_kint(&w, "client_id", a->client_id);
-	jw_kint(&w, "attempt", a->attempt);
-	jw_kstr(&w, "host", a->host);
-	jw_key(&w, "http_status");
+	jsonw_kstr(&w, "event", "delivery_attempt");
+	jsonw_kint(&w, "outbox_id", a->outbox_id);
+	jsonw_kstr(&w, "event_id", a->event_id);
+	jsonw_kstr(&w, "kind", a->kind);
+	jsonw_kint(&w, "client_id", a->client_id);
+	jsonw_kint(&w, "attempt", a->attempt);
+	jsonw_kstr(&w, "host", a->host);
+	jsonw_key(&w, "http_status");
 	if (a->http_status > 0)
-		jw_int(&w, a->http_status);
+		jsonw_int(&w, a->http_status);
 	else
-		jw_null(&w);
-	jw_kstr(&w, "outcome", a->outcome);
+		jsonw_null(&w);
+	jsonw_kstr(&w, "outcome", a->outcome);
 	snprintf(dur, sizeof(dur), "%.3f", a->duration_ms);
-	jw_key(&w, "duration_ms");
-	jw_raw(&w, dur, strlen(dur));
+	jsonw_key(&w, "duration_ms");
+	jsonw_raw(&w, dur, strlen(dur));
 	if (a->error != NULL)
-		jw_kstrn(&w, "error", a->error, strlen(a->error) > 300 ? 300 : strlen(a->error));
-	jw_obj_end(&w);
+		jsonw_kstrn(&w, "error", a->error, strlen(a->error) > 300 ? 300 : strlen(a->error));
+	jsonw_obj_end(&w);
 	emit(&b);
 }
 

@@ -104,7 +104,7 @@ static bool v6_forbidden_addr(const unsigned char *a, bool allow_loopback)
 	return false;
 }
 
-bool net_addr_forbidden(const struct sockaddr *sa, bool allow_loopback)
+bool netcheck_addr_forbidden(const struct sockaddr *sa, bool allow_loopback)
 {
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
@@ -171,16 +171,16 @@ static bool valid_dns_name(const char *h)
 	return label > 0 || (p > h && prev == '.');
 }
 
-const char *net_check_url(const char *url, size_t len, bool allow_loopback, struct net_url *out)
+const char *netcheck_url(const char *url, size_t len, bool allow_loopback, struct netcheck_url *out)
 {
-	struct net_url tmp = {0};
-	struct net_url *u = out ? out : &tmp;
+	struct netcheck_url tmp = {0};
+	struct netcheck_url *u = out ? out : &tmp;
 	const char *p, *end = url + len, *auth_end, *host_end, *host_start;
 	size_t hlen, i;
 
 	memset(u, 0, sizeof(*u));
 	u->port = 443;
-	if (len == 0 || len > NET_URL_MAX)
+	if (len == 0 || len > NETCHECK_URL_MAX)
 		return "URL must be 1 to 2048 characters";
 	for (i = 0; i < len; i++)
 		if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] >= 0x7f)
@@ -220,7 +220,7 @@ const char *net_check_url(const char *url, size_t len, bool allow_loopback, stru
 		hlen = (size_t)(host_end - host_start);
 		if (hlen == 0)
 			return "URL has no host";
-		if (hlen > NET_HOST_MAX)
+		if (hlen > NETCHECK_HOST_MAX)
 			return "host name longer than 253 characters";
 		for (i = 0; i < hlen; i++)
 			u->host[i] = (char)tolower((unsigned char)host_start[i]);
@@ -261,7 +261,7 @@ const char *net_check_url(const char *url, size_t len, bool allow_loopback, stru
 			return "port must be 1 to 65535";
 		u->port = (int)port;
 	}
-	if (u->host_is_ip && net_addr_forbidden((struct sockaddr *)&u->addr, allow_loopback))
+	if (u->host_is_ip && netcheck_addr_forbidden((struct sockaddr *)&u->addr, allow_loopback))
 		return "address is loopback, private, link-local or otherwise not public";
 	return NULL;
 }

@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-#define NET_HOST_MAX 253
-#define NET_URL_MAX  2048
+#define NETCHECK_HOST_MAX 253
+#define NETCHECK_URL_MAX  2048
 
 /* Whether an address is one Ibiki never connects to: loopback, private,
  * link-local, shared, documentation, benchmarking, multicast, reserved,
@@ -20,12 +20,12 @@
  * (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo).  With
  * allow_loopback, 127/8 and ::1 (and their embeddings) are allowed: test
  * stacks only. */
-bool net_addr_forbidden(const struct sockaddr *sa, bool allow_loopback);
+bool netcheck_addr_forbidden(const struct sockaddr *sa, bool allow_loopback);
 
 /* A parsed https URL. */
-struct net_url {
-	char host[NET_HOST_MAX + 1]; /* lower case, no brackets */
-	int port;		     /* 443 when absent */
+struct netcheck_url {
+	char host[NETCHECK_HOST_MAX + 1]; /* lower case, no brackets */
+	int port;			  /* 443 when absent */
 	bool host_is_ip;
 	struct sockaddr_storage addr; /* when host_is_ip */
 };
@@ -36,6 +36,7 @@ struct net_url {
  * and a literal address that is not forbidden.  Names that end in
  * "localhost", ".local", ".internal" or ".localdomain" are refused too.
  * Returns NULL when acceptable (filling *out when given), else a reason. */
-const char *net_check_url(const char *url, size_t len, bool allow_loopback, struct net_url *out);
+const char *netcheck_url(const char *url, size_t len, bool allow_loopback,
+			 struct netcheck_url *out);
 
 #endif

@@ -30,7 +30,7 @@ int sign_twilio(const char *token, const char *url, const struct kvs *form, stru
 		char out[TWILIO_SIG_LEN + 1])
 {
 	const struct kv **sorted = arena_alloc(a, (form->n ? form->n : 1) * sizeof(*sorted));
-	unsigned char mac[SHA1_LEN];
+	unsigned char mac[CRYPTO_SHA1_LEN];
 	struct buf b;
 	size_t i;
 	int ret = -1;
@@ -113,7 +113,7 @@ bool sign_twilio_valid(const char *token, const char *url, const struct kvs *for
 
 void sign_ibiki(const char *secret, size_t slen, const char *body, size_t n, char out[65])
 {
-	unsigned char mac[SHA256_LEN];
+	unsigned char mac[CRYPTO_SHA256_LEN];
 
 	crypto_hmac_sha256(secret, slen, body, n, mac);
 	enc_hex(mac, sizeof(mac), out);
@@ -125,7 +125,7 @@ size_t sign_standard_key(const char *secret, unsigned char key[256])
 	long k;
 
 	if (n > 6 && strncmp(secret, "whsec_", 6) == 0 && n - 6 <= 340) {
-		k = dec_b64(secret + 6, n - 6, key);
+		k = enc_b64_decode(secret + 6, n - 6, key);
 		if (k > 0)
 			return (size_t)k;
 	}
@@ -138,8 +138,8 @@ size_t sign_standard_key(const char *secret, unsigned char key[256])
 void sign_standard(const unsigned char *key, size_t klen, const char *id, long long ts,
 		   const char *body, size_t n, char *out, size_t outlen)
 {
-	unsigned char mac[SHA256_LEN];
-	char b64[ENC_B64_SIZE(SHA256_LEN)];
+	unsigned char mac[CRYPTO_SHA256_LEN];
+	char b64[ENC_B64_SIZE(CRYPTO_SHA256_LEN)];
 	char prefix[256];
 	struct buf b;
 	int pl = snprintf(prefix, sizeof(prefix), "%s.%lld.", id, ts);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-double time_mono_ms(void)
+double timeutil_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -15,12 +15,12 @@ double time_mono_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int64_t time_now_s(void)
+int64_t timeutil_now_s(void)
 {
 	return (int64_t)time(NULL);
 }
 
-int64_t time_now_ms(void)
+int64_t timeutil_now_ms(void)
 {
 	struct timespec ts;
 
@@ -28,7 +28,7 @@ int64_t time_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void time_iso_ms(int64_t ms, char *out, size_t n)
+void timeutil_iso_ms(int64_t ms, char *out, size_t n)
 {
 	time_t s = (time_t)(ms / 1000);
 	struct tm tm;
@@ -38,12 +38,12 @@ void time_iso_ms(int64_t ms, char *out, size_t n)
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
-void time_iso_now(char *out, size_t n)
+void timeutil_iso_now(char *out, size_t n)
 {
-	time_iso_ms(time_now_ms(), out, n);
+	timeutil_iso_ms(timeutil_now_ms(), out, n);
 }
 
-int time_db_to_iso(const char *db, size_t len, char *out, size_t n)
+int timeutil_db_to_iso(const char *db, size_t len, char *out, size_t n)
 {
 	size_t i;
 

@@ -16,7 +16,7 @@
 #include "db/db.h"
 #include "db/db_incoming.h"
 
-#define ACK_TEXT "Your number is recognized. Message received."
+#define INBOUND_ACK_TEXT "Your number is recognized. Message received."
 
 /* Returns DB_OK, or DB_UNAVAILABLE / DB_ERROR when it could not be stored
  * (the caller spools the request then). */

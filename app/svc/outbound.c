@@ -75,7 +75,7 @@ void outbound_send(const struct config *cfg, struct db *db, struct httpc *h, str
 			log_msg(LOG_ERROR, "outbound",
 				"out_%lld was sent (%s) but could not be recorded as sent", out->id,
 				out->provider_id);
-		time_iso_now(iso, sizeof(iso));
+		timeutil_iso_now(iso, sizeof(iso));
 		out->sent_at = arena_strdup(a, iso);
 	} else {
 		record_failure(db, a, out);

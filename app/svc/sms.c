@@ -12,7 +12,7 @@ bool sms_e164(const char *s, size_t len)
 {
 	size_t i;
 
-	if (len < 3 || len > E164_MAX || s[0] != '+' || s[1] < '1' || s[1] > '9')
+	if (len < 3 || len > SMS_E164_MAX || s[0] != '+' || s[1] < '1' || s[1] > '9')
 		return false;
 	for (i = 2; i < len; i++)
 		if (s[i] < '0' || s[i] > '9')

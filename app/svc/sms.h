@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #define SMS_MAX_CHARS 1600
-#define E164_MAX      16 /* '+' and up to 15 digits */
+#define SMS_E164_MAX  16 /* '+' and up to 15 digits */
 
 /* ^\+[1-9][0-9]{1,14}$ */
 bool sms_e164(const char *s, size_t len);

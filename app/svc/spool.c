@@ -36,25 +36,25 @@ int spool_write(const char *dir, const char *kind, const char *body, size_t len)
 	char tmp[4096], final[4096], ts[32], rnd_hex[17];
 	unsigned char rnd[8];
 	struct buf b;
-	struct jw w;
+	struct jsonw w;
 	int fd, dfd, ret = -1, saved;
 
 	crypto_random(rnd, sizeof(rnd));
 	enc_hex(rnd, sizeof(rnd), rnd_hex);
-	time_iso_now(ts, sizeof(ts));
-	snprintf(final, sizeof(final), "%s/%lld-%d-%s.json", dir, (long long)time_now_ms(),
+	timeutil_iso_now(ts, sizeof(ts));
+	snprintf(final, sizeof(final), "%s/%lld-%d-%s.json", dir, (long long)timeutil_now_ms(),
 		 (int)getpid(), rnd_hex);
-	snprintf(tmp, sizeof(tmp), "%s/.%lld-%d-%s.tmp", dir, (long long)time_now_ms(),
+	snprintf(tmp, sizeof(tmp), "%s/.%lld-%d-%s.tmp", dir, (long long)timeutil_now_ms(),
 		 (int)getpid(), rnd_hex);
 
 	buf_init(&b, len * 6 + 256);
-	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_kstr(&w, "kind", kind);
-	jw_kstr(&w, "receivedAt", ts);
-	jw_kstrn(&w, "body", body, len);
-	jw_obj_end(&w);
-	if (jw_failed(&w)) {
+	jsonw_init(&w, &b);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "kind", kind);
+	jsonw_kstr(&w, "receivedAt", ts);
+	jsonw_kstrn(&w, "body", body, len);
+	jsonw_obj_end(&w);
+	if (jsonw_failed(&w)) {
 		buf_free(&b);
 		errno = ENOMEM;
 		return -1;

@@ -9,86 +9,86 @@
 
 #include "lib/timeutil.h"
 
-void view_time(struct jw *w, const char *key, const char *db_time)
+void views_time(struct jsonw *w, const char *key, const char *db_time)
 {
 	char iso[32];
 
-	jw_key(w, key);
-	if (db_time == NULL || time_db_to_iso(db_time, strlen(db_time), iso, sizeof(iso)) < 0)
-		jw_null(w);
+	jsonw_key(w, key);
+	if (db_time == NULL || timeutil_db_to_iso(db_time, strlen(db_time), iso, sizeof(iso)) < 0)
+		jsonw_null(w);
 	else
-		jw_str(w, iso);
+		jsonw_str(w, iso);
 }
 
-void view_client_members(struct jw *w, const struct client *c)
+void views_client_members(struct jsonw *w, const struct client *c)
 {
 	bool configured = c->webhook_url != NULL && *c->webhook_url != '\0';
 
-	jw_kint(w, "id", c->id);
-	jw_kstr(w, "name", c->name);
-	jw_kstr(w, "status", c->status);
-	jw_kstr(w, "deliveryMode", c->mode);
-	jw_key(w, "webhook");
-	jw_obj(w);
-	jw_kstr(w, "url", configured ? c->webhook_url : NULL);
-	jw_kbool(w, "configured", configured);
-	jw_kstr(w, "badge", configured ? "configured" : "not set");
-	jw_kbool(w, "secretSet", c->webhook_secret != NULL && *c->webhook_secret != '\0');
-	jw_obj_end(w);
-	view_time(w, "createdAt", c->created_at);
-	view_time(w, "updatedAt", c->updated_at);
+	jsonw_kint(w, "id", c->id);
+	jsonw_kstr(w, "name", c->name);
+	jsonw_kstr(w, "status", c->status);
+	jsonw_kstr(w, "deliveryMode", c->mode);
+	jsonw_key(w, "webhook");
+	jsonw_obj(w);
+	jsonw_kstr(w, "url", configured ? c->webhook_url : NULL);
+	jsonw_kbool(w, "configured", configured);
+	jsonw_kstr(w, "badge", configured ? "configured" : "not set");
+	jsonw_kbool(w, "secretSet", c->webhook_secret != NULL && *c->webhook_secret != '\0');
+	jsonw_obj_end(w);
+	views_time(w, "createdAt", c->created_at);
+	views_time(w, "updatedAt", c->updated_at);
 }
 
-void view_kint_or_null(struct jw *w, const char *key, long long v)
+void views_kint_or_null(struct jsonw *w, const char *key, long long v)
 {
-	jw_key(w, key);
+	jsonw_key(w, key);
 	if (v >= 0)
-		jw_int(w, v);
+		jsonw_int(w, v);
 	else
-		jw_null(w);
+		jsonw_null(w);
 }
 
-void view_route(struct jw *w, const struct client_route *r)
+void views_route(struct jsonw *w, const struct client_route *r)
 {
-	jw_obj(w);
-	jw_kint(w, "id", r->id);
-	jw_kint(w, "clientId", r->client_id);
-	jw_kstr(w, "provider", r->provider);
-	jw_kstr(w, "number", r->number);
-	view_kint_or_null(w, "usemodem", r->usemodem);
-	view_kint_or_null(w, "port", r->port);
-	view_time(w, "createdAt", r->created_at);
-	jw_obj_end(w);
+	jsonw_obj(w);
+	jsonw_kint(w, "id", r->id);
+	jsonw_kint(w, "clientId", r->client_id);
+	jsonw_kstr(w, "provider", r->provider);
+	jsonw_kstr(w, "number", r->number);
+	views_kint_or_null(w, "usemodem", r->usemodem);
+	views_kint_or_null(w, "port", r->port);
+	views_time(w, "createdAt", r->created_at);
+	jsonw_obj_end(w);
 }
 
-void view_api_key(struct jw *w, const struct api_key *k)
+void views_api_key(struct jsonw *w, const struct api_key *k)
 {
-	jw_obj(w);
-	jw_kint(w, "id", k->id);
-	jw_kint(w, "clientId", k->client_id);
-	jw_kstr(w, "prefix", k->prefix);
-	jw_kstr(w, "label", k->label);
-	view_time(w, "createdAt", k->created_at);
-	view_time(w, "revokedAt", k->revoked_at);
-	jw_kstr(w, "status", k->revoked_at ? "revoked" : "active");
-	jw_obj_end(w);
+	jsonw_obj(w);
+	jsonw_kint(w, "id", k->id);
+	jsonw_kint(w, "clientId", k->client_id);
+	jsonw_kstr(w, "prefix", k->prefix);
+	jsonw_kstr(w, "label", k->label);
+	views_time(w, "createdAt", k->created_at);
+	views_time(w, "revokedAt", k->revoked_at);
+	jsonw_kstr(w, "status", k->revoked_at ? "revoked" : "active");
+	jsonw_obj_end(w);
 }
 
-void view_list_open(struct jw *w, size_t n, const char *key)
+void views_list_open(struct jsonw *w, size_t n, const char *key)
 {
-	jw_obj(w);
-	jw_kstr(w, "status", "success");
-	jw_kint(w, "count", (long long)n);
-	jw_key(w, key);
-	jw_arr(w);
+	jsonw_obj(w);
+	jsonw_kstr(w, "status", "success");
+	jsonw_kint(w, "count", (long long)n);
+	jsonw_key(w, key);
+	jsonw_arr(w);
 }
 
-void view_msg_id(char *out, size_t n, const char *prefix, long long id)
+void views_msg_id(char *out, size_t n, const char *prefix, long long id)
 {
 	snprintf(out, n, "%s%lld", prefix, id);
 }
 
-long long view_parse_id(const char *s, const char *prefix)
+long long views_parse_id(const char *s, const char *prefix)
 {
 	size_t pl = strlen(prefix), i;
 	long long v = 0;
@@ -103,103 +103,103 @@ long long view_parse_id(const char *s, const char *prefix)
 	return v > 0 ? v : -1;
 }
 
-void view_inbound(struct jw *w, const struct incoming *m)
+void views_inbound(struct jsonw *w, const struct incoming *m)
 {
 	char id[32];
 
-	view_msg_id(id, sizeof(id), "msg_", m->id);
-	jw_obj(w);
-	jw_kstr(w, "id", id);
-	view_time(w, "timestamp", m->received_at);
-	jw_kstr(w, "from", m->from);
-	jw_kstr(w, "to", m->to);
-	jw_kstrn(w, "message", m->body, m->body_len);
-	jw_kstr(w, "provider", m->provider);
-	view_kint_or_null(w, "usemodem", m->usemodem);
-	view_kint_or_null(w, "port", m->port);
-	jw_kbool(w, "isRegistered", m->is_registered);
-	jw_obj_end(w);
+	views_msg_id(id, sizeof(id), "msg_", m->id);
+	jsonw_obj(w);
+	jsonw_kstr(w, "id", id);
+	views_time(w, "timestamp", m->received_at);
+	jsonw_kstr(w, "from", m->from);
+	jsonw_kstr(w, "to", m->to);
+	jsonw_kstrn(w, "message", m->body, m->body_len);
+	jsonw_kstr(w, "provider", m->provider);
+	views_kint_or_null(w, "usemodem", m->usemodem);
+	views_kint_or_null(w, "port", m->port);
+	jsonw_kbool(w, "isRegistered", m->is_registered);
+	jsonw_obj_end(w);
 }
 
-void view_inbound_operator(struct jw *w, const struct incoming *m)
+void views_inbound_operator(struct jsonw *w, const struct incoming *m)
 {
 	char id[32];
 	bool twilio = strcmp(m->provider, "twilio") == 0;
 
-	view_msg_id(id, sizeof(id), "msg_", m->id);
-	jw_obj(w);
-	jw_kstr(w, "id", id);
-	view_time(w, "timestamp", m->received_at);
-	jw_kstr(w, "phoneNumber", m->from);
-	jw_kstrn(w, "messageContent", m->body, m->body_len);
-	jw_kbool(w, "isRegistered", m->is_registered);
-	jw_kbool(w, "responseSent", m->response_sent);
-	jw_kstr(w, "twilio_SmsMessageSid", twilio ? m->provider_message_id : NULL);
-	jw_kstr(w, "provider", m->provider);
-	jw_kstr(w, "to", m->to);
-	jw_obj_end(w);
+	views_msg_id(id, sizeof(id), "msg_", m->id);
+	jsonw_obj(w);
+	jsonw_kstr(w, "id", id);
+	views_time(w, "timestamp", m->received_at);
+	jsonw_kstr(w, "phoneNumber", m->from);
+	jsonw_kstrn(w, "messageContent", m->body, m->body_len);
+	jsonw_kbool(w, "isRegistered", m->is_registered);
+	jsonw_kbool(w, "responseSent", m->response_sent);
+	jsonw_kstr(w, "twilio_SmsMessageSid", twilio ? m->provider_message_id : NULL);
+	jsonw_kstr(w, "provider", m->provider);
+	jsonw_kstr(w, "to", m->to);
+	jsonw_obj_end(w);
 }
 
-void view_outgoing_operator(struct jw *w, const struct outgoing *m)
+void views_outgoing_operator(struct jsonw *w, const struct outgoing *m)
 {
 	char id[32], reply[32];
 	bool twilio = strcmp(m->provider, "twilio") == 0;
 
-	view_msg_id(id, sizeof(id), "out_", m->id);
-	jw_obj(w);
-	jw_kstr(w, "id", id);
-	view_time(w, "queuedAt", m->queued_at);
-	view_time(w, "sentAt", m->sent_at);
-	jw_kstr(w, "phoneNumber", m->to);
-	jw_kstrn(w, "messageContent", m->body, m->body_len);
-	jw_kstr(w, "operatorId", m->operator_id);
-	jw_kstr(w, "operatorName", m->operator_name);
-	jw_kstr(w, "status", m->status);
-	jw_kstr(w, "twilio_SmsMessageSid", twilio ? m->provider_message_id : NULL);
-	jw_kstr(w, "twilio_ErrorMessage", m->error_message);
-	jw_kstr(w, "provider", m->provider);
-	jw_kstr(w, "from", m->from);
-	jw_kint(w, "segments", m->segments);
-	jw_kstr(w, "encoding", m->encoding);
-	jw_key(w, "inReplyTo");
+	views_msg_id(id, sizeof(id), "out_", m->id);
+	jsonw_obj(w);
+	jsonw_kstr(w, "id", id);
+	views_time(w, "queuedAt", m->queued_at);
+	views_time(w, "sentAt", m->sent_at);
+	jsonw_kstr(w, "phoneNumber", m->to);
+	jsonw_kstrn(w, "messageContent", m->body, m->body_len);
+	jsonw_kstr(w, "operatorId", m->operator_id);
+	jsonw_kstr(w, "operatorName", m->operator_name);
+	jsonw_kstr(w, "status", m->status);
+	jsonw_kstr(w, "twilio_SmsMessageSid", twilio ? m->provider_message_id : NULL);
+	jsonw_kstr(w, "twilio_ErrorMessage", m->error_message);
+	jsonw_kstr(w, "provider", m->provider);
+	jsonw_kstr(w, "from", m->from);
+	jsonw_kint(w, "segments", m->segments);
+	jsonw_kstr(w, "encoding", m->encoding);
+	jsonw_key(w, "inReplyTo");
 	if (m->in_reply_to > 0) {
-		view_msg_id(reply, sizeof(reply), "msg_", m->in_reply_to);
-		jw_str(w, reply);
+		views_msg_id(reply, sizeof(reply), "msg_", m->in_reply_to);
+		jsonw_str(w, reply);
 	} else {
-		jw_null(w);
+		jsonw_null(w);
 	}
-	jw_obj_end(w);
+	jsonw_obj_end(w);
 }
 
-void view_user(struct jw *w, const struct user *u)
+void views_user(struct jsonw *w, const struct user *u)
 {
-	jw_obj(w);
-	jw_kstr(w, "phoneNumber", u->phone);
-	jw_kstr(w, "name", u->name);
-	jw_kstr(w, "status", u->status);
-	view_time(w, "createdAt", u->created_at);
-	jw_obj_end(w);
+	jsonw_obj(w);
+	jsonw_kstr(w, "phoneNumber", u->phone);
+	jsonw_kstr(w, "name", u->name);
+	jsonw_kstr(w, "status", u->status);
+	views_time(w, "createdAt", u->created_at);
+	jsonw_obj_end(w);
 }
 
-void view_delivery_health_members(struct jw *w, const struct outbox_summary *s)
+void views_delivery_health_members(struct jsonw *w, const struct outbox_summary *s)
 {
-	jw_kint(w, "pending", s->pending);
-	jw_kint(w, "dead", s->dead);
-	jw_kint(w, "delivered", s->delivered);
-	jw_kbool(w, "endpointDisabled", s->disabled);
-	jw_key(w, "lastDelivery");
+	jsonw_kint(w, "pending", s->pending);
+	jsonw_kint(w, "dead", s->dead);
+	jsonw_kint(w, "delivered", s->delivered);
+	jsonw_kbool(w, "endpointDisabled", s->disabled);
+	jsonw_key(w, "lastDelivery");
 	if (s->has_last) {
-		jw_obj(w);
-		view_time(w, "at", s->last_at);
-		jw_key(w, "httpStatus");
+		jsonw_obj(w);
+		views_time(w, "at", s->last_at);
+		jsonw_key(w, "httpStatus");
 		if (s->last_status > 0)
-			jw_int(w, s->last_status);
+			jsonw_int(w, s->last_status);
 		else
-			jw_null(w);
-		jw_kbool(w, "ok", s->last_ok);
-		jw_kstr(w, "error", s->last_ok ? NULL : s->last_error);
-		jw_obj_end(w);
+			jsonw_null(w);
+		jsonw_kbool(w, "ok", s->last_ok);
+		jsonw_kstr(w, "error", s->last_ok ? NULL : s->last_error);
+		jsonw_obj_end(w);
 	} else {
-		jw_null(w);
+		jsonw_null(w);
 	}
 }

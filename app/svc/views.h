@@ -20,39 +20,39 @@
 /* Members of a client object (caller opens and closes it): id, name,
  * status, deliveryMode, webhook {url, configured, badge, secretSet},
  * createdAt, updatedAt.  Never the secret. */
-void view_client_members(struct jw *w, const struct client *c);
-void view_route(struct jw *w, const struct client_route *r);
-void view_api_key(struct jw *w, const struct api_key *k);
+void views_client_members(struct jsonw *w, const struct client *c);
+void views_route(struct jsonw *w, const struct client_route *r);
+void views_api_key(struct jsonw *w, const struct api_key *k);
 /* An inbound message as client systems see it, in the v2 inbox and in
  * webhook payloads alike: {id, timestamp, from, to, message, provider,
  * usemodem, port, isRegistered}. */
-void view_inbound(struct jw *w, const struct incoming *m);
+void views_inbound(struct jsonw *w, const struct incoming *m);
 /* An inbound message as operators see it (seed "SMS Messaging UX"):
  * {id, timestamp, phoneNumber, messageContent, isRegistered, responseSent,
  * twilio_SmsMessageSid, provider, to}. */
-void view_inbound_operator(struct jw *w, const struct incoming *m);
+void views_inbound_operator(struct jsonw *w, const struct incoming *m);
 /* An outbound message as operators see it: {id, queuedAt, sentAt,
  * phoneNumber, messageContent, operatorId, operatorName, status,
  * twilio_SmsMessageSid, twilio_ErrorMessage, provider, from, segments,
  * encoding, inReplyTo}. */
-void view_outgoing_operator(struct jw *w, const struct outgoing *m);
+void views_outgoing_operator(struct jsonw *w, const struct outgoing *m);
 /* {phoneNumber, name, status, createdAt} */
-void view_user(struct jw *w, const struct user *u);
+void views_user(struct jsonw *w, const struct user *u);
 /* Key + v, or null when v < 0 (usemodem, port). */
-void view_kint_or_null(struct jw *w, const char *key, long long v);
+void views_kint_or_null(struct jsonw *w, const char *key, long long v);
 /* Open a list answer: {"status":"success","count":n,"<key>":[ ; the
  * caller writes the items and closes the array and the object. */
-void view_list_open(struct jw *w, size_t n, const char *key);
+void views_list_open(struct jsonw *w, size_t n, const char *key);
 /* "msg_<n>" / "out_<n>" into out (>= 24 bytes); parse back: -1 if not one. */
-void view_msg_id(char *out, size_t n, const char *prefix, long long id);
-long long view_parse_id(const char *s, const char *prefix);
+void views_msg_id(char *out, size_t n, const char *prefix, long long id);
+long long views_parse_id(const char *s, const char *prefix);
 
 /* Members of a client's webhook delivery health (caller opens the
  * object): pending, dead, delivered, endpointDisabled, lastDelivery:{at,
  * httpStatus, ok, error}|null. */
-void view_delivery_health_members(struct jw *w, const struct outbox_summary *s);
+void views_delivery_health_members(struct jsonw *w, const struct outbox_summary *s);
 
 /* Key + DATETIME value as ISO 8601, or null. */
-void view_time(struct jw *w, const char *key, const char *db_time);
+void views_time(struct jsonw *w, const char *key, const char *db_time);
 
 #endif

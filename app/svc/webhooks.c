@@ -12,7 +12,7 @@
 #include "http/fields.h"
 #include "lib/netcheck.h"
 
-void webhook_new_secret(char *out)
+void webhooks_new_secret(char *out)
 {
 	unsigned char raw[24];
 
@@ -21,20 +21,20 @@ void webhook_new_secret(char *out)
 	enc_b64(raw, sizeof(raw), out + 6);
 }
 
-bool webhook_secret_ok(const char *s, size_t len)
+bool webhooks_secret_ok(const char *s, size_t len)
 {
-	return len >= WEBHOOK_SECRET_MIN && len <= WEBHOOK_SECRET_MAX && field_token(s, len);
+	return len >= WEBHOOKS_SECRET_MIN && len <= WEBHOOKS_SECRET_MAX && fields_token(s, len);
 }
 
 enum status webhook_set(struct req *r, long long client_id, const struct fval *url,
 			const struct fval *secret, bool rotate)
 {
-	char generated[WEBHOOK_SECRET_GEN_LEN + 1];
+	char generated[WEBHOOKS_SECRET_GEN_LEN + 1];
 	const char *new_secret = NULL, *reason, *new_url;
 	size_t new_url_len;
 	struct client c;
 	enum db_rc rc;
-	struct jw *w = &r->w;
+	struct jsonw *w = &r->w;
 
 	rc = db_clients_get(r->db, r->a, client_id, &c);
 	if (rc == DB_NOTFOUND)
@@ -51,7 +51,7 @@ enum status webhook_set(struct req *r, long long client_id, const struct fval *u
 		return req_fail(r, ST_BAD_REQUEST, "invalid_webhook_url",
 				"Missing required field: url");
 	}
-	reason = net_check_url(new_url, new_url_len, r->cfg->push.allow_loopback, NULL);
+	reason = netcheck_url(new_url, new_url_len, r->cfg->push.allow_loopback, NULL);
 	if (reason != NULL)
 		return req_failf(r, ST_BAD_REQUEST, "invalid_webhook_url",
 				 "Webhook URL refused: %s", reason);
@@ -59,13 +59,13 @@ enum status webhook_set(struct req *r, long long client_id, const struct fval *u
 		if (rotate)
 			return req_fail(r, ST_BAD_REQUEST, "invalid_request",
 					"Give either secret or rotateSecret, not both");
-		if (!webhook_secret_ok(secret->s, secret->len))
+		if (!webhooks_secret_ok(secret->s, secret->len))
 			return req_fail(
 				r, ST_BAD_REQUEST, "invalid_webhook_secret",
 				"secret must be 16 to 128 printable characters without spaces");
 		new_secret = arena_strndup(r->a, secret->s, secret->len);
 	} else if (rotate || c.webhook_secret == NULL || *c.webhook_secret == '\0') {
-		webhook_new_secret(generated);
+		webhooks_new_secret(generated);
 		new_secret = generated;
 	}
 	rc = db_clients_set_webhook(r->db, r->a, client_id, new_url, new_url_len, new_secret);
@@ -76,15 +76,15 @@ enum status webhook_set(struct req *r, long long client_id, const struct fval *u
 		rc = db_outbox_reactivate(r->db, client_id);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	jw_obj(w);
-	jw_kint(w, "clientId", client_id);
-	jw_kstrn(w, "url", new_url, new_url_len);
-	jw_kbool(w, "configured", true);
-	jw_kbool(w, "secretSet", true);
+	jsonw_obj(w);
+	jsonw_kint(w, "clientId", client_id);
+	jsonw_kstrn(w, "url", new_url, new_url_len);
+	jsonw_kbool(w, "configured", true);
+	jsonw_kbool(w, "secretSet", true);
 	/* Shown once: only a secret we made. */
 	if (new_secret == generated)
-		jw_kstr(w, "secret", generated);
-	jw_kstr(w, "deliveryMode", c.mode);
-	jw_obj_end(w);
+		jsonw_kstr(w, "secret", generated);
+	jsonw_kstr(w, "deliveryMode", c.mode);
+	jsonw_obj_end(w);
 	return ST_OK;
 }

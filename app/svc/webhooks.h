@@ -10,14 +10,14 @@
 
 #include "http/req.h"
 
-#define WEBHOOK_SECRET_MIN     16
-#define WEBHOOK_SECRET_MAX     128
-#define WEBHOOK_SECRET_GEN_LEN 38 /* "whsec_" + base64 of 24 bytes */
+#define WEBHOOKS_SECRET_MIN	16
+#define WEBHOOKS_SECRET_MAX	128
+#define WEBHOOKS_SECRET_GEN_LEN 38 /* "whsec_" + base64 of 24 bytes */
 
 /* A new secret: "whsec_" + base64 of 24 random bytes; out needs 39 bytes. */
-void webhook_new_secret(char *out);
+void webhooks_new_secret(char *out);
 /* 16..128 printable ASCII characters, no spaces. */
-bool webhook_secret_ok(const char *s, size_t len);
+bool webhooks_secret_ok(const char *s, size_t len);
 
 /*
  * Set client_id's webhook to url (NULL: keep the current URL; then it must

@@ -29,7 +29,7 @@ void extreme_send(const struct config *cfg, struct httpc *h, struct arena *a, co
 	struct httpc_request rq = {0};
 	struct httpc_result res;
 	struct buf b;
-	struct jw w;
+	struct jsonw w;
 	int n;
 
 	memset(out, 0, sizeof(*out));
@@ -39,13 +39,13 @@ void extreme_send(const struct config *cfg, struct httpc *h, struct arena *a, co
 		return;
 	}
 	buf_init(&b, 64 * 1024);
-	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_kstr(&w, "to", to);
-	jw_kstrn(&w, "message", body, body_len);
-	jw_kint(&w, "usemodem", usemodem);
-	jw_kint(&w, "port", port);
-	jw_obj_end(&w);
+	jsonw_init(&w, &b);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "to", to);
+	jsonw_kstrn(&w, "message", body, body_len);
+	jsonw_kint(&w, "usemodem", usemodem);
+	jsonw_kint(&w, "port", port);
+	jsonw_obj_end(&w);
 	headers[1] = arena_printf(a, "Authorization: Bearer %s", cfg->extreme.api_key);
 	rq.url = arena_printf(a, "%s/api/v2/sms/sendsingle", cfg->extreme.api_base);
 	rq.headers = headers;

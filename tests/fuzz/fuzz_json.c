@@ -8,36 +8,36 @@
 #include "lib/json.h"
 #include "lib/jsonw.h"
 
-static void write_value(struct jw *w, const struct json *v)
+static void write_value(struct jsonw *w, const struct json *v)
 {
 	const struct json *c;
 
 	switch (v->type) {
 	case JSON_OBJECT:
-		jw_obj(w);
+		jsonw_obj(w);
 		for (c = v->first; c; c = c->next) {
-			jw_key(w, c->key);
+			jsonw_key(w, c->key);
 			write_value(w, c);
 		}
-		jw_obj_end(w);
+		jsonw_obj_end(w);
 		break;
 	case JSON_ARRAY:
-		jw_arr(w);
+		jsonw_arr(w);
 		for (c = v->first; c; c = c->next)
 			write_value(w, c);
-		jw_arr_end(w);
+		jsonw_arr_end(w);
 		break;
 	case JSON_STRING:
-		jw_strn(w, v->s, v->len);
+		jsonw_strn(w, v->s, v->len);
 		break;
 	case JSON_NUMBER:
-		jw_raw(w, v->s, v->len);
+		jsonw_raw(w, v->s, v->len);
 		break;
 	case JSON_BOOL:
-		jw_bool(w, v->b);
+		jsonw_bool(w, v->b);
 		break;
 	default:
-		jw_null(w);
+		jsonw_null(w);
 	}
 }
 
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct json *v;
 	const char *err;
 	struct buf b;
-	struct jw w;
+	struct jsonw w;
 
 	if (!init) {
 		arena_init(&a, 1 << 16, 1 << 28);
@@ -58,10 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (json_parse(&a, (const char *)data, size, &v, &err) == 0) {
 		buf_init(&b, 1 << 24);
-		jw_init(&w, &b);
+		jsonw_init(&w, &b);
 		write_value(&w, v);
 		/* What was accepted re-parses. */
-		if (!jw_failed(&w) && json_parse(&a, b.p, b.len, &v, &err) != 0)
+		if (!jsonw_failed(&w) && json_parse(&a, b.p, b.len, &v, &err) != 0)
 			abort();
 		buf_free(&b);
 	}

@@ -8,9 +8,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct net_url u;
+	struct netcheck_url u;
 
-	net_check_url((const char *)data, size, false, &u);
-	net_check_url((const char *)data, size, true, NULL);
+	netcheck_url((const char *)data, size, false, &u);
+	netcheck_url((const char *)data, size, true, NULL);
 	return 0;
 }

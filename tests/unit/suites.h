@@ -15,9 +15,10 @@
 	X(sms)                                                                                     \
 	X(netcheck)                                                                                \
 	X(httpc)                                                                                   \
-	X(route)                                                                                   \
+	X(router)                                                                                  \
 	X(fields)                                                                                  \
-	X(handle)
+	X(pipeline)                                                                                \
+	X(routes)
 
 #define DECLARE(name) void suite_##name(void);
 SUITES(DECLARE)

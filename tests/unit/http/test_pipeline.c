@@ -12,6 +12,7 @@
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "db/db.h"
+#include "ep/routes.h"
 #include "http/pipeline.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -97,7 +98,7 @@ static void unknown_path_is_404_json(void)
 {
 	struct req *r = fake(M_GET, "/no/such/thing", NULL, NULL);
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_NOT_FOUND);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_NOT_FOUND);
 	assert_error(r, "not_found");
 }
 
@@ -105,7 +106,7 @@ static void wrong_method_is_405_json_with_allow(void)
 {
 	struct req *r = fake(M_PUT, "/health", NULL, NULL);
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_METHOD_NOT_ALLOWED);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_METHOD_NOT_ALLOWED);
 	assert_error(r, "method_not_allowed");
 	CU_ASSERT_TRUE(has_header(r, "Allow: GET"));
 }
@@ -118,7 +119,7 @@ static void oversized_body_is_413_json(void)
 	memset(big, ' ', 9999);
 	big[9999] = '\0';
 	r = fake(M_POST, "/api/auth/login", "application/json", big);
-	CU_ASSERT_EQUAL(handle_request(r), ST_PAYLOAD_TOO_LARGE);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_PAYLOAD_TOO_LARGE);
 	assert_error(r, "payload_too_large");
 	free(big);
 }
@@ -127,7 +128,7 @@ static void malformed_json_is_400_json(void)
 {
 	struct req *r = fake(M_POST, "/api/auth/login", "application/json", "{\"username\":");
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_BAD_REQUEST);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
 	assert_error(r, "invalid_json");
 }
 
@@ -136,7 +137,7 @@ static void duplicate_key_is_400(void)
 	struct req *r = fake(M_POST, "/api/auth/login", "application/json",
 			     "{\"username\":\"a\",\"username\":\"b\",\"password\":\"x\"}");
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_BAD_REQUEST);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
 	assert_error(r, "invalid_json");
 }
 
@@ -144,7 +145,7 @@ static void non_object_json_is_400(void)
 {
 	struct req *r = fake(M_POST, "/api/auth/login", "application/json", "[1,2]");
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_BAD_REQUEST);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
 	assert_error(r, "invalid_json");
 }
 
@@ -152,7 +153,7 @@ static void missing_field_is_400_naming_it(void)
 {
 	struct req *r = fake(M_POST, "/api/auth/login", "application/json", "{\"username\":\"a\"}");
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_BAD_REQUEST);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
 	assert_error(r, "invalid_request");
 	CU_ASSERT_PTR_NOT_NULL(strstr(r->out->p, "password"));
 }
@@ -162,7 +163,7 @@ static void wrong_type_is_400(void)
 	struct req *r = fake(M_POST, "/api/auth/login", "application/json",
 			     "{\"username\":1,\"password\":\"x\"}");
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_BAD_REQUEST);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
 	assert_error(r, "invalid_request");
 }
 
@@ -170,7 +171,7 @@ static void wrong_content_type_is_415(void)
 {
 	struct req *r = fake(M_POST, "/api/auth/login", "text/plain", "{}");
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_UNSUPPORTED_MEDIA_TYPE);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNSUPPORTED_MEDIA_TYPE);
 	assert_error(r, "unsupported_media_type");
 }
 
@@ -178,7 +179,7 @@ static void admin_without_credentials_is_401(void)
 {
 	struct req *r = fake(M_GET, "/api/admin/clients", NULL, NULL);
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_UNAUTHORIZED);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNAUTHORIZED);
 	assert_error(r, "unauthorized");
 	CU_ASSERT_TRUE(has_header(r, "WWW-Authenticate: Bearer"));
 }
@@ -188,7 +189,7 @@ static void admin_with_forged_token_is_401(void)
 	struct req *r = fake(M_GET, "/api/admin/clients", NULL, NULL);
 
 	r->authorization = "Bearer eyJhbGciOiJub25lIn0.eyJ1aWQiOjF9.";
-	CU_ASSERT_EQUAL(handle_request(r), ST_UNAUTHORIZED);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNAUTHORIZED);
 	assert_error(r, "unauthorized");
 }
 
@@ -196,7 +197,7 @@ static void unauthenticated_bad_json_is_401_first(void)
 {
 	struct req *r = fake(M_POST, "/api/admin/clients", "application/json", "{bad");
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_UNAUTHORIZED);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNAUTHORIZED);
 }
 
 static void key_lookup_with_database_down_is_503(void)
@@ -204,7 +205,7 @@ static void key_lookup_with_database_down_is_503(void)
 	struct req *r = fake(M_GET, "/api/v2/clients/1", NULL, NULL);
 
 	r->authorization = "Bearer ibk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-	CU_ASSERT_EQUAL(handle_request(r), ST_UNAVAILABLE);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNAVAILABLE);
 	assert_error(r, "database_unavailable");
 }
 
@@ -214,7 +215,7 @@ static void health_with_database_down_is_503_unhealthy(void)
 	struct json *v;
 	const char *err;
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_UNAVAILABLE);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNAVAILABLE);
 	CU_ASSERT_EQUAL_FATAL(json_parse(&a, r->out->p, r->out->len, &v, &err), 0);
 	ASSERT_STR(json_get(v, "status")->s, "unhealthy");
 	ASSERT_STR(json_get(v, "database")->s, "disconnected");
@@ -225,7 +226,7 @@ static void logout_clears_cookie(void)
 {
 	struct req *r = fake(M_POST, "/api/auth/logout", NULL, NULL);
 
-	CU_ASSERT_EQUAL(handle_request(r), ST_OK);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_OK);
 	CU_ASSERT_TRUE(
 		has_header(r, "Set-Cookie: ibiki_session=; Path=/; Max-Age=0; HttpOnly; Secure"));
 }
@@ -235,7 +236,7 @@ static void malformed_query_is_400(void)
 	struct req *r = fake(M_GET, "/health", NULL, NULL);
 
 	r->query = "a=%zz";
-	CU_ASSERT_EQUAL(handle_request(r), ST_BAD_REQUEST);
+	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
 	assert_error(r, "invalid_query");
 }
 
@@ -261,9 +262,9 @@ static const struct test_case tests[] = {
 	{NULL, NULL},
 };
 
-void suite_handle(void)
+void suite_pipeline(void)
 {
-	CU_pSuite s = CU_add_suite("handle", setup, teardown);
+	CU_pSuite s = CU_add_suite("pipeline", setup, teardown);
 	const struct test_case *t;
 
 	for (t = tests; s != NULL && t->name != NULL; t++)

@@ -42,7 +42,7 @@ static void pbkdf2_rfc7914_c80000(void)
 
 static void hmac_sha256_rfc4231_case2(void)
 {
-	unsigned char mac[SHA256_LEN];
+	unsigned char mac[CRYPTO_SHA256_LEN];
 	char hex[65];
 	static const char data[] = "what do ya want for nothing?";
 
@@ -53,29 +53,29 @@ static void hmac_sha256_rfc4231_case2(void)
 
 static void password_round_trip(void)
 {
-	char h[PASSWORD_HASH_MAX];
+	char h[CRYPTO_PASSWORD_HASH_MAX];
 
-	CU_ASSERT_EQUAL_FATAL(password_hash("correct horse battery", 21, h), 0);
+	CU_ASSERT_EQUAL_FATAL(crypto_password_hash("correct horse battery", 21, h), 0);
 	CU_ASSERT_EQUAL(strncmp(h, "pbkdf2-sha256$600000$", 21), 0);
-	CU_ASSERT_TRUE(password_verify("correct horse battery", 21, h));
-	CU_ASSERT_FALSE(password_verify("correct horse batterY", 21, h));
+	CU_ASSERT_TRUE(crypto_password_verify("correct horse battery", 21, h));
+	CU_ASSERT_FALSE(crypto_password_verify("correct horse batterY", 21, h));
 }
 
 static void password_salts_differ(void)
 {
-	char h1[PASSWORD_HASH_MAX], h2[PASSWORD_HASH_MAX];
+	char h1[CRYPTO_PASSWORD_HASH_MAX], h2[CRYPTO_PASSWORD_HASH_MAX];
 
-	password_hash("same password!", 14, h1);
-	password_hash("same password!", 14, h2);
+	crypto_password_hash("same password!", 14, h1);
+	crypto_password_hash("same password!", 14, h2);
 	CU_ASSERT_STRING_NOT_EQUAL(h1, h2);
 }
 
 static void password_rejects_malformed_hash(void)
 {
-	CU_ASSERT_FALSE(password_verify("x", 1, "plain"));
-	CU_ASSERT_FALSE(password_verify("x", 1, "pbkdf2-sha256$1$AAAA$AAAA"));
-	CU_ASSERT_FALSE(password_verify("x", 1, "pbkdf2-sha256$600000$!!$AAAA"));
-	CU_ASSERT_FALSE(password_verify("x", 1, NULL));
+	CU_ASSERT_FALSE(crypto_password_verify("x", 1, "plain"));
+	CU_ASSERT_FALSE(crypto_password_verify("x", 1, "pbkdf2-sha256$1$AAAA$AAAA"));
+	CU_ASSERT_FALSE(crypto_password_verify("x", 1, "pbkdf2-sha256$600000$!!$AAAA"));
+	CU_ASSERT_FALSE(crypto_password_verify("x", 1, NULL));
 }
 
 static void eq_is_length_aware(void)

@@ -19,7 +19,7 @@ static void b64_rfc4648_vectors(void)
 	for (i = 0; i < 7; i++) {
 		enc_b64((const unsigned char *)in[i], strlen(in[i]), out);
 		ASSERT_STR(out, want[i]);
-		CU_ASSERT_EQUAL(dec_b64(out, strlen(out), back), (long)strlen(in[i]));
+		CU_ASSERT_EQUAL(enc_b64_decode(out, strlen(out), back), (long)strlen(in[i]));
 		CU_ASSERT_EQUAL(memcmp(back, in[i], strlen(in[i])), 0);
 	}
 }
@@ -37,12 +37,12 @@ static void decoders_are_strict(void)
 {
 	unsigned char out[32];
 
-	CU_ASSERT_EQUAL(dec_b64("Zg=", 3, out), -1);	 /* bad length */
-	CU_ASSERT_EQUAL(dec_b64("Zh==", 4, out), -1);	 /* non-zero trailing bits */
-	CU_ASSERT_EQUAL(dec_b64("Z-==", 4, out), -1);	 /* url alphabet in std */
-	CU_ASSERT_EQUAL(dec_b64url("Zg==", 4, out), -1); /* padding in url */
-	CU_ASSERT_EQUAL(dec_b64url("Z", 1, out), -1);
-	CU_ASSERT_EQUAL(dec_b64url("Zg", 2, out), 1);
+	CU_ASSERT_EQUAL(enc_b64_decode("Zg=", 3, out), -1);	/* bad length */
+	CU_ASSERT_EQUAL(enc_b64_decode("Zh==", 4, out), -1);	/* non-zero trailing bits */
+	CU_ASSERT_EQUAL(enc_b64_decode("Z-==", 4, out), -1);	/* url alphabet in std */
+	CU_ASSERT_EQUAL(enc_b64url_decode("Zg==", 4, out), -1); /* padding in url */
+	CU_ASSERT_EQUAL(enc_b64url_decode("Z", 1, out), -1);
+	CU_ASSERT_EQUAL(enc_b64url_decode("Zg", 2, out), 1);
 }
 
 static void hex_is_lowercase(void)

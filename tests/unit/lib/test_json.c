@@ -169,21 +169,21 @@ static void reads_values(void)
 static void writer_escapes(void)
 {
 	struct buf b;
-	struct jw w;
+	struct jsonw w;
 
 	buf_init(&b, 1024);
-	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_kstr(&w, "q", "a\"b\\c\n\x01");
-	jw_kstrn(&w, "bad", "x\xffy", 3);
-	jw_key(&w, "arr");
-	jw_arr(&w);
-	jw_int(&w, 1);
-	jw_bool(&w, false);
-	jw_null(&w);
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	CU_ASSERT_FALSE(jw_failed(&w));
+	jsonw_init(&w, &b);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "q", "a\"b\\c\n\x01");
+	jsonw_kstrn(&w, "bad", "x\xffy", 3);
+	jsonw_key(&w, "arr");
+	jsonw_arr(&w);
+	jsonw_int(&w, 1);
+	jsonw_bool(&w, false);
+	jsonw_null(&w);
+	jsonw_arr_end(&w);
+	jsonw_obj_end(&w);
+	CU_ASSERT_FALSE(jsonw_failed(&w));
 	ASSERT_STR(b.p, "{\"q\":\"a\\\"b\\\\c\\n\\u0001\",\"bad\":\"x\xef\xbf\xbdy\","
 			"\"arr\":[1,false,null]}");
 	buf_free(&b);
@@ -192,13 +192,13 @@ static void writer_escapes(void)
 static void writer_fails_at_ceiling(void)
 {
 	struct buf b;
-	struct jw w;
+	struct jsonw w;
 
 	buf_init(&b, 8);
-	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_kstr(&w, "long", "more than eight bytes");
-	CU_ASSERT_TRUE(jw_failed(&w));
+	jsonw_init(&w, &b);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "long", "more than eight bytes");
+	CU_ASSERT_TRUE(jsonw_failed(&w));
 	buf_free(&b);
 }
 

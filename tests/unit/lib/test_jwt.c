@@ -33,7 +33,7 @@ static enum jwt_result verify(const char *tok, const void *k, size_t kl, long lo
 
 static size_t rfc_key(unsigned char *out)
 {
-	return (size_t)dec_b64url(rfc_key_b64, strlen(rfc_key_b64), out);
+	return (size_t)enc_b64url_decode(rfc_key_b64, strlen(rfc_key_b64), out);
 }
 
 static void rfc_token_mac_is_valid_before_exp(void)

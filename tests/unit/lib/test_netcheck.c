@@ -12,7 +12,7 @@
 
 static int refused(const char *url)
 {
-	return net_check_url(url, strlen(url), false, NULL) != NULL;
+	return netcheck_url(url, strlen(url), false, NULL) != NULL;
 }
 
 static void refuses_loopback_forms(void)
@@ -133,11 +133,11 @@ static void allow_loopback_switch(void)
 {
 	const char *u = "https://127.0.0.1:9443/hook";
 
-	CU_ASSERT_PTR_NOT_NULL(net_check_url(u, strlen(u), false, NULL));
-	CU_ASSERT_PTR_NULL(net_check_url(u, strlen(u), true, NULL));
+	CU_ASSERT_PTR_NOT_NULL(netcheck_url(u, strlen(u), false, NULL));
+	CU_ASSERT_PTR_NULL(netcheck_url(u, strlen(u), true, NULL));
 	/* The switch opens loopback only, not private ranges. */
 	u = "https://10.0.0.1/hook";
-	CU_ASSERT_PTR_NOT_NULL(net_check_url(u, strlen(u), true, NULL));
+	CU_ASSERT_PTR_NOT_NULL(netcheck_url(u, strlen(u), true, NULL));
 }
 
 static void reads_only_len_bytes(void)
@@ -146,7 +146,7 @@ static void reads_only_len_bytes(void)
 	 * has no host, whatever follows it (found by tools/fuzz). */
 	const char *u = "https://[::1]/";
 
-	CU_ASSERT_STRING_EQUAL(net_check_url(u, 8, true, NULL), "URL has no host");
+	CU_ASSERT_STRING_EQUAL(netcheck_url(u, 8, true, NULL), "URL has no host");
 }
 
 static void classifier_on_sockaddrs(void)
@@ -155,13 +155,13 @@ static void classifier_on_sockaddrs(void)
 	struct sockaddr_in6 in6 = {.sin6_family = AF_INET6};
 
 	inet_pton(AF_INET, "169.254.169.254", &in.sin_addr);
-	CU_ASSERT_TRUE(net_addr_forbidden((struct sockaddr *)&in, true));
+	CU_ASSERT_TRUE(netcheck_addr_forbidden((struct sockaddr *)&in, true));
 	inet_pton(AF_INET, "8.8.8.8", &in.sin_addr);
-	CU_ASSERT_FALSE(net_addr_forbidden((struct sockaddr *)&in, false));
+	CU_ASSERT_FALSE(netcheck_addr_forbidden((struct sockaddr *)&in, false));
 	inet_pton(AF_INET6, "::ffff:10.0.0.1", &in6.sin6_addr);
-	CU_ASSERT_TRUE(net_addr_forbidden((struct sockaddr *)&in6, false));
+	CU_ASSERT_TRUE(netcheck_addr_forbidden((struct sockaddr *)&in6, false));
 	inet_pton(AF_INET6, "2a00:1450:4001::1", &in6.sin6_addr);
-	CU_ASSERT_FALSE(net_addr_forbidden((struct sockaddr *)&in6, false));
+	CU_ASSERT_FALSE(netcheck_addr_forbidden((struct sockaddr *)&in6, false));
 }
 
 static const struct test_case tests[] = {
