@@ -449,9 +449,10 @@ static enum db_rc simple(struct db *db, const char *sql)
 	return classify(err);
 }
 
-int db_txn(struct db *db, db_txn_fn fn, void *ctx)
+enum db_rc db_txn(struct db *db, db_txn_fn fn, void *ctx)
 {
-	int attempt, rc = DB_UNAVAILABLE;
+	enum db_rc rc = DB_UNAVAILABLE;
+	int attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (ensure_conn(db) != DB_OK)

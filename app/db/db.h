@@ -119,8 +119,8 @@ enum db_rc db_matched(enum db_rc rc, const struct db_res *res);
  * anything else to roll back; DB_RETRY from fn (passed up from db_exec)
  * reruns it once on a fresh connection.  Returns fn's result, or
  * DB_UNAVAILABLE. */
-typedef int (*db_txn_fn)(struct db *db, void *ctx);
-int db_txn(struct db *db, db_txn_fn fn, void *ctx);
+typedef enum db_rc (*db_txn_fn)(struct db *db, void *ctx);
+enum db_rc db_txn(struct db *db, db_txn_fn fn, void *ctx);
 
 /* Check the connection (reconnecting if needed): DB_OK or DB_UNAVAILABLE. */
 enum db_rc db_ping(struct db *db);

@@ -12,6 +12,8 @@ static const struct db_sql Q_INSERT = {
 			 " VALUES (?, ?, ?, ?, ?)"};
 static const struct db_sql Q_LIST = {
 	"routes_list", "SELECT " ROUTE_COLS " FROM client_routes WHERE client_id = ? ORDER BY id"};
+static const struct db_sql Q_GET = {
+	"routes_get", "SELECT " ROUTE_COLS " FROM client_routes WHERE client_id = ? AND id = ?"};
 static const struct db_sql Q_BY_MODEM = {
 	"routes_by_modem", "SELECT " ROUTE_COLS " FROM client_routes"
 			   " WHERE provider = 'extreme' AND usemodem = ? AND port = ?"};
@@ -69,4 +71,12 @@ enum db_rc db_client_routes_by_modem(struct db *db, struct arena *a, long long u
 	struct db_arg args[] = {DBI(usemodem), DBI(port)};
 
 	return db_get(db, &Q_BY_MODEM, args, 2, a, row, out);
+}
+
+enum db_rc db_client_routes_get(struct db *db, struct arena *a, long long client_id, long long id,
+				struct client_route *out)
+{
+	struct db_arg args[] = {DBI(client_id), DBI(id)};
+
+	return db_get(db, &Q_GET, args, 2, a, row, out);
 }

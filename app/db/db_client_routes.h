@@ -23,6 +23,9 @@ enum db_rc db_client_routes_insert(struct db *db, struct arena *a, long long cli
 				   long long port, long long *id);
 enum db_rc db_client_routes_list(struct db *db, struct arena *a, long long client_id,
 				 struct client_route **out, size_t *n);
+/* Route id of client_id; DB_NOTFOUND when there is none. */
+enum db_rc db_client_routes_get(struct db *db, struct arena *a, long long client_id, long long id,
+				struct client_route *out);
 /* The Extreme route of (usemodem, port); DB_NOTFOUND when unrouted. */
 enum db_rc db_client_routes_by_modem(struct db *db, struct arena *a, long long usemodem,
 				     long long port, struct client_route *out);

@@ -159,7 +159,7 @@ static void job_row(const struct db_res *res, size_t i, void *out)
 	db_incoming_from_row(&v[9], &j->msg);
 }
 
-static int claim_txn(struct db *db, void *arg)
+static enum db_rc claim_txn(struct db *db, void *arg)
 {
 	struct claim_ctx *c = arg;
 	struct db_res res = {.a = c->a};
@@ -186,19 +186,19 @@ enum db_rc db_outbox_claim(struct db *db, struct arena *a, const char *owner, in
 	struct claim_ctx c = {.a = a, .owner = owner, .max = max, .lease_s = lease_s};
 	struct db_res res = {.a = a};
 	struct db_arg args[1 + OUTBOX_BATCH];
-	int rc;
+	enum db_rc rc;
 
 	*n = 0;
 	if (max > OUTBOX_BATCH)
 		c.max = OUTBOX_BATCH;
 	rc = db_txn(db, claim_txn, &c);
 	if (rc != DB_OK || c.n == 0)
-		return (enum db_rc)rc;
+		return rc;
 	args[0] = DBZ(owner);
 	put_ids(args, 1, c.ids, c.n);
 	rc = db_exec(db, &Q_LOAD, args, 1 + OUTBOX_BATCH, &res);
 	if (rc != DB_OK)
-		return (enum db_rc)rc; /* the lease ends; the jobs come due again */
+		return rc; /* the lease ends; the jobs come due again */
 	*jobs = db_rows(&res, job_row, sizeof **jobs, n);
 	return DB_OK;
 }
@@ -210,7 +210,7 @@ struct finish_ctx {
 	size_t n;
 };
 
-static int finish_txn(struct db *db, void *arg)
+static enum db_rc finish_txn(struct db *db, void *arg)
 {
 	struct finish_ctx *c = arg;
 	bool *grouped = arena_alloc(c->a, c->n * sizeof(bool)); /* fresh on a rerun */
@@ -292,7 +292,7 @@ enum db_rc db_outbox_finish(struct db *db, struct arena *a, const char *owner,
 
 	if (n == 0)
 		return DB_OK;
-	return (enum db_rc)db_txn(db, finish_txn, &c);
+	return db_txn(db, finish_txn, &c);
 }
 
 enum db_rc db_outbox_set_outgoing(struct db *db, long long id, long long outgoing_id)

@@ -223,23 +223,41 @@ enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id,
 	return rc;
 }
 
-enum db_rc db_outgoing_status_event(struct db *db, struct arena *a, const char *provider,
-				    const char *pid, const char *raw_status, const char *status,
-				    int rank, const char *error_code, bool *known)
+struct status_ctx {
+	struct arena *a;
+	const char *provider, *pid, *raw, *code;
+	bool known;
+};
+
+static enum db_rc status_txn(struct db *db, void *arg)
 {
-	struct db_res res = {.a = a};
+	struct status_ctx *c = arg;
+	struct db_res res = {.a = c->a};
+	const char *status;
+	int rank;
 	enum db_rc rc;
 
-	rc = DB_EXEC(db, &Q_EVENT, NULL, DBZ(provider), DBZ(pid), DBZ(provider), DBZ(pid),
-		     DBZ(raw_status), DBZ(error_code));
+	rc = DB_EXEC(db, &Q_EVENT, NULL, DBZ(c->provider), DBZ(c->pid), DBZ(c->provider),
+		     DBZ(c->pid), DBZ(c->raw), DBZ(c->code));
 	if (rc != DB_OK)
 		return rc;
-	rc = DB_EXEC(db, &Q_KNOWN, &res, DBZ(provider), DBZ(pid));
+	rc = DB_EXEC(db, &Q_KNOWN, &res, DBZ(c->provider), DBZ(c->pid));
 	if (rc != DB_OK)
 		return rc;
-	*known = res.nrows > 0;
-	if (!*known || status == NULL)
+	c->known = res.nrows > 0;
+	if (!c->known || !db_outgoing_map_status(c->raw, &status, &rank))
 		return DB_OK;
-	return DB_EXEC(db, &Q_APPLY, NULL, DBZ(status), DBI(rank), DBZ(error_code), DBZ(error_code),
-		       DBZ(error_code), DBZ(provider), DBZ(pid), DBI(rank));
+	return DB_EXEC(db, &Q_APPLY, NULL, DBZ(status), DBI(rank), DBZ(c->code), DBZ(c->code),
+		       DBZ(c->code), DBZ(c->provider), DBZ(c->pid), DBI(rank));
+}
+
+enum db_rc db_outgoing_status_event(struct db *db, struct arena *a, const char *provider,
+				    const char *pid, const char *raw_status, const char *error_code,
+				    bool *known)
+{
+	struct status_ctx c = {a, provider, pid, raw_status, error_code, false};
+	enum db_rc rc = db_txn(db, status_txn, &c);
+
+	*known = c.known;
+	return rc;
 }

@@ -53,11 +53,12 @@ enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id,
  * an outbound message. */
 bool db_outgoing_map_status(const char *raw, const char **status, int *rank);
 
-/* A provider status callback: kept in the history, and applied to the
- * message with that provider id when it raises its rank.  *known tells
- * whether such a message exists. */
+/* A provider status callback, in one transaction: kept in the history,
+ * and applied to the message with that provider id when its mapped status
+ * raises the message's rank.  *known tells whether such a message exists.
+ * DB_OK, or the transaction's failure (nothing kept). */
 enum db_rc db_outgoing_status_event(struct db *db, struct arena *a, const char *provider,
-				    const char *pid, const char *raw_status, const char *status,
-				    int rank, const char *error_code, bool *known);
+				    const char *pid, const char *raw_status, const char *error_code,
+				    bool *known);
 
 #endif

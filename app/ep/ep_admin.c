@@ -27,29 +27,9 @@
 #include "db/db_clients.h"
 #include "db/db_outbox.h"
 #include "db/db_client_routes.h"
-#include "svc/sms.h"
+#include "ep/ep_common.h"
+#include "ep/ep_fields.h"
 #include "svc/views.h"
-#include "svc/webhooks.h"
-
-#define MODEM_MAX 9999
-#define PORT_MAX  9999
-
-/* The {id} of the path as a client that exists, or an error status. */
-static enum status load_client(struct req *r, struct client *c)
-{
-	long long id = req_param_id(r, 0);
-	enum db_rc rc;
-
-	memset(c, 0, sizeof(*c));
-	if (id < 0)
-		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
-	rc = db_clients_get(r->db, r->a, id, c);
-	if (rc == DB_NOTFOUND)
-		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
-	if (rc != DB_OK)
-		return req_db_fail(r, rc);
-	return ST_OK;
-}
 
 static enum status clients_list(struct req *r)
 {
@@ -84,8 +64,14 @@ static bool name_ok(const char *s, size_t len)
 }
 
 static const struct field create_fields[] = {
-	{"name", FT_STR, F_REQ, 1, 200, name_ok, "invalid_name",
-	 "name must be 1 to 200 characters, without control characters or outer spaces"},
+	{.name = "name",
+	 .type = FT_STR,
+	 .flags = F_REQ,
+	 .min = 1,
+	 .max = 200,
+	 .valid = name_ok,
+	 .code = "invalid_name",
+	 .message = "name must be 1 to 200 characters, without control characters or outer spaces"},
 };
 
 static enum status clients_create(struct req *r)
@@ -112,6 +98,9 @@ static enum status clients_create(struct req *r)
 
 const struct endpoint ep_admin_clients_create = ENDPOINT(clients_create, create_fields);
 
+/* Endpoints whose only input is the client {id}. */
+static const struct field client_fields[] = {FIELD_CLIENT_ID};
+
 static enum status clients_get(struct req *r)
 {
 	struct client c;
@@ -119,7 +108,7 @@ static enum status clients_get(struct req *r)
 	struct api_key *keys;
 	struct outbox_summary health;
 	size_t i, nroutes, nkeys;
-	enum status st = load_client(r, &c);
+	enum status st = ep_common_client(r, r->in[0].i, &c);
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
 
@@ -149,39 +138,33 @@ static enum status clients_get(struct req *r)
 	return ST_OK;
 }
 
-const struct endpoint ep_admin_clients_get = ENDPOINT_NOFIELDS(clients_get);
+const struct endpoint ep_admin_clients_get = ENDPOINT(clients_get, client_fields);
 
-enum { R_PROVIDER, R_NUMBER, R_MODEM, R_PORT };
-
-static bool provider_ok(const char *s, size_t len)
-{
-	return (len == 6 && memcmp(s, "twilio", 6) == 0) ||
-	       (len == 7 && memcmp(s, "extreme", 7) == 0);
-}
+enum { R_PROVIDER, R_NUMBER, R_MODEM, R_PORT, R_CLIENT };
 
 static const struct field route_fields[] = {
-	[R_PROVIDER] = {"provider", FT_STR, F_REQ, 0, 0, provider_ok, "invalid_provider",
-			"provider must be \"twilio\" or \"extreme\""},
-	[R_NUMBER] = {"number", FT_STR, F_NULL, 0, 0, sms_e164, "invalid_phone_number",
-		      "number must be in E.164 format (+1234567890)"},
-	[R_MODEM] = {"usemodem", FT_INT, F_NULL, 0, MODEM_MAX, NULL, "invalid_usemodem",
-		     "usemodem must be an integer from 0 to 9999"},
-	[R_PORT] = {"port", FT_INT, F_NULL, 0, PORT_MAX, NULL, "invalid_port",
-		    "port must be an integer from 0 to 9999"},
+	[R_PROVIDER] = {.name = "provider",
+			.type = FT_ENUM,
+			.flags = F_REQ,
+			.choices = ep_fields_provider,
+			.code = "invalid_provider",
+			.message = "provider must be \"twilio\" or \"extreme\""},
+	[R_NUMBER] = FIELD_PHONE("number", F_NULL),
+	[R_MODEM] = FIELD_MODEM(F_NULL, "invalid_usemodem"),
+	[R_PORT] = FIELD_PORT(F_NULL, "invalid_port"),
+	[R_CLIENT] = FIELD_CLIENT_ID,
 };
 
 static enum status routes_create(struct req *r)
 {
 	const struct fval *in = r->in;
-	bool twilio = in[R_PROVIDER].len == 6;
+	bool twilio = in[R_PROVIDER].i == EP_PROVIDER_TWILIO;
 	struct client_route route;
 	struct client c;
 	const char *number = in[R_NUMBER].present ? in[R_NUMBER].s : NULL;
 	long long modem = -1, port = -1, id;
-	enum status st = load_client(r, &c);
+	enum status st = ep_common_client(r, in[R_CLIENT].i, &c);
 	enum db_rc rc;
-	struct client_route *all;
-	size_t i, n;
 
 	if (st != ST_OK)
 		return st;
@@ -199,40 +182,43 @@ static enum status routes_create(struct req *r)
 		modem = in[R_MODEM].i;
 		port = in[R_PORT].i;
 	}
-	rc = db_client_routes_insert(r->db, r->a, c.id, twilio ? "twilio" : "extreme", number,
-				     modem, port, &id);
+	rc = db_client_routes_insert(r->db, r->a, c.id, ep_fields_provider[in[R_PROVIDER].i],
+				     number, modem, port, &id);
 	if (rc == DB_DUP)
 		return req_fail(r, ST_CONFLICT, "route_exists",
 				"That number or usemodem/port is already routed");
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	if ((rc = db_client_routes_list(r->db, r->a, c.id, &all, &n)) != DB_OK)
+	if ((rc = db_client_routes_get(r->db, r->a, c.id, id, &route)) != DB_OK)
 		return req_db_fail(r, rc);
-	for (i = 0; i < n; i++) {
-		if (all[i].id == id) {
-			route = all[i];
-			views_route(&r->w, &route);
-			return ST_CREATED;
-		}
-	}
-	return req_fail(r, ST_INTERNAL, "internal_error", "Route vanished");
+	views_route(&r->w, &route);
+	return ST_CREATED;
 }
 
 const struct endpoint ep_admin_routes_create = ENDPOINT(routes_create, route_fields);
 
+enum { K_LABEL, K_CLIENT };
+
 static const struct field key_fields[] = {
-	{"label", FT_STR, F_NULL, 1, 200, name_ok, "invalid_label",
-	 "label must be 1 to 200 characters, without control characters"},
+	[K_LABEL] = {.name = "label",
+		     .type = FT_STR,
+		     .flags = F_NULL,
+		     .min = 1,
+		     .max = 200,
+		     .valid = name_ok,
+		     .code = "invalid_label",
+		     .message = "label must be 1 to 200 characters, without control characters"},
+	[K_CLIENT] = FIELD_CLIENT_ID,
 };
 
 static enum status keys_create(struct req *r)
 {
 	char key[AUTH_APIKEY_LEN + 1], prefix[AUTH_APIKEY_SHOWN_PREFIX + 1];
 	unsigned char hash[32];
-	const struct fval *label = &r->in[0];
+	const struct fval *label = &r->in[K_LABEL];
 	struct client c;
 	long long id;
-	enum status st = load_client(r, &c);
+	enum status st = ep_common_client(r, r->in[K_CLIENT].i, &c);
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
 
@@ -256,18 +242,30 @@ static enum status keys_create(struct req *r)
 
 const struct endpoint ep_admin_keys_create = ENDPOINT(keys_create, key_fields);
 
+enum { KR_CLIENT, KR_KEY };
+
+static const struct field revoke_fields[] = {
+	[KR_CLIENT] = FIELD_CLIENT_ID,
+	[KR_KEY] = {.name = "keyId",
+		    .type = FT_ID,
+		    .flags = F_PATH | F_REQ,
+		    .prefix = "",
+		    .min = 1,
+		    .status = ST_NOT_FOUND,
+		    .code = "key_not_found",
+		    .message = "No such active key"},
+};
+
 static enum status keys_revoke(struct req *r)
 {
-	long long key_id = req_param_id(r, 1);
+	long long key_id = r->in[KR_KEY].i;
 	struct client c;
-	enum status st = load_client(r, &c);
+	enum status st = ep_common_client(r, r->in[KR_CLIENT].i, &c);
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
 
 	if (st != ST_OK)
 		return st;
-	if (key_id < 0)
-		return req_fail(r, ST_NOT_FOUND, "key_not_found", "No such active key");
 	rc = db_api_keys_revoke(r->db, r->a, c.id, key_id);
 	if (rc == DB_NOTFOUND)
 		return req_fail(r, ST_NOT_FOUND, "key_not_found", "No such active key");
@@ -281,7 +279,7 @@ static enum status keys_revoke(struct req *r)
 	return ST_OK;
 }
 
-const struct endpoint ep_admin_keys_revoke = ENDPOINT_NOFIELDS(keys_revoke);
+const struct endpoint ep_admin_keys_revoke = ENDPOINT(keys_revoke, revoke_fields);
 
 enum { A_USERNAME, A_PASSWORD, A_ROLE, A_CLIENT, A_DISPLAY };
 
@@ -295,29 +293,51 @@ static bool username_ok(const char *s, size_t len)
 	return true;
 }
 
-static bool role_ok(const char *s, size_t len)
-{
-	return (len == 5 && memcmp(s, "admin", 5) == 0) ||
-	       (len == 8 && memcmp(s, "operator", 8) == 0);
-}
+enum role { ROLE_ADMIN, ROLE_OPERATOR, ROLE__MAX };
+static const char *const roles[] = {[ROLE_ADMIN] = "admin", [ROLE_OPERATOR] = "operator", NULL};
 
 static const struct field account_fields[] = {
-	[A_USERNAME] = {"username", FT_STR, F_REQ, 3, 64, username_ok, "invalid_username",
-			"username must be 3 to 64 letters, digits or . _ @ -"},
-	[A_PASSWORD] = {"password", FT_STR, F_REQ, 12, 1024, NULL, "weak_password",
-			"password must be 12 to 1024 characters"},
-	[A_ROLE] = {"role", FT_STR, F_REQ, 0, 0, role_ok, "invalid_role",
-		    "role must be \"admin\" or \"operator\""},
-	[A_CLIENT] = {"clientId", FT_INT, F_NULL, 1, 1LL << 53, NULL, "invalid_request",
-		      "clientId must be a client id"},
-	[A_DISPLAY] = {"displayName", FT_STR, F_NULL, 1, 200, name_ok, "invalid_name",
-		       "displayName must be 1 to 200 characters"},
+	[A_USERNAME] = {.name = "username",
+			.type = FT_STR,
+			.flags = F_REQ,
+			.min = 3,
+			.max = 64,
+			.valid = username_ok,
+			.code = "invalid_username",
+			.message = "username must be 3 to 64 letters, digits or . _ @ -"},
+	[A_PASSWORD] = {.name = "password",
+			.type = FT_STR,
+			.flags = F_REQ,
+			.min = 12,
+			.max = 1024,
+			.code = "weak_password",
+			.message = "password must be 12 to 1024 characters"},
+	[A_ROLE] = {.name = "role",
+		    .type = FT_ENUM,
+		    .flags = F_REQ,
+		    .choices = roles,
+		    .code = "invalid_role",
+		    .message = "role must be \"admin\" or \"operator\""},
+	[A_CLIENT] = {.name = "clientId",
+		      .type = FT_INT,
+		      .flags = F_NULL,
+		      .min = 1,
+		      .max = 1LL << 53,
+		      .message = "clientId must be a client id"},
+	[A_DISPLAY] = {.name = "displayName",
+		       .type = FT_STR,
+		       .flags = F_NULL,
+		       .min = 1,
+		       .max = 200,
+		       .valid = name_ok,
+		       .code = "invalid_name",
+		       .message = "displayName must be 1 to 200 characters"},
 };
 
 static enum status accounts_create(struct req *r)
 {
 	const struct fval *in = r->in;
-	bool admin = in[A_ROLE].len == 5;
+	bool admin = in[A_ROLE].i == ROLE_ADMIN;
 	char hash[CRYPTO_PASSWORD_HASH_MAX];
 	long long client_id = in[A_CLIENT].present ? in[A_CLIENT].i : 0, id;
 	struct client c;
@@ -339,8 +359,8 @@ static enum status accounts_create(struct req *r)
 	}
 	if (crypto_password_hash(in[A_PASSWORD].s, in[A_PASSWORD].len, hash) < 0)
 		return req_fail(r, ST_INTERNAL, "internal_error", "Cannot hash password");
-	rc = db_accounts_insert(r->db, r->a, in[A_USERNAME].s, hash, admin ? "admin" : "operator",
-				client_id, in[A_DISPLAY].present ? in[A_DISPLAY].s : NULL, &id);
+	rc = db_accounts_insert(r->db, r->a, in[A_USERNAME].s, hash, roles[in[A_ROLE].i], client_id,
+				in[A_DISPLAY].present ? in[A_DISPLAY].s : NULL, &id);
 	if (rc == DB_DUP)
 		return req_fail(r, ST_CONFLICT, "username_taken", "That username is taken");
 	if (rc != DB_OK)
@@ -348,7 +368,7 @@ static enum status accounts_create(struct req *r)
 	jsonw_obj(w);
 	jsonw_kint(w, "id", id);
 	jsonw_kstr(w, "username", in[A_USERNAME].s);
-	jsonw_kstr(w, "role", admin ? "admin" : "operator");
+	jsonw_kstr(w, "role", roles[in[A_ROLE].i]);
 	jsonw_key(w, "clientId");
 	if (client_id > 0)
 		jsonw_int(w, client_id);
@@ -362,27 +382,30 @@ static enum status accounts_create(struct req *r)
 
 const struct endpoint ep_admin_accounts_create = ENDPOINT(accounts_create, account_fields);
 
-static bool mode_ok(const char *s, size_t len)
-{
-	return (len == 4 && (memcmp(s, "poll", 4) == 0 || memcmp(s, "push", 4) == 0 ||
-			     memcmp(s, "both", 4) == 0));
-}
+static const char *const modes[] = {"poll", "push", "both", NULL};
+
+enum { M_MODE, M_CLIENT };
 
 static const struct field mode_fields[] = {
-	{"mode", FT_STR, F_REQ, 0, 0, mode_ok, "invalid_mode",
-	 "mode must be \"poll\", \"push\" or \"both\""},
+	[M_MODE] = {.name = "mode",
+		    .type = FT_ENUM,
+		    .flags = F_REQ,
+		    .choices = modes,
+		    .code = "invalid_mode",
+		    .message = "mode must be \"poll\", \"push\" or \"both\""},
+	[M_CLIENT] = FIELD_CLIENT_ID,
 };
 
 static enum status delivery_mode(struct req *r)
 {
 	struct client c;
-	enum status st = load_client(r, &c);
+	enum status st = ep_common_client(r, r->in[M_CLIENT].i, &c);
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
 
 	if (st != ST_OK)
 		return st;
-	rc = db_clients_set_mode(r->db, r->a, c.id, r->in[0].s);
+	rc = db_clients_set_mode(r->db, r->a, c.id, modes[r->in[M_MODE].i]);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	if ((rc = db_clients_get(r->db, r->a, c.id, &c)) != DB_OK)
@@ -395,25 +418,23 @@ static enum status delivery_mode(struct req *r)
 
 const struct endpoint ep_admin_delivery_mode = ENDPOINT(delivery_mode, mode_fields);
 
-enum { W_URL, W_SECRET, W_ROTATE };
+enum { W_URL, W_SECRET, W_ROTATE, W_CLIENT };
 
 static const struct field webhook_fields[] = {
-	[W_URL] = {"url", FT_STR, 0, 0, 0, NULL, NULL, NULL},
-	[W_SECRET] = {"secret", FT_STR, F_NULL, 0, 0, NULL, NULL, NULL},
-	[W_ROTATE] = {"rotateSecret", FT_BOOL, 0, 0, 0, NULL, NULL, NULL},
+	[W_URL] = {.name = "url", .type = FT_STR},
+	[W_SECRET] = {.name = "secret", .type = FT_STR, .flags = F_NULL},
+	[W_ROTATE] = {.name = "rotateSecret", .type = FT_BOOL},
+	[W_CLIENT] = FIELD_CLIENT_ID,
 };
 
 static enum status webhook(struct req *r)
 {
-	long long id = req_param_id(r, 0);
+	bool rotate = r->in[W_ROTATE].present && r->in[W_ROTATE].b;
 
-	if (id < 0)
-		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
-	if (!r->in[W_URL].present && !(r->in[W_ROTATE].present && r->in[W_ROTATE].b))
+	if (!r->in[W_URL].present && !rotate)
 		return req_fail(r, ST_BAD_REQUEST, "invalid_request",
 				"Missing required field: url (or rotateSecret: true)");
-	return webhook_set(r, id, &r->in[W_URL], &r->in[W_SECRET],
-			   r->in[W_ROTATE].present && r->in[W_ROTATE].b);
+	return ep_common_webhook_set(r, r->in[W_CLIENT].i, &r->in[W_URL], &r->in[W_SECRET], rotate);
 }
 
 const struct endpoint ep_admin_webhook = ENDPOINT(webhook, webhook_fields);

@@ -20,16 +20,16 @@
 #include "db/db_accounts.h"
 #include "lib/timeutil.h"
 
-enum { F_USERNAME, F_PASSWORD };
+enum { L_USERNAME, L_PASSWORD };
 
 static const struct field login_fields[] = {
-	[F_USERNAME] = {"username", FT_STR, F_REQ, 1, 64, NULL, NULL, NULL},
-	[F_PASSWORD] = {"password", FT_STR, F_REQ, 1, 1024, NULL, NULL, NULL},
+	[L_USERNAME] = {.name = "username", .type = FT_STR, .flags = F_REQ, .min = 1, .max = 64},
+	[L_PASSWORD] = {.name = "password", .type = FT_STR, .flags = F_REQ, .min = 1, .max = 1024},
 };
 
 static enum status login(struct req *r)
 {
-	const struct fval *user = &r->in[F_USERNAME], *pass = &r->in[F_PASSWORD];
+	const struct fval *user = &r->in[L_USERNAME], *pass = &r->in[L_PASSWORD];
 	struct account acc;
 	char token[AUTH_TOKEN_MAX], iso[32];
 	int64_t exp;

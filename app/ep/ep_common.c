@@ -5,11 +5,37 @@
 
 #include <string.h>
 
+#include "db/db_clients.h"
+#include "db/db_outbox.h"
+#include "lib/log.h"
+#include "lib/netcheck.h"
+#include "svc/spool.h"
 #include "svc/views.h"
+#include "svc/webhooks.h"
 
-bool ep_common_sort_ok(const char *s, size_t len)
+enum status ep_common_client(struct req *r, long long id, struct client *c)
 {
-	return (len == 3 && memcmp(s, "asc", 3) == 0) || (len == 4 && memcmp(s, "desc", 4) == 0);
+	enum db_rc rc = db_clients_get(r->db, r->a, id, c);
+
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	return ST_OK;
+}
+
+enum status ep_common_spool(struct req *r, const char *kind)
+{
+	/* A replayed file stays in the spool; the import tries it again later. */
+	if (r->from_spool)
+		return req_fail(r, ST_UNAVAILABLE, "database_unavailable", "Database unavailable");
+	if (spool_write(r->cfg->server.spool_dir, kind, r->body ? r->body : "", r->body_len) < 0) {
+		log_msg(LOG_ERROR, "spool", "cannot store or spool a %s webhook", kind);
+		return req_fail(r, ST_UNAVAILABLE, "unavailable",
+				"Cannot store the message now; retry later");
+	}
+	log_msg(LOG_WARN, "spool", "database unavailable: %s webhook spooled", kind);
+	return ST_OK;
 }
 
 void ep_common_sender(const struct req *r, struct send_req *rq)
@@ -41,4 +67,67 @@ enum status ep_common_send(struct req *r, const struct send_req *rq, struct send
 	return req_fail(r, ST_UNAVAILABLE,
 			strcmp(rq->provider, "twilio") == 0 ? "twilio_error" : "upstream_error",
 			message);
+}
+
+enum status ep_common_webhook_set(struct req *r, long long client_id, const struct fval *url,
+				  const struct fval *secret, bool rotate)
+{
+	char generated[WEBHOOKS_SECRET_GEN_LEN + 1];
+	const char *new_secret = NULL, *reason, *new_url;
+	size_t new_url_len;
+	struct client c;
+	enum db_rc rc;
+	struct jsonw *w = &r->w;
+
+	rc = db_clients_get(r->db, r->a, client_id, &c);
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	if (url != NULL && url->present) {
+		new_url = url->s;
+		new_url_len = url->len;
+	} else if (c.webhook_url != NULL) {
+		new_url = c.webhook_url;
+		new_url_len = strlen(c.webhook_url);
+	} else {
+		return req_fail(r, ST_BAD_REQUEST, "invalid_webhook_url",
+				"Missing required field: url");
+	}
+	reason = netcheck_url(new_url, new_url_len, r->cfg->push.allow_loopback, NULL);
+	if (reason != NULL)
+		return req_failf(r, ST_BAD_REQUEST, "invalid_webhook_url",
+				 "Webhook URL refused: %s", reason);
+	if (secret != NULL && secret->present) {
+		if (rotate)
+			return req_fail(r, ST_BAD_REQUEST, "invalid_request",
+					"Give either secret or rotateSecret, not both");
+		if (!webhooks_secret_ok(secret->s, secret->len))
+			return req_fail(
+				r, ST_BAD_REQUEST, "invalid_webhook_secret",
+				"secret must be 16 to 128 printable characters without spaces");
+		new_secret = arena_strndup(r->a, secret->s, secret->len);
+	} else if (rotate || c.webhook_secret == NULL || *c.webhook_secret == '\0') {
+		webhooks_new_secret(generated);
+		new_secret = generated;
+	}
+	rc = db_clients_set_webhook(r->db, r->a, client_id, new_url, new_url_len, new_secret);
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
+	/* Registering again lifts a 410's hold: held deliveries go out now. */
+	if (rc == DB_OK)
+		rc = db_outbox_reactivate(r->db, client_id);
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	jsonw_obj(w);
+	jsonw_kint(w, "clientId", client_id);
+	jsonw_kstrn(w, "url", new_url, new_url_len);
+	jsonw_kbool(w, "configured", true);
+	jsonw_kbool(w, "secretSet", true);
+	/* Shown once: only a secret we made. */
+	if (new_secret == generated)
+		jsonw_kstr(w, "secret", generated);
+	jsonw_kstr(w, "deliveryMode", c.mode);
+	jsonw_obj_end(w);
+	return ST_OK;
 }

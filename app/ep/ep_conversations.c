@@ -20,13 +20,11 @@
 #include "db/db_conversations.h"
 #include "db/db_incoming.h"
 #include "ep/ep_common.h"
+#include "ep/ep_fields.h"
 #include "svc/sms.h"
 #include "svc/views.h"
 
-static const struct field inbox_fields[] = {
-	{"limit", FT_INT, F_QUERY, 1, 1000, NULL, "invalid_request",
-	 "limit must be an integer from 1 to 1000"},
-};
+static const struct field list_fields[] = {FIELD_LIMIT(1000)};
 
 static enum status inbox(struct req *r)
 {
@@ -36,7 +34,7 @@ static enum status inbox(struct req *r)
 	struct jsonw *w = &r->w;
 
 	rc = db_conversations_list(r->db, r->a, r->actor.client_id,
-				   r->in[0].present ? r->in[0].i : LIST_LIMIT_DEFAULT, &cs, &n);
+				   fields_int_or(&r->in[0], EP_FIELDS_LIMIT_DEFAULT), &cs, &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	views_list_open(w, n, "conversations");
@@ -60,22 +58,27 @@ static enum status inbox(struct req *r)
 	return ST_OK;
 }
 
-const struct endpoint ep_conversations_list = ENDPOINT(inbox, inbox_fields);
+const struct endpoint ep_conversations_list = ENDPOINT(inbox, list_fields);
+
+enum { T_LIMIT, T_PHONE };
+
+static const struct field thread_fields[] = {
+	[T_LIMIT] = FIELD_LIMIT(1000),
+	[T_PHONE] = FIELD_PHONE_NUMBER(F_PATH | F_REQ),
+};
 
 static enum status thread(struct req *r)
 {
-	const char *phone = r->params[0];
+	const char *phone = r->in[T_PHONE].s;
 	struct thread_msg *ms;
 	size_t i, n;
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
 	char id[32];
 
-	if (!sms_e164(phone, strlen(phone)))
-		return req_fail(r, ST_BAD_REQUEST, "invalid_phone_number",
-				"Phone number must be in E.164 format (+1234567890)");
 	rc = db_conversations_thread(r->db, r->a, r->actor.client_id, phone,
-				     r->in[0].present ? r->in[0].i : LIST_LIMIT_DEFAULT, &ms, &n);
+				     fields_int_or(&r->in[T_LIMIT], EP_FIELDS_LIMIT_DEFAULT), &ms,
+				     &n);
 	if (rc == DB_OK)
 		rc = db_incoming_mark_read(r->db, r->a, r->actor.client_id, phone);
 	if (rc != DB_OK)
@@ -103,7 +106,7 @@ static enum status thread(struct req *r)
 	return ST_OK;
 }
 
-const struct endpoint ep_conversations_thread = ENDPOINT(thread, inbox_fields);
+const struct endpoint ep_conversations_thread = ENDPOINT(thread, thread_fields);
 
 static enum status send_reply(struct req *r, const char *to, const char *body, size_t len)
 {
@@ -151,10 +154,8 @@ static enum status send_reply(struct req *r, const char *to, const char *body, s
 enum { R_TO, R_MESSAGE };
 
 static const struct field reply_fields[] = {
-	[R_TO] = {"to", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number",
-		  "to must be in E.164 format (+1234567890)"},
-	[R_MESSAGE] = {"message", FT_STR, F_REQ, 1, 1600, NULL, "invalid_message",
-		       "message must be 1 to 1600 characters"},
+	[R_TO] = FIELD_PHONE("to", F_REQ),
+	[R_MESSAGE] = FIELD_TEXT("message"),
 };
 
 static enum status reply(struct req *r)

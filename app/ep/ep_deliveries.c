@@ -20,77 +20,43 @@
 #include "db/db.h"
 #include "db/db_clients.h"
 #include "db/db_outbox.h"
+#include "ep/ep_common.h"
+#include "ep/ep_fields.h"
 #include "svc/views.h"
 
-static const struct field list_fields[] = {
-	{"limit", FT_INT, F_QUERY, 1, OUTBOX_BATCH, NULL, "invalid_request",
-	 "limit must be an integer from 1 to 64"},
-};
+#define DELIVERIES_DEFAULT 20
 
-static enum status list(struct req *r, long long client_id)
+#define FIELD_DELIVERY_ID(nm)                                                                      \
+	{                                                                                          \
+		.name = nm, .type = FT_ID, .flags = F_PATH | F_REQ, .prefix = "dlv_", .min = 1,    \
+		.status = ST_NOT_FOUND, .code = "delivery_not_found",                              \
+		.message = "No such delivery"                                                      \
+	}
+
+static enum status list(struct req *r, long long client_id, long long limit)
 {
 	struct delivery *ds;
-	size_t i, k, n;
+	size_t i, n;
 	enum db_rc rc;
-	char id[32];
 	struct jsonw *w = &r->w;
 
-	rc = db_outbox_deliveries(r->db, r->a, client_id, r->in[0].present ? r->in[0].i : 20, &ds,
-				  &n);
+	rc = db_outbox_deliveries(r->db, r->a, client_id, limit, &ds, &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	views_list_open(w, n, "deliveries");
-	for (i = 0; i < n; i++) {
-		jsonw_obj(w);
-		views_msg_id(id, sizeof(id), "dlv_", ds[i].id);
-		jsonw_kstr(w, "id", id);
-		jsonw_kstr(w, "eventId", ds[i].event_id);
-		views_msg_id(id, sizeof(id), "msg_", ds[i].incoming_id);
-		jsonw_kstr(w, "messageId", ds[i].incoming_id > 0 ? id : NULL);
-		jsonw_kstr(w, "status", ds[i].status);
-		jsonw_kint(w, "attempts", ds[i].attempts);
-		jsonw_key(w, "lastHttpStatus");
-		if (ds[i].last_http_status > 0)
-			jsonw_int(w, ds[i].last_http_status);
-		else
-			jsonw_null(w);
-		jsonw_kstr(w, "lastError", ds[i].last_error);
-		views_time(w, "createdAt", ds[i].created_at);
-		views_time(w, "updatedAt", ds[i].updated_at);
-		views_time(w, "finishedAt", ds[i].finished_at);
-		jsonw_key(w, "attemptLog");
-		jsonw_arr(w);
-		for (k = 0; k < ds[i].nlog; k++) {
-			const struct delivery_attempt *l = &ds[i].log[k];
-			jsonw_obj(w);
-			jsonw_kint(w, "attempt", l->attempt);
-			views_time(w, "at", l->started_at);
-			jsonw_kint(w, "durationMs", l->duration_ms);
-			jsonw_key(w, "httpStatus");
-			if (l->http_status > 0)
-				jsonw_int(w, l->http_status);
-			else
-				jsonw_null(w);
-			jsonw_kstr(w, "outcome", l->outcome);
-			jsonw_kstr(w, "error", l->error);
-			jsonw_obj_end(w);
-		}
-		jsonw_arr_end(w);
-		jsonw_obj_end(w);
-	}
+	for (i = 0; i < n; i++)
+		views_delivery(w, &ds[i]);
 	jsonw_arr_end(w);
 	jsonw_obj_end(w);
 	return ST_OK;
 }
 
-static enum status redeliver(struct req *r, long long client_id, const char *param)
+static enum status redeliver(struct req *r, long long client_id, long long id)
 {
-	long long id = views_parse_id(param, "dlv_");
 	struct jsonw *w = &r->w;
 	enum db_rc rc;
+	char name[32];
 
-	if (id < 0)
-		return req_fail(r, ST_NOT_FOUND, "delivery_not_found", "No such delivery");
 	rc = db_outbox_redeliver(r->db, r->a, client_id, id);
 	if (rc == DB_NOTFOUND)
 		return req_fail(r, ST_NOT_FOUND, "delivery_not_found", "No such delivery");
@@ -99,59 +65,64 @@ static enum status redeliver(struct req *r, long long client_id, const char *par
 				"That delivery is still pending");
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
+	views_msg_id(name, sizeof(name), "dlv_", id);
 	jsonw_obj(w);
-	jsonw_kstr(w, "id", param);
+	jsonw_kstr(w, "id", name);
 	jsonw_kstr(w, "status", "pending");
 	jsonw_obj_end(w);
 	return ST_OK;
 }
 
+static const struct field v2_list_fields[] = {FIELD_LIMIT(OUTBOX_BATCH)};
+
 static enum status v2_list(struct req *r)
 {
-	return list(r, r->actor.client_id);
+	return list(r, r->actor.client_id, fields_int_or(&r->in[0], DELIVERIES_DEFAULT));
 }
+
+static const struct field v2_redeliver_fields[] = {FIELD_DELIVERY_ID("id")};
 
 static enum status v2_redeliver(struct req *r)
 {
-	return redeliver(r, r->actor.client_id, r->params[0]);
+	return redeliver(r, r->actor.client_id, r->in[0].i);
 }
 
-/* Admin routes: {id} must be an existing client. */
-static long long admin_client(struct req *r, enum status *st)
-{
-	long long id = req_param_id(r, 0);
-	struct client c;
-	enum db_rc rc;
+enum { AL_LIMIT, AL_CLIENT };
 
-	*st = ST_OK;
-	if (id < 0 || (rc = db_clients_get(r->db, r->a, id, &c)) == DB_NOTFOUND) {
-		*st = req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
-		return -1;
-	}
-	if (rc != DB_OK) {
-		*st = req_db_fail(r, rc);
-		return -1;
-	}
-	return id;
-}
+static const struct field admin_list_fields[] = {
+	[AL_LIMIT] = FIELD_LIMIT(OUTBOX_BATCH),
+	[AL_CLIENT] = FIELD_CLIENT_ID,
+};
 
 static enum status admin_list(struct req *r)
 {
-	enum status st;
-	long long id = admin_client(r, &st);
+	struct client c;
+	enum status st = ep_common_client(r, r->in[AL_CLIENT].i, &c);
 
-	return id < 0 ? st : list(r, id);
+	if (st != ST_OK)
+		return st;
+	return list(r, c.id, fields_int_or(&r->in[AL_LIMIT], DELIVERIES_DEFAULT));
 }
+
+enum { AR_CLIENT, AR_DELIVERY };
+
+static const struct field admin_redeliver_fields[] = {
+	[AR_CLIENT] = FIELD_CLIENT_ID,
+	[AR_DELIVERY] = FIELD_DELIVERY_ID("dlv"),
+};
 
 static enum status admin_redeliver(struct req *r)
 {
-	enum status st;
-	long long id = admin_client(r, &st);
+	struct client c;
+	enum status st = ep_common_client(r, r->in[AR_CLIENT].i, &c);
 
-	return id < 0 ? st : redeliver(r, id, r->params[1]);
+	if (st != ST_OK)
+		return st;
+	return redeliver(r, c.id, r->in[AR_DELIVERY].i);
 }
 
-const struct endpoint ep_deliveries_v2_list = ENDPOINT(v2_list, list_fields);
-const struct endpoint ep_deliveries_v2_redeliver = ENDPOINT_NOFIELDS(v2_redeliver);
-const struct endpoint ep_deliveries_admin_list = ENDPOINT(admin_list, list_fields);
-const struct endpoint ep_deliveries_admin_redeliver = ENDPOINT_NOFIELDS(admin_redeliver);
+const struct endpoint ep_deliveries_v2_list = ENDPOINT(v2_list, v2_list_fields);
+const struct endpoint ep_deliveries_v2_redeliver = ENDPOINT(v2_redeliver, v2_redeliver_fields);
+const struct endpoint ep_deliveries_admin_list = ENDPOINT(admin_list, admin_list_fields);
+const struct endpoint ep_deliveries_admin_redeliver =
+	ENDPOINT(admin_redeliver, admin_redeliver_fields);

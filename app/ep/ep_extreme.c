@@ -18,26 +18,37 @@
 #include "db/db.h"
 #include "svc/inbound.h"
 #include "lib/log.h"
-#include "svc/sms.h"
-#include "svc/spool.h"
+#include "ep/ep_common.h"
+#include "ep/ep_fields.h"
 #include "svc/views.h"
 
 enum { X_ID, X_FROM, X_TO, X_MESSAGE, X_MODEM, X_PORT, X_TS };
 
 static const struct field fields[] = {
-	[X_ID] = {"id", FT_STR, F_REQ, 1, 64, fields_token, "invalid_request",
-		  "id must be 1 to 64 printable characters"},
-	[X_FROM] = {"from", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number",
-		    "from must be in E.164 format (+1234567890)"},
-	[X_TO] = {"to", FT_STR, F_REQ, 1, 32, fields_no_controls, "invalid_request",
-		  "to must be 1 to 32 characters"},
-	[X_MESSAGE] = {"message", FT_STR, F_REQ, 0, 0, NULL, NULL, NULL},
-	[X_MODEM] = {"usemodem", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
-		     "usemodem must be an integer from 0 to 9999"},
-	[X_PORT] = {"port", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
-		    "port must be an integer from 0 to 9999"},
-	[X_TS] = {"timestamp", FT_STR, F_NULL, 0, 40, fields_no_controls, "invalid_request",
-		  "timestamp must be at most 40 characters"},
+	[X_ID] = {.name = "id",
+		  .type = FT_STR,
+		  .flags = F_REQ,
+		  .min = 1,
+		  .max = 64,
+		  .valid = fields_token,
+		  .message = "id must be 1 to 64 printable characters"},
+	[X_FROM] = FIELD_PHONE("from", F_REQ),
+	[X_TO] = {.name = "to",
+		  .type = FT_STR,
+		  .flags = F_REQ,
+		  .min = 1,
+		  .max = 32,
+		  .valid = fields_no_controls,
+		  .message = "to must be 1 to 32 characters"},
+	[X_MESSAGE] = {.name = "message", .type = FT_STR, .flags = F_REQ},
+	[X_MODEM] = FIELD_MODEM(F_REQ, NULL),
+	[X_PORT] = FIELD_PORT(F_REQ, NULL),
+	[X_TS] = {.name = "timestamp",
+		  .type = FT_STR,
+		  .flags = F_NULL,
+		  .max = 40,
+		  .valid = fields_no_controls,
+		  .message = "timestamp must be at most 40 characters"},
 };
 
 static enum status incoming(struct req *r)
@@ -60,14 +71,10 @@ static enum status incoming(struct req *r)
 	char id[32];
 
 	if (inbound_store(r->db, r->a, &m, &res) != DB_OK) {
-		if (r->from_spool) /* the import keeps the file and tries again later */
-			return req_fail(r, ST_UNAVAILABLE, "database_unavailable",
-					"Database unavailable");
-		if (spool_write(r->cfg->server.spool_dir, "extreme_incoming", r->body,
-				r->body_len) < 0)
-			return req_fail(r, ST_UNAVAILABLE, "unavailable",
-					"Cannot store the message now; retry later");
-		log_msg(LOG_WARN, "extreme", "database unavailable: webhook spooled");
+		enum status st = ep_common_spool(r, "extreme_incoming");
+
+		if (st != ST_OK)
+			return st;
 		jsonw_obj(w);
 		jsonw_kstr(w, "status", "ok");
 		jsonw_knull(w, "id");

@@ -10,11 +10,25 @@
 
 #include "db/db_clients.h"
 #include "db/db_client_routes.h"
+#include "ep/ep_fields.h"
 #include "svc/views.h"
+
+/* Any id is taken (404 for all but the key's own): the row must not tell
+ * other tenants' ids from ids that do not exist. */
+static const struct field get_fields[] = {
+	{.name = "id",
+	 .type = FT_ID,
+	 .flags = F_PATH | F_REQ,
+	 .prefix = "",
+	 .min = 0,
+	 .status = ST_NOT_FOUND,
+	 .code = "client_not_found",
+	 .message = "No such client"},
+};
 
 static enum status client_get(struct req *r)
 {
-	long long id = req_param_id(r, 0);
+	long long id = r->in[0].i;
 	struct client c;
 	struct client_route *routes;
 	size_t i, n;
@@ -39,4 +53,4 @@ static enum status client_get(struct req *r)
 	return ST_OK;
 }
 
-const struct endpoint ep_v2_client_get = ENDPOINT_NOFIELDS(client_get);
+const struct endpoint ep_v2_client_get = ENDPOINT(client_get, get_fields);

@@ -30,41 +30,22 @@
 #include "db/db_incoming.h"
 #include "db/db_client_routes.h"
 #include "ep/ep_common.h"
+#include "ep/ep_fields.h"
 #include "svc/sms.h"
 #include "svc/views.h"
-
-/* A cursor: msg_<n> or <n>, n >= 0 (0: from the very start). */
-static long long cursor_of(const char *s)
-{
-	long long id;
-
-	if (strcmp(s, "msg_0") == 0 || strcmp(s, "0") == 0)
-		return 0;
-	id = views_parse_id(s, "msg_");
-	return id > 0 ? id : views_parse_id(s, "");
-}
-
-static bool cursor_ok(const char *s, size_t len)
-{
-	(void)len;
-	return cursor_of(s) >= 0;
-}
 
 enum { I_LIMIT, I_AFTER, I_FROM };
 
 static const struct field inbox_fields[] = {
-	[I_LIMIT] = {"limit", FT_INT, F_QUERY, 1, 1000, NULL, "invalid_request",
-		     "limit must be an integer from 1 to 1000"},
-	[I_AFTER] = {"after", FT_STR, F_QUERY, 0, 0, cursor_ok, "invalid_request",
-		     "after must be a message id (msg_<n>)"},
-	[I_FROM] = {"from", FT_STR, F_QUERY, 0, 0, sms_e164, "invalid_phone_number",
-		    "from must be in E.164 format (+1234567890)"},
+	[I_LIMIT] = FIELD_LIMIT(1000),
+	[I_AFTER] = FIELD_MSG_CURSOR("after"),
+	[I_FROM] = FIELD_PHONE("from", F_QUERY),
 };
 
 static enum status inbox(struct req *r)
 {
 	const struct fval *in = r->in;
-	long long after = in[I_AFTER].present ? cursor_of(in[I_AFTER].s) : -1, next_id;
+	long long after = fields_int_or(&in[I_AFTER], -1), next_id;
 	struct incoming *ms;
 	size_t i, n;
 	enum db_rc rc;
@@ -73,7 +54,7 @@ static enum status inbox(struct req *r)
 
 	rc = db_incoming_inbox(
 		r->db, r->a, r->actor.client_id, after, in[I_FROM].present ? in[I_FROM].s : NULL,
-		in[I_LIMIT].present ? in[I_LIMIT].i : LIST_LIMIT_DEFAULT, &ms, &n, &next_id);
+		fields_int_or(&in[I_LIMIT], EP_FIELDS_LIMIT_DEFAULT), &ms, &n, &next_id);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	views_list_open(w, n, "messages");
@@ -98,14 +79,10 @@ const struct endpoint ep_v2_sms_inbox = ENDPOINT(inbox, inbox_fields);
 enum { S_TO, S_MESSAGE, S_MODEM, S_PORT };
 
 static const struct field send_fields[] = {
-	[S_TO] = {"to", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number",
-		  "to must be in E.164 format (+1234567890)"},
-	[S_MESSAGE] = {"message", FT_STR, F_REQ, 1, 1600, NULL, "invalid_message",
-		       "message must be 1 to 1600 characters"},
-	[S_MODEM] = {"usemodem", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
-		     "usemodem must be an integer from 0 to 9999"},
-	[S_PORT] = {"port", FT_INT, F_REQ, 0, 9999, NULL, "invalid_request",
-		    "port must be an integer from 0 to 9999"},
+	[S_TO] = FIELD_PHONE("to", F_REQ),
+	[S_MESSAGE] = FIELD_TEXT("message"),
+	[S_MODEM] = FIELD_MODEM(F_REQ, NULL),
+	[S_PORT] = FIELD_PORT(F_REQ, NULL),
 };
 
 static enum status sendsingle(struct req *r)

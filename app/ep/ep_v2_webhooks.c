@@ -19,18 +19,18 @@
 #include "db/db_clients.h"
 #include "db/db_outbox.h"
 #include "svc/views.h"
-#include "svc/webhooks.h"
+#include "ep/ep_common.h"
 
 enum { W_URL, W_SECRET };
 
 static const struct field register_fields[] = {
-	[W_URL] = {"url", FT_STR, F_REQ, 0, 0, NULL, NULL, NULL},
-	[W_SECRET] = {"secret", FT_STR, F_NULL, 0, 0, NULL, NULL, NULL},
+	[W_URL] = {.name = "url", .type = FT_STR, .flags = F_REQ},
+	[W_SECRET] = {.name = "secret", .type = FT_STR, .flags = F_NULL},
 };
 
 static enum status register_hook(struct req *r)
 {
-	return webhook_set(r, r->actor.client_id, &r->in[W_URL], &r->in[W_SECRET], false);
+	return ep_common_webhook_set(r, r->actor.client_id, &r->in[W_URL], &r->in[W_SECRET], false);
 }
 
 const struct endpoint ep_v2_webhooks_register = ENDPOINT(register_hook, register_fields);

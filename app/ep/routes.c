@@ -10,7 +10,8 @@
 #include "ep/ep_deliveries.h"
 #include "ep/ep_extreme.h"
 #include "ep/ep_health.h"
-#include "ep/ep_operator.h"
+#include "ep/ep_messages.h"
+#include "ep/ep_users.h"
 #include "ep/ep_twilio.h"
 #include "ep/ep_v2_client.h"
 #include "ep/ep_v2_sms.h"
@@ -55,14 +56,14 @@ const struct route routes_table[] = {
 	{M_POST, "/extreme/incoming", &ep_extreme_incoming, CRED_EXTREME, BODY_JSON, 64 * KB, 0},
 
 	/* Operator API */
-	{M_POST, "/api/send-message", &ep_operator_send_message, CRED_OPERATOR, BODY_JSON, 16 * KB,
+	{M_POST, "/api/send-message", &ep_messages_send, CRED_OPERATOR, BODY_JSON, 16 * KB,
 	 ROUTE_IDEMPOTENT},
-	{M_GET, "/api/messages/incoming", &ep_operator_incoming, CRED_OPERATOR, BODY_NONE, 0, 0},
-	{M_GET, "/api/messages/outgoing", &ep_operator_outgoing, CRED_OPERATOR, BODY_NONE, 0, 0},
-	{M_GET, "/api/users", &ep_operator_users_list, CRED_OPERATOR, BODY_NONE, 0, 0},
-	{M_POST, "/api/users", &ep_operator_users_create, CRED_OPERATOR, BODY_JSON, 4 * KB, 0},
-	{M_PATCH, "/api/users/{phoneNumber}", &ep_operator_users_update, CRED_OPERATOR, BODY_JSON,
-	 4 * KB, 0},
+	{M_GET, "/api/messages/incoming", &ep_messages_incoming, CRED_OPERATOR, BODY_NONE, 0, 0},
+	{M_GET, "/api/messages/outgoing", &ep_messages_outgoing, CRED_OPERATOR, BODY_NONE, 0, 0},
+	{M_GET, "/api/users", &ep_users_list, CRED_OPERATOR, BODY_NONE, 0, 0},
+	{M_POST, "/api/users", &ep_users_create, CRED_OPERATOR, BODY_JSON, 4 * KB, 0},
+	{M_PATCH, "/api/users/{phoneNumber}", &ep_users_update, CRED_OPERATOR, BODY_JSON, 4 * KB,
+	 0},
 	{M_GET, "/api/web/inbox", &ep_conversations_list, CRED_OPERATOR, BODY_NONE, 0, 0},
 	{M_GET, "/api/web/inbox/{phoneNumber}", &ep_conversations_thread, CRED_OPERATOR, BODY_NONE,
 	 0, 0},

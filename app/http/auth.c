@@ -20,6 +20,7 @@
 #include "lib/enc.h"
 #include "lib/jsonw.h"
 #include "lib/jwt.h"
+#include "http/fields.h"
 #include "http/router.h"
 #include "lib/sign.h"
 #include "lib/timeutil.h"
@@ -125,31 +126,37 @@ static enum status auth_jwt(struct req *r, const char *tok, size_t len)
 	return ST_OK;
 }
 
+/* X-Ibiki-Client: the client an admin acts for on operator routes. */
+static const struct field client_header = {.name = "X-Ibiki-Client",
+					   .type = FT_ID,
+					   .flags = F_HEADER,
+					   .prefix = "",
+					   .min = 1,
+					   .code = "client_required",
+					   .message = "X-Ibiki-Client must be a client id"};
+
 /* An admin on an operator route names the client it acts for. */
 static enum status admin_acting(struct req *r)
 {
-	const char *h = r->client_header;
+	struct fval id;
 	struct client c;
 	enum db_rc rc;
-	char *end;
-	long long id;
+	enum status st = fields_check(r, &client_header, &id);
 
-	if (h == NULL || *h == '\0')
+	if (st != ST_OK)
+		return st;
+	if (!id.present)
 		return req_fail(
 			r, ST_BAD_REQUEST, "client_required",
 			"Admins must name the client they act for in the X-Ibiki-Client header");
-	id = strtoll(h, &end, 10);
-	if (*end != '\0' || id <= 0)
-		return req_fail(r, ST_BAD_REQUEST, "client_required",
-				"X-Ibiki-Client must be a client id");
-	rc = db_clients_get(r->db, r->a, id, &c);
+	rc = db_clients_get(r->db, r->a, id.i, &c);
 	if (rc == DB_NOTFOUND)
 		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	if (strcmp(c.status, "active") != 0)
 		return req_fail(r, ST_FORBIDDEN, "client_disabled", "This client is disabled");
-	r->actor.client_id = id;
+	r->actor.client_id = id.i;
 	return ST_OK;
 }
 

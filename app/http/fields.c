@@ -1,5 +1,8 @@
 /*
- * Field-table validation.  See fields.h.
+ * Field-table validation: where a value comes from, its type, its bounds.
+ * See fields.h.  Every value is found and typed by one function (take),
+ * then checked against its bounds by another (bound), so the two passes of
+ * fields_validate and the single check of fields_check share all of it.
  */
 #include "http/fields.h"
 
@@ -7,62 +10,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/router.h"
 #include "lib/utf8.h"
 
 static enum status invalid(struct req *r, const struct field *f)
 {
+	enum status st = f->status != ST_OK ? f->status : ST_BAD_REQUEST;
+	const char *code = f->code ? f->code : "invalid_request";
+
 	if (f->message != NULL)
-		return req_fail(r, ST_BAD_REQUEST, f->code ? f->code : "invalid_request",
-				f->message);
-	return req_failf(r, ST_BAD_REQUEST, f->code ? f->code : "invalid_request",
-			 "Field %s is invalid", f->name);
+		return req_fail(r, st, code, f->message);
+	return req_failf(r, st, code, "Field %s is invalid", f->name);
 }
 
-static enum status check_str(struct req *r, const struct field *f, struct fval *v)
-{
-	size_t cps;
+static const char *const type_names[FT__MAX] = {
+	[FT_STR] = "a string",	[FT_INT] = "an integer", [FT_BOOL] = "a boolean",
+	[FT_ENUM] = "a string", [FT_ID] = "a string",
+};
 
-	if (f->min > 0 || f->max > 0) {
-		cps = utf8_count(v->s, v->len);
-		if ((long long)cps < f->min || (f->max > 0 && (long long)cps > f->max))
-			return invalid(r, f);
-	}
-	if (f->valid != NULL && !f->valid(v->s, v->len))
-		return invalid(r, f);
-	return ST_OK;
-}
-
-static enum status check_int(struct req *r, const struct field *f, struct fval *v)
-{
-	if (v->i < f->min || v->i > f->max)
-		return invalid(r, f);
-	return ST_OK;
-}
-
-/* A value from the query string: text, typed here. */
-static enum status from_text(struct req *r, const struct field *f, const struct kv *kv,
+/* A value given as text (query, form, path, header), typed. */
+static enum status from_text(struct req *r, const struct field *f, const char *s, size_t len,
 			     struct fval *v)
 {
+	char *end;
+
 	v->present = true;
-	v->s = kv->value;
-	v->len = kv->vlen;
+	v->s = s;
+	v->len = len;
 	switch (f->type) {
 	case FT_STR:
-		return ST_OK;
-	case FT_INT: {
-		char *end;
-		if (kv->vlen == 0 || kv->vlen > 18 || strspn(kv->value, "-0123456789") != kv->vlen)
+	case FT_ENUM:
+	case FT_ID:
+		return ST_OK; /* resolved with the bounds */
+	case FT_INT:
+		if (len == 0 || len > 18 || strspn(s, "-0123456789") != len)
 			return invalid(r, f);
 		errno = 0;
-		v->i = strtoll(kv->value, &end, 10);
-		if (errno != 0 || *end != '\0')
-			return invalid(r, f);
-		return ST_OK;
-	}
+		v->i = strtoll(s, &end, 10);
+		return errno != 0 || *end != '\0' ? invalid(r, f) : ST_OK;
 	case FT_BOOL:
-		if (strcmp(kv->value, "true") == 0)
+		if (len == 4 && memcmp(s, "true", 4) == 0)
 			v->b = true;
-		else if (strcmp(kv->value, "false") == 0)
+		else if (len == 5 && memcmp(s, "false", 5) == 0)
 			v->b = false;
 		else
 			return invalid(r, f);
@@ -73,10 +62,7 @@ static enum status from_text(struct req *r, const struct field *f, const struct 
 	return invalid(r, f);
 }
 
-static const char *const type_names[FT__MAX] = {
-	[FT_STR] = "a string", [FT_INT] = "an integer", [FT_BOOL] = "a boolean"};
-
-/* A value from a JSON body: must already have the right JSON type. */
+/* A value from a JSON body: it must already have the right JSON type. */
 static enum status from_json(struct req *r, const struct field *f, const struct json *j,
 			     struct fval *v)
 {
@@ -86,12 +72,11 @@ static enum status from_json(struct req *r, const struct field *f, const struct 
 	}
 	switch (f->type) {
 	case FT_STR:
+	case FT_ENUM:
+	case FT_ID:
 		if (j->type != JSON_STRING)
 			break;
-		v->present = true;
-		v->s = j->s;
-		v->len = j->len;
-		return ST_OK;
+		return from_text(r, f, j->s, j->len, v);
 	case FT_INT:
 		if (j->type != JSON_NUMBER || json_int(j, &v->i) < 0)
 			break;
@@ -112,11 +97,111 @@ static enum status from_json(struct req *r, const struct field *f, const struct 
 			 type_names[f->type < FT__MAX ? f->type : FT_STR]);
 }
 
-/*
- * Two passes, so that the errors come in the order clients expect: first
- * every field's presence and type ("Missing required field"), then each
- * field's bounds and predicate, in table order.
- */
+/* The path placeholder {name} of r's route, or NULL. */
+static const char *path_param(const struct req *r, const char *name)
+{
+	const char *p = r->route != NULL ? r->route->pattern : NULL;
+	size_t nl = strlen(name);
+	int i = 0;
+
+	for (; p != NULL && (p = strchr(p, '{')) != NULL && i < REQ_MAX_PARAMS; p++, i++)
+		if (strncmp(p + 1, name, nl) == 0 && p[1 + nl] == '}')
+			return r->params[i];
+	return NULL;
+}
+
+/* Find and type the value of row f: ST_OK (v->present tells whether it
+ * was there), or an error. */
+static enum status take(struct req *r, const struct field *f, struct fval *v)
+{
+	const struct kv *kv;
+	const struct kvs *from;
+	const char *s = NULL;
+	size_t count;
+
+	memset(v, 0, sizeof(*v));
+	if (f->flags & (F_PATH | F_HEADER)) {
+		s = (f->flags & F_PATH) ? path_param(r, f->name) : req_header_in(r, f->name);
+		return s != NULL ? from_text(r, f, s, strlen(s), v) : ST_OK;
+	}
+	if (!(f->flags & F_QUERY) && r->json != NULL) {
+		const struct json *j = json_get(r->json, f->name);
+		return j != NULL ? from_json(r, f, j, v) : ST_OK;
+	}
+	from = (f->flags & F_QUERY) ? &r->query_kv : &r->form;
+	kv = kv_get(from, f->name, &count);
+	if (kv != NULL && count > 1 && (f->flags & F_QUERY))
+		return req_failf(r, ST_BAD_REQUEST, "invalid_request",
+				 "Parameter %s given more than once", f->name);
+	return kv != NULL ? from_text(r, f, kv->value, kv->vlen, v) : ST_OK;
+}
+
+/* "prefix" then 1..18 digits (or the digits alone with F_BARE): the id,
+ * or -1. */
+static long long parse_id(const struct field *f, const char *s, size_t len)
+{
+	size_t pl = f->prefix ? strlen(f->prefix) : 0, i;
+	long long id = 0;
+
+	if (pl > 0 && len > pl && memcmp(s, f->prefix, pl) == 0)
+		s += pl, len -= pl;
+	else if (pl > 0 && !(f->flags & F_BARE))
+		return -1;
+	if (len == 0 || len > 18)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		id = id * 10 + (s[i] - '0');
+	}
+	return id;
+}
+
+/* Check a present value against the row's bounds; resolve words and ids. */
+static enum status bound(struct req *r, const struct field *f, struct fval *v)
+{
+	size_t i;
+
+	switch (f->type) {
+	case FT_STR:
+		if (f->min > 0 || f->max > 0) {
+			long long cps = (long long)utf8_count(v->s, v->len);
+			if (cps < f->min || (f->max > 0 && cps > f->max))
+				return invalid(r, f);
+		}
+		return f->valid != NULL && !f->valid(v->s, v->len) ? invalid(r, f) : ST_OK;
+	case FT_INT:
+		return v->i < f->min || v->i > f->max ? invalid(r, f) : ST_OK;
+	case FT_BOOL:
+		return ST_OK;
+	case FT_ENUM:
+		for (i = 0; f->choices != NULL && f->choices[i] != NULL; i++) {
+			if (strlen(f->choices[i]) == v->len &&
+			    memcmp(f->choices[i], v->s, v->len) == 0) {
+				v->i = (long long)i;
+				return ST_OK;
+			}
+		}
+		return invalid(r, f);
+	case FT_ID:
+		v->i = parse_id(f, v->s, v->len);
+		if (v->i < 0 || v->i < f->min || (f->max > 0 && v->i > f->max))
+			return invalid(r, f);
+		return ST_OK;
+	case FT__MAX:
+		break;
+	}
+	return invalid(r, f);
+}
+
+static enum status required(struct req *r, const struct field *f, const struct fval *v)
+{
+	if ((f->flags & F_REQ) && !v->present)
+		return req_failf(r, ST_BAD_REQUEST, "invalid_request", "Missing required field: %s",
+				 f->name);
+	return ST_OK;
+}
+
 bool fields_no_controls(const char *s, size_t len)
 {
 	size_t i;
@@ -137,50 +222,30 @@ bool fields_token(const char *s, size_t len)
 	return true;
 }
 
+enum status fields_check(struct req *r, const struct field *f, struct fval *v)
+{
+	enum status st = take(r, f, v);
+
+	if (st == ST_OK)
+		st = required(r, f, v);
+	if (st == ST_OK && v->present)
+		st = bound(r, f, v);
+	return st;
+}
+
 enum status fields_validate(struct req *r, const struct field *f, size_t n)
 {
+	enum status st = ST_OK;
 	size_t i;
 
 	r->in = arena_alloc(r->a, (n ? n : 1) * sizeof(struct fval));
-	for (i = 0; i < n; i++) {
-		struct fval *v = &r->in[i];
-		enum status st = ST_OK;
-
-		if (f[i].flags & F_QUERY) {
-			size_t count;
-			const struct kv *kv = kv_get(&r->query_kv, f[i].name, &count);
-			if (count > 1)
-				return req_failf(r, ST_BAD_REQUEST, "invalid_request",
-						 "Parameter %s given more than once", f[i].name);
-			if (kv != NULL)
-				st = from_text(r, &f[i], kv, v);
-		} else if (r->json != NULL) {
-			const struct json *j = json_get(r->json, f[i].name);
-			if (j != NULL)
-				st = from_json(r, &f[i], j, v);
-		} else {
-			size_t count;
-			const struct kv *kv = kv_get(&r->form, f[i].name, &count);
-			if (kv != NULL)
-				st = from_text(r, &f[i], kv, v);
-		}
-		if (st != ST_OK)
-			return st;
-		if ((f[i].flags & F_REQ) && !v->present)
-			return req_failf(r, ST_BAD_REQUEST, "invalid_request",
-					 "Missing required field: %s", f[i].name);
+	for (i = 0; i < n && st == ST_OK; i++) {
+		st = take(r, &f[i], &r->in[i]);
+		if (st == ST_OK)
+			st = required(r, &f[i], &r->in[i]);
 	}
-	for (i = 0; i < n; i++) {
-		enum status st = ST_OK;
-
-		if (!r->in[i].present)
-			continue;
-		if (f[i].type == FT_STR)
-			st = check_str(r, &f[i], &r->in[i]);
-		else if (f[i].type == FT_INT)
-			st = check_int(r, &f[i], &r->in[i]);
-		if (st != ST_OK)
-			return st;
-	}
-	return ST_OK;
+	for (i = 0; i < n && st == ST_OK; i++)
+		if (r->in[i].present)
+			st = bound(r, &f[i], &r->in[i]);
+	return st;
 }

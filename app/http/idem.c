@@ -11,12 +11,15 @@
 #include "http/fields.h"
 #include "http/router.h"
 
-static bool key_ok(const char *k)
-{
-	size_t n = strlen(k);
-
-	return n > 0 && n <= 255 && fields_token(k, n);
-}
+static const struct field key_header = {
+	.name = "Idempotency-Key",
+	.type = FT_STR,
+	.flags = F_HEADER,
+	.min = 1,
+	.max = 255,
+	.valid = fields_token,
+	.code = "invalid_idempotency_key",
+	.message = "Idempotency-Key must be 1 to 255 printable characters"};
 
 static const char *scope_of(struct req *r)
 {
@@ -29,22 +32,21 @@ enum status idem_begin(struct req *r, struct idem *st, bool *replayed)
 {
 	unsigned char hash[CRYPTO_SHA256_LEN];
 	struct idem_row old;
+	struct fval key;
 	const char *scope;
 	enum db_rc rc;
+	enum status ks;
 	int attempt;
 
 	st->active = false;
 	*replayed = false;
-	if (r->idempotency_key == NULL)
-		return ST_OK;
-	if (!key_ok(r->idempotency_key))
-		return req_fail(r, ST_BAD_REQUEST, "invalid_idempotency_key",
-				"Idempotency-Key must be 1 to 255 printable characters");
+	if ((ks = fields_check(r, &key_header, &key)) != ST_OK || !key.present)
+		return ks;
 	scope = scope_of(r);
 	crypto_sha256(r->body ? r->body : "", r->body_len, hash);
 	for (attempt = 0; attempt < 2; attempt++) {
-		rc = db_idem_claim(r->db, r->a, r->actor.client_id, scope, r->idempotency_key, hash,
-				   &st->row, &old);
+		rc = db_idem_claim(r->db, r->a, r->actor.client_id, scope, key.s, hash, &st->row,
+				   &old);
 		if (rc == DB_OK) {
 			st->active = true;
 			return ST_OK;

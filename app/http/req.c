@@ -4,6 +4,7 @@
 #include "http/req.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,19 +84,27 @@ bool req_is_form(const struct req *r)
 	return type_is(r->content_type, "application/x-www-form-urlencoded");
 }
 
-long long req_param_id(const struct req *r, int i)
-{
-	const char *s = r->params[i];
-	long long v = 0;
+/* The request headers the transport fills in, by name. */
+static const struct {
+	const char *name;
+	size_t off;
+} headers_in[] = {
+	{"Authorization", offsetof(struct req, authorization)},
+	{"Cookie", offsetof(struct req, cookie)},
+	{"X-Twilio-Signature", offsetof(struct req, twilio_signature)},
+	{"X-Extreme-Token", offsetof(struct req, extreme_token)},
+	{"Idempotency-Key", offsetof(struct req, idempotency_key)},
+	{"X-Ibiki-Client", offsetof(struct req, client_header)},
+};
 
-	if (s == NULL || *s == '\0' || strlen(s) > 18)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v > 0 ? v : -1;
+const char *req_header_in(const struct req *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(headers_in) / sizeof(headers_in[0]); i++)
+		if (strcasecmp(headers_in[i].name, name) == 0)
+			return *(const char *const *)((const char *)r + headers_in[i].off);
+	return NULL;
 }
 
 void req_render_error(struct req *r, enum status st)

@@ -123,8 +123,10 @@ struct jsonw *req_json(struct req *r);
 bool req_is_json(const struct req *r);
 bool req_is_form(const struct req *r);
 
-/* Path parameter i parsed as a positive id; -1 if it is not one. */
-long long req_param_id(const struct req *r, int i);
+/* The value of request header `name` (compared without case) among those
+ * the transport passes in (Authorization, Cookie, Idempotency-Key,
+ * X-Ibiki-Client...), or NULL when absent or not one of them. */
+const char *req_header_in(const struct req *r, const char *name);
 
 /* A database failure as a response: 503 database_unavailable when the
  * database cannot be reached, else 500. */

@@ -88,21 +88,6 @@ void views_msg_id(char *out, size_t n, const char *prefix, long long id)
 	snprintf(out, n, "%s%lld", prefix, id);
 }
 
-long long views_parse_id(const char *s, const char *prefix)
-{
-	size_t pl = strlen(prefix), i;
-	long long v = 0;
-
-	if (s == NULL || strncmp(s, prefix, pl) != 0 || s[pl] == '\0' || strlen(s + pl) > 18)
-		return -1;
-	for (i = pl; s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v > 0 ? v : -1;
-}
-
 void views_inbound(struct jsonw *w, const struct incoming *m)
 {
 	char id[32];
@@ -202,4 +187,40 @@ void views_delivery_health_members(struct jsonw *w, const struct outbox_summary 
 	} else {
 		jsonw_null(w);
 	}
+}
+
+void views_delivery(struct jsonw *w, const struct delivery *d)
+{
+	char id[32];
+	size_t k;
+
+	jsonw_obj(w);
+	views_msg_id(id, sizeof(id), "dlv_", d->id);
+	jsonw_kstr(w, "id", id);
+	jsonw_kstr(w, "eventId", d->event_id);
+	views_msg_id(id, sizeof(id), "msg_", d->incoming_id);
+	jsonw_kstr(w, "messageId", d->incoming_id > 0 ? id : NULL);
+	jsonw_kstr(w, "status", d->status);
+	jsonw_kint(w, "attempts", d->attempts);
+	views_kint_or_null(w, "lastHttpStatus", d->last_http_status > 0 ? d->last_http_status : -1);
+	jsonw_kstr(w, "lastError", d->last_error);
+	views_time(w, "createdAt", d->created_at);
+	views_time(w, "updatedAt", d->updated_at);
+	views_time(w, "finishedAt", d->finished_at);
+	jsonw_key(w, "attemptLog");
+	jsonw_arr(w);
+	for (k = 0; k < d->nlog; k++) {
+		const struct delivery_attempt *l = &d->log[k];
+
+		jsonw_obj(w);
+		jsonw_kint(w, "attempt", l->attempt);
+		views_time(w, "at", l->started_at);
+		jsonw_kint(w, "durationMs", l->duration_ms);
+		views_kint_or_null(w, "httpStatus", l->http_status > 0 ? l->http_status : -1);
+		jsonw_kstr(w, "outcome", l->outcome);
+		jsonw_kstr(w, "error", l->error);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
 }

@@ -43,14 +43,19 @@ void views_kint_or_null(struct jsonw *w, const char *key, long long v);
 /* Open a list answer: {"status":"success","count":n,"<key>":[ ; the
  * caller writes the items and closes the array and the object. */
 void views_list_open(struct jsonw *w, size_t n, const char *key);
-/* "msg_<n>" / "out_<n>" into out (>= 24 bytes); parse back: -1 if not one. */
+/* "msg_<n>" / "out_<n>" into out (>= 24 bytes). */
 void views_msg_id(char *out, size_t n, const char *prefix, long long id);
-long long views_parse_id(const char *s, const char *prefix);
 
 /* Members of a client's webhook delivery health (caller opens the
  * object): pending, dead, delivered, endpointDisabled, lastDelivery:{at,
  * httpStatus, ok, error}|null. */
 void views_delivery_health_members(struct jsonw *w, const struct outbox_summary *s);
+
+/* A webhook delivery with its attempt log: {id:"dlv_<n>", eventId,
+ * messageId, status, attempts, lastHttpStatus, lastError, createdAt,
+ * updatedAt, finishedAt, attemptLog:[{attempt, at, durationMs, httpStatus,
+ * outcome, error}]}. */
+void views_delivery(struct jsonw *w, const struct delivery *d);
 
 /* Key + DATETIME value as ISO 8601, or null. */
 void views_time(struct jsonw *w, const char *key, const char *db_time);

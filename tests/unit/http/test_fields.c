@@ -5,6 +5,7 @@
 
 #include "lib/arena.h"
 #include "http/fields.h"
+#include "http/router.h"
 #include "lib/json.h"
 #include "svc/sms.h"
 #include "suites.h"
@@ -12,13 +13,45 @@
 
 static struct arena a;
 
+static const char *const colours[] = {"red", "green", NULL};
+
 static const struct field table[] = {
-	{"phone", FT_STR, F_REQ, 0, 0, sms_e164, "invalid_phone_number", "bad phone"},
-	{"text", FT_STR, F_REQ, 1, 5, NULL, "invalid_text", "bad text"},
-	{"n", FT_INT, F_NULL, 1, 10, NULL, NULL, NULL},
-	{"limit", FT_INT, F_QUERY, 1, 1000, NULL, NULL, NULL},
-	{"flag", FT_BOOL, F_QUERY, 0, 0, NULL, NULL, NULL},
+	{.name = "phone",
+	 .type = FT_STR,
+	 .flags = F_REQ,
+	 .valid = sms_e164,
+	 .code = "invalid_phone_number",
+	 .message = "bad phone"},
+	{.name = "text",
+	 .type = FT_STR,
+	 .flags = F_REQ,
+	 .min = 1,
+	 .max = 5,
+	 .code = "invalid_text",
+	 .message = "bad text"},
+	{.name = "n", .type = FT_INT, .flags = F_NULL, .min = 1, .max = 10},
+	{.name = "limit", .type = FT_INT, .flags = F_QUERY, .min = 1, .max = 1000},
+	{.name = "flag", .type = FT_BOOL, .flags = F_QUERY},
 };
+
+/* Rows of the other kinds: a word, an id from the path, one from the
+ * query (with or without its prefix), a header. */
+static const struct field kinds[] = {
+	{.name = "colour", .type = FT_ENUM, .choices = colours, .code = "invalid_colour"},
+	{.name = "id",
+	 .type = FT_ID,
+	 .flags = F_PATH | F_REQ,
+	 .prefix = "dlv_",
+	 .min = 1,
+	 .status = ST_NOT_FOUND,
+	 .code = "delivery_not_found"},
+	{.name = "after", .type = FT_ID, .flags = F_QUERY | F_BARE, .prefix = "msg_", .min = 0},
+	{.name = "X-Ibiki-Client", .type = FT_ID, .flags = F_HEADER, .prefix = "", .min = 1},
+};
+
+static const struct endpoint dummy = {NULL, NULL, 0};
+static const struct route dlv_route = {M_POST, "/x/{id}/redeliver", &dummy, CRED_NONE, BODY_JSON, 0,
+				       0};
 
 static struct req *req_with(const char *json, const char *query)
 {
@@ -34,6 +67,14 @@ static struct req *req_with(const char *json, const char *query)
 	r->json = v;
 	kv_parse(&a, query, strlen(query), &r->query_kv, &err);
 	return r;
+}
+
+static enum status run_kinds(struct req *r, const char *id, const char *client)
+{
+	r->route = &dlv_route;
+	r->params[0] = id;
+	r->client_header = client;
+	return fields_validate(r, kinds, sizeof(kinds) / sizeof(kinds[0]));
 }
 
 static enum status run(struct req *r)
@@ -128,7 +169,88 @@ static void json_integer_must_be_integral(void)
 	CU_ASSERT_EQUAL(run(r), ST_BAD_REQUEST);
 }
 
+static void enum_gives_the_index_of_its_word(void)
+{
+	struct req *r = req_with("{\"colour\":\"green\"}", "");
+
+	CU_ASSERT_EQUAL_FATAL(run_kinds(r, "dlv_7", NULL), ST_OK);
+	CU_ASSERT_EQUAL(r->in[0].i, 1);
+	r = req_with("{\"colour\":\"GREEN\"}", "");
+	CU_ASSERT_EQUAL(run_kinds(r, "dlv_7", NULL), ST_BAD_REQUEST);
+	ASSERT_STR(r->err.code, "invalid_colour");
+	r = req_with("{\"colour\":\"gree\"}", "");
+	CU_ASSERT_EQUAL(run_kinds(r, "dlv_7", NULL), ST_BAD_REQUEST);
+	r = req_with("{\"colour\":3}", "");
+	CU_ASSERT_EQUAL(run_kinds(r, "dlv_7", NULL), ST_BAD_REQUEST);
+	ASSERT_STR(r->err.code, "invalid_request");
+}
+
+static void path_id_is_parsed_with_its_prefix(void)
+{
+	struct req *r = req_with("{}", "");
+
+	CU_ASSERT_EQUAL_FATAL(run_kinds(r, "dlv_42", NULL), ST_OK);
+	CU_ASSERT_EQUAL(r->in[1].i, 42);
+	r = req_with("{}", "");
+	CU_ASSERT_EQUAL(run_kinds(r, "42", NULL), ST_NOT_FOUND);
+	ASSERT_STR(r->err.code, "delivery_not_found");
+	r = req_with("{}", "");
+	CU_ASSERT_EQUAL(run_kinds(r, "dlv_0", NULL), ST_NOT_FOUND);
+	r = req_with("{}", "");
+	CU_ASSERT_EQUAL(run_kinds(r, "dlv_1x", NULL), ST_NOT_FOUND);
+	r = req_with("{}", "");
+	CU_ASSERT_EQUAL(run_kinds(r, "dlv_1234567890123456789", NULL), ST_NOT_FOUND);
+}
+
+static void bare_id_and_zero_cursor_are_accepted(void)
+{
+	struct req *r = req_with("{}", "after=msg_0");
+
+	CU_ASSERT_EQUAL_FATAL(run_kinds(r, "dlv_1", NULL), ST_OK);
+	CU_ASSERT_EQUAL(r->in[2].i, 0);
+	r = req_with("{}", "after=17");
+	CU_ASSERT_EQUAL_FATAL(run_kinds(r, "dlv_1", NULL), ST_OK);
+	CU_ASSERT_EQUAL(r->in[2].i, 17);
+	r = req_with("{}", "after=msg_");
+	CU_ASSERT_EQUAL(run_kinds(r, "dlv_1", NULL), ST_BAD_REQUEST);
+	r = req_with("{}", "after=out_3");
+	CU_ASSERT_EQUAL(run_kinds(r, "dlv_1", NULL), ST_BAD_REQUEST);
+}
+
+static void header_rows_read_the_request_headers(void)
+{
+	struct req *r = req_with("{}", "");
+
+	CU_ASSERT_EQUAL_FATAL(run_kinds(r, "dlv_1", "12"), ST_OK);
+	CU_ASSERT_TRUE(r->in[3].present);
+	CU_ASSERT_EQUAL(r->in[3].i, 12);
+	r = req_with("{}", "");
+	CU_ASSERT_EQUAL_FATAL(run_kinds(r, "dlv_1", NULL), ST_OK);
+	CU_ASSERT_FALSE(r->in[3].present);
+	r = req_with("{}", "");
+	CU_ASSERT_EQUAL(run_kinds(r, "dlv_1", "-3"), ST_BAD_REQUEST);
+}
+
+static void one_row_checks_alone(void)
+{
+	struct req *r = req_with("{}", "");
+	struct fval v;
+
+	r->client_header = "9";
+	CU_ASSERT_EQUAL(fields_check(r, &kinds[3], &v), ST_OK);
+	CU_ASSERT_EQUAL(v.i, 9);
+	r->client_header = "nine";
+	CU_ASSERT_EQUAL(fields_check(r, &kinds[3], &v), ST_BAD_REQUEST);
+}
+
 static const struct test_case tests[] = {
+	{"an enum field gives its word's index, and refuses others",
+	 enum_gives_the_index_of_its_word},
+	{"a path id needs its prefix, digits and a positive value",
+	 path_id_is_parsed_with_its_prefix},
+	{"a cursor takes msg_<n>, bare <n> and 0", bare_id_and_zero_cursor_are_accepted},
+	{"header rows read the request's headers", header_rows_read_the_request_headers},
+	{"fields_check validates one row on its own", one_row_checks_alone},
 	{"valid input comes out typed", valid_input_is_typed},
 	{"a missing field is reported before an invalid one", missing_beats_invalid},
 	{"validators run in table order", validators_run_in_table_order},

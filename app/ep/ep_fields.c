@@ -1,0 +1,16 @@
+/*
+ * The words of the enumerations endpoints accept.  See ep_fields.h.
+ */
+#include "ep/ep_fields.h"
+
+#include <stddef.h>
+
+const char *const ep_fields_sort[] = {[EP_SORT_DESC] = "desc", [EP_SORT_ASC] = "asc", NULL};
+const char *const ep_fields_provider[] = {
+	[EP_PROVIDER_TWILIO] = "twilio", [EP_PROVIDER_EXTREME] = "extreme", NULL};
+const char *const ep_fields_user_status[] = {
+	[EP_USER_ACTIVE] = "active", [EP_USER_INACTIVE] = "inactive", NULL};
+const char *const ep_fields_user_filter[] = {
+	[EP_USER_ACTIVE] = "active", [EP_USER_INACTIVE] = "inactive", [EP_USER_ALL] = "all", NULL};
+const char *const ep_fields_out_status[] = {"queued",	   "sent",   "delivered",
+					    "undelivered", "failed", NULL};
