@@ -54,16 +54,16 @@ enum status ep_common_send(struct req *r, const struct send_req *rq, struct send
 			   size_t idlen, const char *message)
 {
 	outbound_send(r->cfg, r->db, r->http, r->a, rq, out);
-	if (out->result == SEND_DB)
+	if (!out->recorded)
 		return req_db_fail(r, out->db_rc);
 	views_msg_id(id, idlen, "out_", out->id);
-	if (out->result == SEND_SENT)
+	if (out->up.result == UPSTREAM_SENT)
 		return ST_OK;
-	r->err.details = out->error;
-	r->err.extra = arena_printf(r->a, "\"messageId\":\"%s\"", id);
+	r->err.details = out->up.message;
+	req_err_member(r, "messageId", arena_strdup(r->a, id));
 	if (message == NULL)
-		message =
-			out->error != NULL ? out->error : "The provider did not accept the message";
+		message = out->up.message != NULL ? out->up.message
+						  : "The provider did not accept the message";
 	return req_fail(r, ST_UNAVAILABLE,
 			strcmp(rq->provider, "twilio") == 0 ? "twilio_error" : "upstream_error",
 			message);

@@ -139,7 +139,7 @@ static enum status send_reply(struct req *r, const char *to, const char *body, s
 	jsonw_kstr(w, "messageId", id);
 	jsonw_kstr(w, "to", to);
 	jsonw_kstr(w, "provider", rq.provider);
-	jsonw_kstr(w, "providerMessageId", out.provider_id);
+	jsonw_kstr(w, "providerMessageId", out.up.id);
 	jsonw_kstr(w, "from", twilio ? rq.from : NULL);
 	views_kint_or_null(w, "usemodem", rq.usemodem);
 	views_kint_or_null(w, "port", rq.port);

@@ -33,11 +33,11 @@ static enum status health(struct req *r)
 
 	timeutil_iso_now(ts, sizeof(ts));
 	if (db_ping(r->db) != DB_OK) {
-		r->err.extra = arena_printf(r->a,
-					    "\"status\":\"unhealthy\",\"timestamp\":\"%s\","
-					    "\"database\":\"disconnected\",\"twilio\":\"%s\","
-					    "\"extreme\":\"%s\"",
-					    ts, tw, ex);
+		req_err_member(r, "status", "unhealthy");
+		req_err_member(r, "timestamp", arena_strdup(r->a, ts));
+		req_err_member(r, "database", "disconnected");
+		req_err_member(r, "twilio", tw);
+		req_err_member(r, "extreme", ex);
 		return req_fail(r, ST_UNAVAILABLE, "database_unavailable",
 				"The database is unreachable");
 	}

@@ -114,7 +114,7 @@ static enum status send_message(struct req *r)
 	jsonw_kstr(w, "messageId", id);
 	jsonw_kstr(w, "phoneNumber", phone);
 	jsonw_kstr(w, "timestamp", out.sent_at);
-	jsonw_kstr(w, "twilio_MessageSid", out.provider_id);
+	jsonw_kstr(w, "twilio_MessageSid", out.up.id);
 	jsonw_kint(w, "segments", out.parts.segments);
 	jsonw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
 	jsonw_obj_end(w);

@@ -118,7 +118,7 @@ static enum status sendsingle(struct req *r)
 	jsonw_kstr(w, "status", "sent");
 	jsonw_kstr(w, "messageId", id);
 	jsonw_kstr(w, "to", rq.to);
-	jsonw_kstr(w, "providerMessageId", out.provider_id);
+	jsonw_kstr(w, "providerMessageId", out.up.id);
 	jsonw_kint(w, "segments", out.parts.segments);
 	jsonw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
 	jsonw_obj_end(w);

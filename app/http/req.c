@@ -107,11 +107,21 @@ const char *req_header_in(const struct req *r, const char *name)
 	return NULL;
 }
 
+void req_err_member(struct req *r, const char *key, const char *value)
+{
+	if (r->err.nmore < REQ_MAX_ERR_MEMBERS) {
+		r->err.more[r->err.nmore].key = key;
+		r->err.more[r->err.nmore].value = value;
+		r->err.nmore++;
+	}
+}
+
 void req_render_error(struct req *r, enum status st)
 {
 	struct jsonw *w = req_json(r);
 	const char *code = r->err.code ? r->err.code : status_error(st);
 	const char *msg = r->err.message ? r->err.message : status_reason(st);
+	size_t i;
 
 	r->err.code = code;
 	r->out_type = NULL;
@@ -120,11 +130,8 @@ void req_render_error(struct req *r, enum status st)
 	jsonw_kstr(w, "message", msg);
 	if (r->err.details != NULL)
 		jsonw_kstr(w, "details", r->err.details);
-	if (r->err.extra != NULL && *r->err.extra != '\0') {
-		/* Raw members, after the writer's own: no comma bookkeeping. */
-		buf_addc(r->out, ',');
-		buf_addz(r->out, r->err.extra);
-	}
+	for (i = 0; i < r->err.nmore; i++)
+		jsonw_kstr(w, r->err.more[i].key, r->err.more[i].value);
 	jsonw_obj_end(w);
 }
 

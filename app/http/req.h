@@ -57,8 +57,9 @@ struct fval {
 	bool b;
 };
 
-#define REQ_MAX_PARAMS	4
-#define REQ_MAX_HEADERS 4
+#define REQ_MAX_PARAMS	    4
+#define REQ_MAX_HEADERS	    4
+#define REQ_MAX_ERR_MEMBERS 6
 
 struct req {
 	struct arena *a;
@@ -103,7 +104,10 @@ struct req {
 		const char *code;
 		const char *message;
 		const char *details;
-		const char *extra; /* more members, serialised: "\"a\":1,\"b\":2" */
+		struct {
+			const char *key, *value;
+		} more[REQ_MAX_ERR_MEMBERS]; /* further string members, in order */
+		size_t nmore;
 	} err;
 	struct jsonw w; /* writer on out, ready for the handler */
 };
@@ -132,7 +136,12 @@ const char *req_header_in(const struct req *r, const char *name);
  * database cannot be reached, else 500. */
 enum status req_db_fail(struct req *r, int db_rc);
 
-/* The one error renderer: {"error","message"[,"details"][,extra...]}. */
+/* Add the string member key: value (NULL: null) to the error body, after
+ * error, message and details; beyond REQ_MAX_ERR_MEMBERS it is dropped.
+ * The strings must outlive the request. */
+void req_err_member(struct req *r, const char *key, const char *value);
+
+/* The one error renderer: {"error","message"[,"details"][, members...]}. */
 void req_render_error(struct req *r, enum status st);
 
 #endif

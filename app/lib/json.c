@@ -286,6 +286,13 @@ const struct json *json_get(const struct json *obj, const char *key)
 	return NULL;
 }
 
+const char *json_text(const struct json *obj, const char *key)
+{
+	const struct json *v = json_get(obj, key);
+
+	return v != NULL && (v->type == JSON_STRING || v->type == JSON_NUMBER) ? v->s : NULL;
+}
+
 int json_int(const struct json *v, long long *out)
 {
 	char *end;

@@ -47,6 +47,9 @@ int json_parse(struct arena *a, const char *p, size_t len, struct json **out, co
 
 /* Member `key` of an object, or NULL. */
 const struct json *json_get(const struct json *obj, const char *key);
+/* The text of member `key` when it is a string or a number (in the arena
+ * of the parse), else NULL; obj may be NULL. */
+const char *json_text(const struct json *obj, const char *key);
 /* The number as an integer: 0, or -1 when it has a fraction, an exponent
  * or does not fit in a long long. */
 int json_int(const struct json *v, long long *out);

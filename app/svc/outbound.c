@@ -5,28 +5,29 @@
 
 #include <string.h>
 
+#include "db/db_incoming.h"
 #include "db/db_outgoing.h"
-#include "upstream/extreme.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
-#include "upstream/twilio.h"
 
-static void record_failure(struct db *db, struct arena *a, struct send_out *out)
+void outbound_msg(const struct send_req *rq, struct upstream_msg *msg)
 {
-	if (db_outgoing_mark_failed(db, a, out->id, out->error_code, out->error) != DB_OK)
-		log_msg(LOG_ERROR, "outbound", "out_%lld failed but could not be recorded as such",
-			out->id);
+	msg->provider = upstream_provider_of(rq->provider);
+	msg->to = rq->to;
+	msg->from = rq->from;
+	msg->usemodem = rq->usemodem;
+	msg->port = rq->port;
+	msg->body = rq->body;
+	msg->body_len = rq->body_len;
 }
 
-void outbound_send(const struct config *cfg, struct db *db, struct httpc *h, struct arena *a,
-		   const struct send_req *rq, struct send_out *out)
+void outbound_record(struct db *db, struct arena *a, const struct send_req *rq,
+		     struct send_out *out)
 {
-	struct outgoing m;
-	char iso[32];
+	struct outgoing m = {0};
 
 	memset(out, 0, sizeof(*out));
 	sms_count(rq->body, rq->body_len, &out->parts);
-	memset(&m, 0, sizeof(m));
 	m.client_id = rq->client_id;
 	m.provider = rq->provider;
 	m.to = rq->to;
@@ -43,43 +44,38 @@ void outbound_send(const struct config *cfg, struct db *db, struct httpc *h, str
 	m.api_key_id = rq->api_key_id;
 	m.in_reply_to = rq->in_reply_to;
 	out->db_rc = db_outgoing_insert(db, a, &m, &out->id);
-	if (out->db_rc != DB_OK) {
-		out->result = SEND_DB;
+	out->recorded = out->db_rc == DB_OK;
+}
+
+void outbound_settle(struct db *db, struct arena *a, long long id,
+		     const struct upstream_outcome *up, const char **sent_at)
+{
+	char iso[32];
+
+	if (up->result == UPSTREAM_SENT) {
+		if (db_outgoing_mark_sent(db, a, id, up->id) != DB_OK)
+			log_msg(LOG_ERROR, "outbound",
+				"out_%lld was sent (%s) but is not recorded so", id, up->id);
+		timeutil_iso_now(iso, sizeof(iso));
+		if (sent_at != NULL)
+			*sent_at = arena_strdup(a, iso);
 		return;
 	}
+	if (db_outgoing_mark_failed(db, a, id, up->code, up->message) != DB_OK)
+		log_msg(LOG_ERROR, "outbound", "out_%lld failed but is not recorded so", id);
+}
 
-	if (strcmp(rq->provider, "twilio") == 0) {
-		struct twilio_send ts;
-		twilio_send(cfg, h, a, rq->to, rq->from, rq->body, rq->body_len, &ts);
-		out->provider_id = ts.sid;
-		out->error_code = ts.code;
-		out->error = ts.message;
-		out->result = ts.result == TWILIO_SENT	     ? SEND_SENT
-			      : ts.result == TWILIO_REJECTED ? SEND_REJECTED
-			      : ts.result == TWILIO_UNKNOWN  ? SEND_UNKNOWN
-							     : SEND_FAILED;
-	} else {
-		struct extreme_send es;
-		extreme_send(cfg, h, a, rq->to, rq->body, rq->body_len, rq->usemodem, rq->port,
-			     &es);
-		out->provider_id = es.id;
-		out->error = es.message;
-		out->result = es.result == EXTREME_SENT	      ? SEND_SENT
-			      : es.result == EXTREME_REJECTED ? SEND_REJECTED
-			      : es.result == EXTREME_UNKNOWN  ? SEND_UNKNOWN
-							      : SEND_FAILED;
-	}
+void outbound_send(const struct config *cfg, struct db *db, struct httpc *h, struct arena *a,
+		   const struct send_req *rq, struct send_out *out)
+{
+	struct upstream_msg msg;
 
-	if (out->result == SEND_SENT) {
-		if (db_outgoing_mark_sent(db, a, out->id, out->provider_id) != DB_OK)
-			log_msg(LOG_ERROR, "outbound",
-				"out_%lld was sent (%s) but could not be recorded as sent", out->id,
-				out->provider_id);
-		timeutil_iso_now(iso, sizeof(iso));
-		out->sent_at = arena_strdup(a, iso);
-	} else {
-		record_failure(db, a, out);
-	}
+	outbound_record(db, a, rq, out);
+	if (!out->recorded)
+		return;
+	outbound_msg(rq, &msg);
+	upstream_send(cfg, h, a, &msg, &out->up);
+	outbound_settle(db, a, out->id, &out->up, &out->sent_at);
 }
 
 enum db_rc outbound_reply_route(struct db *db, struct arena *a, long long client_id, const char *to,

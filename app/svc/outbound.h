@@ -1,19 +1,25 @@
 /*
- * Sending an SMS, whoever asks (operator, client system, the dispatcher's
- * acknowledgements): count its segments, record it queued, hand it to the
- * provider, record the outcome.  And the reply helper: answer a phone
- * number the way its last message came in (Twilio from the number it
- * texted, Extreme through the same modem and port).
+ * Sending an SMS, whoever asks (an operator, a client system, the
+ * dispatcher's acknowledgements): one path for all.  The message is
+ * recorded queued with its segments and encoding (outbound_record), sent
+ * through the provider client (upstream.h), and its outcome recorded
+ * (outbound_settle): sent with the provider's id, or failed with the
+ * reason.  The workers send and wait (outbound_send); the dispatcher uses
+ * the same record and settle around its own transfers.  Also the reply
+ * helper: answer a phone number the way its last message came in (Twilio
+ * from the number it texted, Extreme through the same modem and port).
  */
-#ifndef IBIKI_OUTBOUND_H
-#define IBIKI_OUTBOUND_H
+#ifndef IBIKI_SVC_OUTBOUND_H
+#define IBIKI_SVC_OUTBOUND_H
 
+#include <stdbool.h>
+
+#include "db/db.h"
 #include "lib/arena.h"
 #include "lib/config.h"
-#include "db/db.h"
-#include "db/db_incoming.h"
-#include "upstream/httpc.h"
 #include "svc/sms.h"
+#include "upstream/httpc.h"
+#include "upstream/upstream.h"
 
 struct send_req {
 	long long client_id;
@@ -31,26 +37,31 @@ struct send_req {
 	long long in_reply_to;
 };
 
-enum send_result {
-	SEND_SENT,     /* accepted by the provider */
-	SEND_REJECTED, /* the provider refused: recorded failed */
-	SEND_UNKNOWN,  /* timed out after sending: recorded failed, "outcome unknown" */
-	SEND_FAILED,   /* provider unreachable: recorded failed */
-	SEND_DB,       /* could not even record it: nothing sent */
-	SEND_RESULT__MAX
-};
-
 struct send_out {
-	enum send_result result;
-	enum db_rc db_rc; /* when SEND_DB */
-	long long id;	  /* outgoing id */
-	const char *provider_id;
-	const char *error_code;
-	const char *error; /* provider's or our message */
-	struct sms_parts parts;
-	const char *sent_at; /* ISO 8601 */
+	bool recorded;		/* the outgoing row exists (id set) */
+	enum db_rc db_rc;	/* when not recorded */
+	long long id;		/* outgoing id */
+	struct sms_parts parts; /* segments and encoding */
+	struct upstream_outcome up;
+	const char *sent_at; /* ISO 8601, when sent */
 };
 
+/* The upstream message of rq. */
+void outbound_msg(const struct send_req *rq, struct upstream_msg *msg);
+
+/* Record rq as queued: out->recorded and out->id, or out->db_rc. */
+void outbound_record(struct db *db, struct arena *a, const struct send_req *rq,
+		     struct send_out *out);
+
+/* Record the provider's final outcome of outgoing message id: sent with
+ * its id (sent_at set), or failed with its code and message.  A failure
+ * to record is logged, never returned: the send itself happened. */
+void outbound_settle(struct db *db, struct arena *a, long long id,
+		     const struct upstream_outcome *up, const char **sent_at);
+
+/* Record, send (waiting for the provider, with upstream_send's retries)
+ * and settle.  Returns with out->recorded false when it could not even be
+ * recorded (nothing sent); else out->up holds the outcome. */
 void outbound_send(const struct config *cfg, struct db *db, struct httpc *h, struct arena *a,
 		   const struct send_req *rq, struct send_out *out);
 

@@ -1,35 +1,24 @@
 /*
- * Extreme v2 (modem pool) REST: send one SMS through a given modem and
- * port (POST {api_base}/api/v2/sms/sendsingle, JSON {to, message,
- * usemodem, port}, Authorization: Bearer {api_key}).  Success is HTTP 200
- * with {"status":"success","id":...}; anything else is an upstream error.
- * Failures before the request went out are retried; a timeout after it
- * went out is outcome unknown, never resent.
+ * Extreme v2 (a modem pool), as one provider of upstream.h: one SMS is a
+ * POST of JSON {to, message, usemodem, port} to
+ * {api_base}/api/v2/sms/sendsingle with Authorization: Bearer {api_key};
+ * 200 {"status":"success","id":...} is success, anything else an error.
  */
-#ifndef IBIKI_EXTREME_H
-#define IBIKI_EXTREME_H
+#ifndef IBIKI_UPSTREAM_EXTREME_H
+#define IBIKI_UPSTREAM_EXTREME_H
 
-#include "lib/arena.h"
-#include "lib/config.h"
-#include "upstream/httpc.h"
+#include <stddef.h>
 
-enum extreme_result {
-	EXTREME_SENT,	  /* id set */
-	EXTREME_REJECTED, /* an answer that is not success: message set */
-	EXTREME_UNKNOWN,  /* timed out after sending */
-	EXTREME_FAILED,	  /* could not reach Extreme */
-	EXTREME_RESULT__MAX
-};
+#include "upstream/upstream.h"
 
-struct extreme_send {
-	enum extreme_result result;
-	const char *id;	     /* Extreme's message id (arena) */
-	const char *message; /* error message (arena) */
-	long http_status;
-};
+/* The call for msg (2 tries in all).  Returns 0, or -1 with *out REJECTED
+ * when Extreme is not configured. */
+int extreme_prepare(const struct config *cfg, struct arena *a, const struct upstream_msg *msg,
+		    struct upstream_call *call, struct upstream_outcome *out);
 
-void extreme_send(const struct config *cfg, struct httpc *h, struct arena *a, const char *to,
-		  const char *body, size_t body_len, long long usemodem, long long port,
-		  struct extreme_send *out);
+/* An HTTP answer: 200 with status "success" and an id SENT; anything else
+ * REJECTED with Extreme's message (Extreme creates nothing it refuses). */
+void extreme_answer(struct arena *a, long http_status, const char *body, size_t len,
+		    struct upstream_outcome *out);
 
 #endif

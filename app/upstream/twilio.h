@@ -1,54 +1,25 @@
 /*
- * Twilio REST: send one SMS (POST /2010-04-01/Accounts/{sid}/Messages.json,
- * form To, From, Body, StatusCallback; Basic auth sid:token).  429 and
- * failures before the request went out are retried a bounded number of
- * times with backoff; a timeout after it went out is reported as outcome
- * unknown and never resent.
+ * Twilio's REST API, as one provider of upstream.h: one SMS is a POST to
+ * {api_base}/2010-04-01/Accounts/{AccountSid}/Messages.json with the form
+ * To, From, Body, StatusCallback and HTTP Basic AccountSid:AuthToken; 201
+ * with the message's sid is success, errors are JSON {code, message,
+ * more_info, status}.
  */
-#ifndef IBIKI_TWILIO_H
-#define IBIKI_TWILIO_H
+#ifndef IBIKI_UPSTREAM_TWILIO_H
+#define IBIKI_UPSTREAM_TWILIO_H
 
-#include "lib/arena.h"
-#include "lib/config.h"
-#include "upstream/httpc.h"
+#include <stddef.h>
 
-#define TWILIO_MAX_TRIES 3
+#include "upstream/upstream.h"
 
-enum twilio_result {
-	TWILIO_SENT,	 /* 201: sid set */
-	TWILIO_REJECTED, /* Twilio answered with an error: code, message set */
-	TWILIO_UNKNOWN,	 /* timed out after sending: may or may not be sent */
-	TWILIO_FAILED,	 /* could not reach Twilio */
-	TWILIO_RESULT__MAX
-};
+/* The call for msg (3 tries in all).  Returns 0, or -1 with *out REJECTED
+ * when Twilio is not configured or the form would exceed 64 KiB. */
+int twilio_prepare(const struct config *cfg, struct arena *a, const struct upstream_msg *msg,
+		   struct upstream_call *call, struct upstream_outcome *out);
 
-struct twilio_send {
-	enum twilio_result result;
-	const char *sid;     /* arena */
-	const char *status;  /* Twilio's status for the new message */
-	const char *code;    /* Twilio error code, as text */
-	const char *message; /* Twilio's (or our) error message */
-	int tries;
-};
-
-/* The parts of a Messages.json request (all in the arena): URL, form body
- * and Basic credentials.  Returns 0, or -1 when the form is too large. */
-struct twilio_request {
-	const char *url;
-	const char *form;
-	size_t form_len;
-	const char *userpwd;
-};
-int twilio_request(const struct config *cfg, struct arena *a, const char *to, const char *from,
-		   const char *body, size_t body_len, struct twilio_request *out);
-
-/* Read Twilio's answer (status, body) into out: TWILIO_SENT with sid, or
- * TWILIO_REJECTED with code and message. */
-void twilio_answer(struct arena *a, long status, const char *body, size_t len,
-		   struct twilio_send *out);
-
-/* Send body from `from` to `to`; strings in out live in the arena. */
-void twilio_send(const struct config *cfg, struct httpc *h, struct arena *a, const char *to,
-		 const char *from, const char *body, size_t body_len, struct twilio_send *out);
+/* An HTTP answer: 200/201 with a sid SENT (without one UNKNOWN); 429 and
+ * 5xx RETRY; anything else REJECTED with Twilio's code and message. */
+void twilio_answer(struct arena *a, long http_status, const char *body, size_t len,
+		   struct upstream_outcome *out);
 
 #endif
