@@ -4,9 +4,10 @@
 #include "db/db_clients.h"
 
 #define CLIENT_COLS                                                                                \
-	"id, name, status, delivery_mode, webhook_url, webhook_secret, created_at, updated_at"
+	"id, name, status, delivery_mode, webhook_url, webhook_secret, created_at, updated_at,"    \
+	" webhook_disabled_at IS NOT NULL"
 
-enum { C_ID, C_NAME, C_STATUS, C_MODE, C_URL, C_SECRET, C_CREATED, C_UPDATED };
+enum { C_ID, C_NAME, C_STATUS, C_MODE, C_URL, C_SECRET, C_CREATED, C_UPDATED, C_DISABLED };
 
 static const struct db_sql Q_INSERT = {"clients_insert",
 				       "INSERT INTO client_profiles (name) VALUES (?)"};
@@ -20,8 +21,13 @@ static const struct db_sql Q_SET_MODE = {
 	"clients_set_mode", "UPDATE client_profiles SET delivery_mode = ? WHERE id = ?"};
 static const struct db_sql Q_SET_WEBHOOK = {
 	"clients_set_webhook",
-	"UPDATE client_profiles SET webhook_url = ?, webhook_secret = COALESCE(?, webhook_secret)"
+	"UPDATE client_profiles SET webhook_url = ?, webhook_secret = COALESCE(?, webhook_secret),"
+	" webhook_disabled_at = NULL"
 	" WHERE id = ?"};
+
+static const struct db_sql Q_WEBHOOK_GONE = {
+	"clients_webhook_gone",
+	"UPDATE client_profiles SET webhook_disabled_at = NOW(3) WHERE id = ?"};
 
 static void row(const struct db_res *res, size_t i, void *out)
 {
@@ -35,6 +41,7 @@ static void row(const struct db_res *res, size_t i, void *out)
 	c->webhook_secret = DB_AT(res, i, C_SECRET)->s;
 	c->created_at = DB_AT(res, i, C_CREATED)->s;
 	c->updated_at = DB_AT(res, i, C_UPDATED)->s;
+	c->webhook_disabled = DB_AT(res, i, C_DISABLED)->i != 0;
 }
 
 enum db_rc db_clients_insert(struct db *db, struct arena *a, const char *name, size_t len,
@@ -93,4 +100,9 @@ enum db_rc db_clients_set_webhook(struct db *db, struct arena *a, long long id, 
 	struct db_arg args[] = {url ? DBS(url, ulen) : DBNULL, DBZ(secret), DBI(id)};
 
 	return update(db, a, &Q_SET_WEBHOOK, args, 3);
+}
+
+enum db_rc db_clients_webhook_gone(struct db *db, long long id)
+{
+	return DB_EXEC(db, &Q_WEBHOOK_GONE, NULL, DBI(id));
 }

@@ -6,6 +6,8 @@
 #ifndef IBIKI_DB_CLIENTS_H
 #define IBIKI_DB_CLIENTS_H
 
+#include <stdbool.h>
+
 #include "db/db.h"
 
 struct client {
@@ -17,6 +19,7 @@ struct client {
 	const char *webhook_secret; /* NULL when not set */
 	const char *created_at;	    /* DATETIME text */
 	const char *updated_at;
+	bool webhook_disabled; /* its endpoint answered 410 and was not registered again */
 };
 
 /* DB_DUP when the name is taken. */
@@ -29,8 +32,13 @@ enum db_rc db_clients_get_by_name(struct db *db, struct arena *a, const char *na
 enum db_rc db_clients_list(struct db *db, struct arena *a, struct client **out, size_t *n);
 /* DB_NOTFOUND when there is no such client. */
 enum db_rc db_clients_set_mode(struct db *db, struct arena *a, long long id, const char *mode);
-/* secret NULL: leave the secret as it is. */
+/* secret NULL: leave the secret as it is.  Registering again also lifts
+ * a 410's hold (webhook_disabled). */
 enum db_rc db_clients_set_webhook(struct db *db, struct arena *a, long long id, const char *url,
 				  size_t ulen, const char *secret);
+
+/* The client's endpoint answered 410 Gone: hold its deliveries until the
+ * webhook is registered again. */
+enum db_rc db_clients_webhook_gone(struct db *db, long long id);
 
 #endif

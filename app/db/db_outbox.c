@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db/db_clients.h"
 #include "lib/crypto.h"
 #include "lib/enc.h"
 #include "lib/log.h"
@@ -46,9 +47,6 @@ static const struct db_sql Q_DEFER = {
 	"outbox_defer", "UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
 			" attempts = GREATEST(attempts - 1, 0), lease_owner = NULL"
 			" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
-static const struct db_sql Q_DISABLE = {
-	"outbox_disable_client",
-	"UPDATE client_profiles SET webhook_disabled_at = NOW(3) WHERE id = ?"};
 static const struct db_sql Q_ATTEMPT = {
 	"outbox_attempt",
 	"INSERT INTO push_attempts (outbox_id, attempt, started_at, duration_ms, http_status,"
@@ -56,9 +54,6 @@ static const struct db_sql Q_ATTEMPT = {
 	" VALUES (?, ?, FROM_UNIXTIME(? / 1000), ?, ?, ?, ?, ?)"};
 static const struct db_sql Q_SET_OUTGOING = {"outbox_set_outgoing",
 					     "UPDATE push_outbox SET outgoing_id = ? WHERE id = ?"};
-static const struct db_sql Q_REACTIVATE_CLIENT = {
-	"outbox_reactivate_client",
-	"UPDATE client_profiles SET webhook_disabled_at = NULL WHERE id = ?"};
 static const struct db_sql Q_REACTIVATE_JOBS = {
 	"outbox_reactivate_jobs",
 	"UPDATE push_outbox SET next_attempt_at = NOW(3)"
@@ -72,11 +67,8 @@ static const struct db_sql Q_REACTIVATE_JOBS = {
 	" AND status = '" st "'" since ")"
 #define LAST_DAY " AND finished_at >= NOW(3) - INTERVAL 1 DAY"
 static const struct db_sql Q_COUNTS = {
-	"outbox_counts",
-	"SELECT " HEALTH_COUNT("pending", "") ", " HEALTH_COUNT("dead", LAST_DAY) ", " HEALTH_COUNT(
-		"delivered", LAST_DAY) ","
-				       " (SELECT webhook_disabled_at IS NOT NULL FROM "
-				       "client_profiles WHERE id = ?)"};
+	"outbox_counts", "SELECT " HEALTH_COUNT("pending", "") ", " HEALTH_COUNT(
+				 "dead", LAST_DAY) ", " HEALTH_COUNT("delivered", LAST_DAY)};
 /* The last attempt that ended: a delivery, or a failure with its status. */
 /* The newest of: the last delivery, the last death (both one backward
  * step in ix_outbox_health), the last failed attempt of a pending job
@@ -279,7 +271,7 @@ static enum db_rc finish_txn(struct db *db, void *arg)
 				return rc;
 		}
 		if (r->disable_client > 0 &&
-		    (rc = DB_EXEC(db, &Q_DISABLE, NULL, DBI(r->disable_client))) != DB_OK)
+		    (rc = db_clients_webhook_gone(db, r->disable_client)) != DB_OK)
 			return rc;
 	}
 	return DB_OK;
@@ -302,10 +294,6 @@ enum db_rc db_outbox_set_outgoing(struct db *db, long long id, long long outgoin
 
 enum db_rc db_outbox_reactivate(struct db *db, long long client_id)
 {
-	enum db_rc rc = DB_EXEC(db, &Q_REACTIVATE_CLIENT, NULL, DBI(client_id));
-
-	if (rc != DB_OK)
-		return rc;
 	return DB_EXEC(db, &Q_REACTIVATE_JOBS, NULL, DBI(client_id));
 }
 
@@ -313,8 +301,8 @@ enum db_rc db_outbox_summary(struct db *db, struct arena *a, long long client_id
 			     struct outbox_summary *out)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(db, &Q_COUNTS, &res, DBI(client_id), DBI(client_id), DBI(client_id),
-				DBI(client_id));
+	enum db_rc rc =
+		DB_EXEC(db, &Q_COUNTS, &res, DBI(client_id), DBI(client_id), DBI(client_id));
 
 	memset(out, 0, sizeof(*out));
 	if (rc != DB_OK)
@@ -323,7 +311,6 @@ enum db_rc db_outbox_summary(struct db *db, struct arena *a, long long client_id
 		out->pending = DB_AT(&res, 0, 0)->i;
 		out->dead = DB_AT(&res, 0, 1)->i;
 		out->delivered = DB_AT(&res, 0, 2)->i;
-		out->disabled = !DB_AT(&res, 0, 3)->null && DB_AT(&res, 0, 3)->i != 0;
 	}
 	rc = DB_EXEC(db, &Q_LAST, &res, DBI(client_id), DBI(client_id), DBI(client_id));
 	if (rc != DB_OK)

@@ -77,8 +77,8 @@ enum db_rc db_outbox_finish(struct db *db, struct arena *a, const char *owner,
 /* An ack job's outbound row. */
 enum db_rc db_outbox_set_outgoing(struct db *db, long long id, long long outgoing_id);
 
-/* A client's webhook was registered again: clear its 410 mark and make its
- * pending deliveries due now. */
+/* A client's webhook was registered again (db_clients_set_webhook lifted
+ * its 410 mark): its held deliveries are due now. */
 enum db_rc db_outbox_reactivate(struct db *db, long long client_id);
 
 /* A client's webhook deliveries at a glance. */
@@ -86,7 +86,6 @@ struct outbox_summary {
 	long long pending;     /* now */
 	long long dead;	       /* finished dead in the last 24 hours */
 	long long delivered;   /* delivered in the last 24 hours */
-	bool disabled;	       /* the endpoint answered 410 */
 	bool has_last;	       /* a delivery was finished or attempted */
 	const char *last_at;   /* DATETIME of the last finished or failed attempt */
 	long long last_status; /* its HTTP status, 0 for none (timeout, refused) */

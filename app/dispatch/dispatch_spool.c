@@ -59,40 +59,35 @@ static void set_aside(const char *dir, const char *name, const char *why)
 	log_msg(LOG_ERROR, "spool", "%s set aside in bad/: %s", name, why);
 }
 
-/* 1 imported, 0 set aside, -1 database unavailable. */
-static int import_one(const struct config *cfg, struct db *db, struct arena *a, const char *dir,
-		      const char *name)
+/* What a spool document holds: its kind's entry and the raw body; NULL
+ * when it is not one (*why says why). */
+static int parse_doc(struct arena *a, const char *text, size_t len, size_t *kind,
+		     const struct json **body, const char **why)
 {
-	char path[4096];
-	size_t len = 0, k;
-	char *text;
-	struct json *doc;
-	const struct json *kind, *body;
+	const struct json *k;
+	struct json *root;
 	const char *err;
+
+	*why = "not a spool document";
+	if (json_parse(a, text, len, &root, &err) < 0 || (k = json_get(root, "kind")) == NULL ||
+	    (*body = json_get(root, "body")) == NULL || k->type != JSON_STRING ||
+	    (*body)->type != JSON_STRING)
+		return -1;
+	for (*kind = 0; *kind < sizeof(kinds) / sizeof(kinds[0]); (*kind)++)
+		if (strcmp(k->s, kinds[*kind].kind) == 0)
+			return 0;
+	*why = "unknown kind";
+	return -1;
+}
+
+/* Replay one document through the pipeline, as its webhook. */
+static enum status replay(const struct config *cfg, struct db *db, struct arena *a,
+			  const char *name, size_t kind, const struct json *body, const char **why)
+{
 	struct req r;
 	struct buf out;
 	enum status st;
-	int ret = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	text = read_file(path, &len);
-	if (text == NULL)
-		return 0;
-	if (json_parse(a, text, len, &doc, &err) < 0 || (kind = json_get(doc, "kind")) == NULL ||
-	    (body = json_get(doc, "body")) == NULL || kind->type != JSON_STRING ||
-	    body->type != JSON_STRING) {
-		free(text);
-		set_aside(dir, name, "not a spool document");
-		return 0;
-	}
-	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-		if (strcmp(kind->s, kinds[k].kind) == 0)
-			break;
-	if (k == sizeof(kinds) / sizeof(kinds[0])) {
-		free(text);
-		set_aside(dir, name, "unknown kind");
-		return 0;
-	}
 	memset(&r, 0, sizeof(r));
 	buf_init(&out, 1 << 20);
 	r.a = a;
@@ -100,24 +95,49 @@ static int import_one(const struct config *cfg, struct db *db, struct arena *a, 
 	r.db = db;
 	r.out = &out;
 	r.method = M_POST;
-	r.path = r.raw_uri = kinds[k].path;
+	r.path = r.raw_uri = kinds[kind].path;
 	r.query = "";
-	r.content_type = kinds[k].content_type;
+	r.content_type = kinds[kind].content_type;
 	r.body = body->s;
 	r.body_len = body->len;
 	r.content_length = (long long)body->len;
 	r.request_id = name;
 	r.from_spool = true;
 	st = pipeline_request(&r, routes_table, routes_count);
+	*why = r.err.message ? r.err.message : "refused";
+	buf_free(&out);
+	return st;
+}
+
+/* 1 imported, 0 set aside, -1 database unavailable. */
+static int import_one(const struct config *cfg, struct db *db, struct arena *a, const char *dir,
+		      const char *name)
+{
+	const struct json *body;
+	const char *why;
+	char path[4096];
+	size_t len = 0, kind;
+	enum status st;
+	char *text;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((text = read_file(path, &len)) == NULL)
+		return 0;
+	if (parse_doc(a, text, len, &kind, &body, &why) < 0) {
+		set_aside(dir, name, why);
+		goto out;
+	}
+	st = replay(cfg, db, a, name, kind, body, &why);
 	if (status_code(st) < 300) {
 		unlink(path);
 		ret = 1;
 	} else if (st == ST_UNAVAILABLE) {
 		ret = -1;
 	} else {
-		set_aside(dir, name, r.err.message ? r.err.message : "refused");
+		set_aside(dir, name, why);
 	}
-	buf_free(&out);
+out:
 	free(text);
 	return ret;
 }

@@ -132,7 +132,7 @@ static enum status clients_get(struct req *r)
 	jsonw_arr_end(w);
 	jsonw_key(w, "deliveryHealth");
 	jsonw_obj(w);
-	views_delivery_health_members(w, &health);
+	views_delivery_health_members(w, &health, c.webhook_disabled);
 	jsonw_obj_end(w);
 	jsonw_obj_end(w);
 	return ST_OK;

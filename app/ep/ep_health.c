@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "db/db_metrics.h"
 #include "lib/timeutil.h"
 
 static const char *configured(const char *a, const char *b)
@@ -53,39 +54,11 @@ static enum status health(struct req *r)
 
 const struct endpoint ep_health_get = ENDPOINT_NOFIELDS(health);
 
-/* name, help, SQL returning one integer */
-static const struct {
-	const char *name;
-	const char *help;
-	struct db_sql q;
-} gauges[] = {
-	{"ibiki_clients",
-	 "Clients, by any status.",
-	 {"metrics_clients", "SELECT COUNT(*) FROM client_profiles"}},
-	{"ibiki_api_keys_active",
-	 "API keys not revoked.",
-	 {"metrics_keys", "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL"}},
-	{"ibiki_inbound_messages",
-	 "Inbound messages stored.",
-	 {"metrics_inbound", "SELECT COUNT(*) FROM incoming_messages"}},
-	{"ibiki_inbound_unrouted",
-	 "Inbound messages that matched no route.",
-	 {"metrics_unrouted", "SELECT COUNT(*) FROM incoming_messages WHERE client_id IS NULL"}},
-	{"ibiki_outbound_failed",
-	 "Outbound messages that failed.",
-	 {"metrics_out_failed", "SELECT COUNT(*) FROM outgoing_messages WHERE status = 'failed'"}},
-	{"ibiki_outbox_pending",
-	 "Push and acknowledgement jobs waiting.",
-	 {"metrics_outbox_pending", "SELECT COUNT(*) FROM push_outbox WHERE status = 'pending'"}},
-	{"ibiki_outbox_dead",
-	 "Push and acknowledgement jobs given up.",
-	 {"metrics_outbox_dead", "SELECT COUNT(*) FROM push_outbox WHERE status = 'dead'"}},
-};
-
 static enum status metrics(struct req *r)
 {
 	struct buf *b = r->out;
-	size_t i;
+	struct db_gauge *g;
+	size_t i, n = 0;
 	int up = db_ping(r->db) == DB_OK;
 
 	b->len = 0;
@@ -94,13 +67,12 @@ static enum status metrics(struct req *r)
 		   "# HELP ibiki_database_up Whether MariaDB answered.\n"
 		   "# TYPE ibiki_database_up gauge\nibiki_database_up %d\n",
 		   up);
-	for (i = 0; up && i < sizeof(gauges) / sizeof(gauges[0]); i++) {
-		struct db_res res = {.a = r->a};
-		if (db_exec(r->db, &gauges[i].q, NULL, 0, &res) != DB_OK || res.nrows != 1)
-			continue;
-		buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", gauges[i].name,
-			   gauges[i].help, gauges[i].name, gauges[i].name, DB_AT(&res, 0, 0)->i);
-	}
+	if (up && db_metrics_gauges(r->db, r->a, &g, &n) != DB_OK)
+		n = 0;
+	for (i = 0; i < n; i++)
+		if (g[i].ok)
+			buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", g[i].name,
+				   g[i].help, g[i].name, g[i].name, g[i].value);
 	return ST_OK;
 }
 

@@ -54,7 +54,7 @@ static enum status status(struct req *r)
 	jsonw_kstr(w, "mode", c.mode);
 	jsonw_kbool(w, "configured", configured);
 	jsonw_kbool(w, "secretSet", c.webhook_secret != NULL && *c.webhook_secret != '\0');
-	views_delivery_health_members(w, &s);
+	views_delivery_health_members(w, &s, c.webhook_disabled);
 	jsonw_obj_end(w);
 	return ST_OK;
 }

@@ -22,7 +22,7 @@
 #include "lib/jwt.h"
 #include "http/fields.h"
 #include "http/router.h"
-#include "lib/sign.h"
+#include "upstream/twilio_sign.h"
 #include "lib/timeutil.h"
 
 enum cred_kind { TOKEN_NONE, TOKEN_KEY, TOKEN_JWT };
@@ -190,7 +190,7 @@ static enum status check_twilio(struct req *r)
 			return req_fail(r, ST_BAD_REQUEST, "missing_signature",
 					"Missing X-Twilio-Signature header");
 		url = arena_printf(r->a, "%s%s", c->server.public_base_url, r->raw_uri);
-		if (!sign_twilio_valid(c->twilio.auth_token, url, &r->form, r->twilio_signature,
+		if (!twilio_sign_valid(c->twilio.auth_token, url, &r->form, r->twilio_signature,
 				       r->a))
 			return req_fail(r, ST_FORBIDDEN, "invalid_signature",
 					"X-Twilio-Signature does not match the request");

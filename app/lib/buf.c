@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/log.h"
+
 void buf_init(struct buf *b, size_t max)
 {
 	b->p = NULL;
@@ -51,7 +53,7 @@ static int grow(struct buf *b, size_t extra)
 		size = b->max + 1;
 	p = realloc(b->p, size);
 	if (p == NULL)
-		return -1;
+		log_fatal("buf", "out of memory");
 	b->p = p;
 	b->size = size;
 	return 0;

@@ -124,7 +124,7 @@ long enc_b64url_decode(const char *in, size_t len, unsigned char *out)
 	return b64_decode(b64url, 0, in, len, out);
 }
 
-static int hexv(char c)
+int enc_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -144,8 +144,8 @@ long enc_percent_decode(char *s, size_t len, int plus)
 			int hi, lo;
 			if (len - i < 3)
 				return -1;
-			hi = hexv(s[i + 1]);
-			lo = hexv(s[i + 2]);
+			hi = enc_hex_digit(s[i + 1]);
+			lo = enc_hex_digit(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			s[o++] = (char)(hi << 4 | lo);

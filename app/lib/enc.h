@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+/* The value of one hex digit (either case), or -1. */
+int enc_hex_digit(char c);
 /* out needs 2n+1 bytes. */
 void enc_hex(const unsigned char *in, size_t n, char *out);
 /* Encoded sizes, NUL terminator included. */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
+#include "lib/enc.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
 
@@ -30,17 +31,6 @@ struct builder {
 	const char *err;
 };
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Read \uXXXX at p (p points at the backslash); -1 if malformed. */
 static long read_u(const char *p, const char *end)
 {
@@ -50,7 +40,7 @@ static long read_u(const char *p, const char *end)
 	if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
 		return -1;
 	for (i = 2; i < 6; i++) {
-		int h = hexval((unsigned char)p[i]);
+		int h = enc_hex_digit(p[i]);
 		if (h < 0)
 			return -1;
 		v = v * 16 + h;

@@ -166,12 +166,13 @@ void views_user(struct jsonw *w, const struct user *u)
 	jsonw_obj_end(w);
 }
 
-void views_delivery_health_members(struct jsonw *w, const struct outbox_summary *s)
+void views_delivery_health_members(struct jsonw *w, const struct outbox_summary *s,
+				   bool endpoint_disabled)
 {
 	jsonw_kint(w, "pending", s->pending);
 	jsonw_kint(w, "dead", s->dead);
 	jsonw_kint(w, "delivered", s->delivered);
-	jsonw_kbool(w, "endpointDisabled", s->disabled);
+	jsonw_kbool(w, "endpointDisabled", endpoint_disabled);
 	jsonw_key(w, "lastDelivery");
 	if (s->has_last) {
 		jsonw_obj(w);

@@ -6,6 +6,7 @@
 #ifndef IBIKI_VIEWS_H
 #define IBIKI_VIEWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "db/db_api_keys.h"
@@ -49,7 +50,8 @@ void views_msg_id(char *out, size_t n, const char *prefix, long long id);
 /* Members of a client's webhook delivery health (caller opens the
  * object): pending, dead, delivered, endpointDisabled, lastDelivery:{at,
  * httpStatus, ok, error}|null. */
-void views_delivery_health_members(struct jsonw *w, const struct outbox_summary *s);
+void views_delivery_health_members(struct jsonw *w, const struct outbox_summary *s,
+				   bool endpoint_disabled);
 
 /* A webhook delivery with its attempt log: {id:"dlv_<n>", eventId,
  * messageId, status, attempts, lastHttpStatus, lastError, createdAt,

@@ -4,7 +4,7 @@
 
 #include "lib/arena.h"
 #include "lib/kv.h"
-#include "lib/sign.h"
+#include "upstream/twilio_sign.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (kv_parse(&a, (const char *)data, size, &k, &err) == 0) {
 		const struct kv *sig = kv_get(&k, "sig", NULL);
-		sign_twilio_valid("token", "https://example.com:443/twilio/incoming?x=1", &k,
+		twilio_sign_valid("token", "https://example.com:443/twilio/incoming?x=1", &k,
 				  sig ? sig->value : "", &a);
 	}
 	arena_reset(&a);

@@ -16,7 +16,7 @@
 #include "lib/crypto.h"
 #include "lib/enc.h"
 #include "lib/kv.h"
-#include "lib/sign.h"
+#include "upstream/twilio_sign.h"
 
 struct arena it_arena;
 static CURL *curl;
@@ -322,11 +322,11 @@ const char *it_twilio_sig(const char *path, const char *form, const char *token)
 {
 	struct kvs k;
 	const char *err;
-	char *sig = arena_alloc(&it_arena, TWILIO_SIG_LEN + 1);
+	char *sig = arena_alloc(&it_arena, TWILIO_SIGN_LEN + 1);
 
 	if (kv_parse(&it_arena, form, strlen(form), &k, &err) < 0)
 		return "";
-	sign_twilio(token, it_fmt("%s%s", base_url, path), &k, &it_arena, sig);
+	twilio_sign_compute(token, it_fmt("%s%s", base_url, path), &k, &it_arena, sig);
 	return sig;
 }
 

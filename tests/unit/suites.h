@@ -14,6 +14,7 @@
 	X(sign)                                                                                    \
 	X(sms)                                                                                     \
 	X(netcheck)                                                                                \
+	X(twilio_sign)                                                                             \
 	X(httpc)                                                                                   \
 	X(router)                                                                                  \
 	X(fields)                                                                                  \
