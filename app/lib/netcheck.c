@@ -171,12 +171,97 @@ static bool valid_dns_name(const char *h)
 	return label > 0 || (p > h && prev == '.');
 }
 
+/* A bracketed IPv6 literal at p ("[...]" within the authority, which
+ * ends at auth_end) into u; *host_end after the ']'.  NULL or a reason. */
+static const char *ipv6_host(const char *p, const char *auth_end, struct netcheck_url *u,
+			     const char **host_end)
+{
+	const char *rb = memchr(p, ']', (size_t)(auth_end - p));
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&u->addr;
+	char lit[64];
+
+	if (rb == NULL || (size_t)(rb - p - 1) >= sizeof(lit))
+		return "malformed IPv6 address";
+	memcpy(lit, p + 1, (size_t)(rb - p - 1));
+	lit[rb - p - 1] = '\0';
+	if (strchr(lit, '%') != NULL || inet_pton(AF_INET6, lit, &s6->sin6_addr) != 1)
+		return "malformed IPv6 address";
+	s6->sin6_family = AF_INET6;
+	u->host_is_ip = true;
+	snprintf(u->host, sizeof(u->host), "%s", lit);
+	*host_end = rb + 1;
+	return NULL;
+}
+
+/* A name or an IPv4 address in any inet_aton form at p into u (lower
+ * case); *host_end at the ':' of a port or at auth_end.  NULL or a
+ * reason. */
+static const char *name_host(const char *p, const char *auth_end, struct netcheck_url *u,
+			     const char **host_end)
+{
+	size_t hlen, i;
+
+	*host_end = memchr(p, ':', (size_t)(auth_end - p));
+	if (*host_end == NULL)
+		*host_end = auth_end;
+	hlen = (size_t)(*host_end - p);
+	if (hlen == 0)
+		return "URL has no host";
+	if (hlen > NETCHECK_HOST_MAX)
+		return "host name longer than 253 characters";
+	for (i = 0; i < hlen; i++)
+		u->host[i] = (char)tolower((unsigned char)p[i]);
+	/* "name." is "name" to DNS and to inet_aton's callers alike: classify
+	 * it without the root dot. */
+	if (hlen > 1 && u->host[hlen - 1] == '.')
+		hlen--;
+	u->host[hlen] = '\0';
+	if (memchr(u->host, '%', hlen) != NULL)
+		return "host must not be percent-encoded";
+	if (ends_in_number(u->host)) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&u->addr;
+
+		if (inet_aton(u->host, &s4->sin_addr) == 0)
+			return "malformed IPv4 address";
+		s4->sin_family = AF_INET;
+		u->host_is_ip = true;
+		return NULL;
+	}
+	if (!valid_dns_name(u->host))
+		return "host is not a valid DNS name";
+	if (strchr(u->host, '.') == NULL)
+		return "host must be a fully qualified domain name";
+	if (ends_with(u->host, "localhost") || ends_with(u->host, ".local") ||
+	    ends_with(u->host, ".internal") || ends_with(u->host, ".localdomain") ||
+	    ends_with(u->host, ".home.arpa"))
+		return "host names a local network";
+	return NULL;
+}
+
+/* ":digits" from p to auth_end into u->port.  NULL or a reason. */
+static const char *port_of(const char *p, const char *auth_end, struct netcheck_url *u)
+{
+	long port = 0;
+
+	if (*p != ':' || p + 1 == auth_end)
+		return "malformed port";
+	for (p++; p < auth_end; p++) {
+		if (!isdigit((unsigned char)*p) || port > 65535)
+			return "malformed port";
+		port = port * 10 + (*p - '0');
+	}
+	if (port < 1 || port > 65535)
+		return "port must be 1 to 65535";
+	u->port = (int)port;
+	return NULL;
+}
+
 const char *netcheck_url(const char *url, size_t len, bool allow_loopback, struct netcheck_url *out)
 {
 	struct netcheck_url tmp = {0};
 	struct netcheck_url *u = out ? out : &tmp;
-	const char *p, *end = url + len, *auth_end, *host_end, *host_start;
-	size_t hlen, i;
+	const char *p, *end = url + len, *auth_end, *host_end, *why;
+	size_t i;
 
 	memset(u, 0, sizeof(*u));
 	u->port = 443;
@@ -197,70 +282,12 @@ const char *netcheck_url(const char *url, size_t len, bool allow_loopback, struc
 		return "URL must not contain credentials (user@host)";
 	if (memchr(p, '\\', (size_t)(end - p)) != NULL)
 		return "URL must not contain backslashes";
-	host_start = p;
-	if (p < end && *p == '[') {
-		const char *rb = memchr(p, ']', (size_t)(auth_end - p));
-		char lit[64];
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&u->addr;
-
-		if (rb == NULL || (size_t)(rb - p - 1) >= sizeof(lit))
-			return "malformed IPv6 address";
-		memcpy(lit, p + 1, (size_t)(rb - p - 1));
-		lit[rb - p - 1] = '\0';
-		if (strchr(lit, '%') != NULL || inet_pton(AF_INET6, lit, &s6->sin6_addr) != 1)
-			return "malformed IPv6 address";
-		s6->sin6_family = AF_INET6;
-		u->host_is_ip = true;
-		snprintf(u->host, sizeof(u->host), "%s", lit);
-		host_end = rb + 1;
-	} else {
-		host_end = memchr(p, ':', (size_t)(auth_end - p));
-		if (host_end == NULL)
-			host_end = auth_end;
-		hlen = (size_t)(host_end - host_start);
-		if (hlen == 0)
-			return "URL has no host";
-		if (hlen > NETCHECK_HOST_MAX)
-			return "host name longer than 253 characters";
-		for (i = 0; i < hlen; i++)
-			u->host[i] = (char)tolower((unsigned char)host_start[i]);
-		/* "name." is "name" to DNS and to inet_aton's callers alike:
-		 * classify it without the root dot. */
-		if (hlen > 1 && u->host[hlen - 1] == '.')
-			hlen--;
-		u->host[hlen] = '\0';
-		if (memchr(u->host, '%', hlen) != NULL)
-			return "host must not be percent-encoded";
-		if (ends_in_number(u->host)) {
-			struct sockaddr_in *s4 = (struct sockaddr_in *)&u->addr;
-			if (inet_aton(u->host, &s4->sin_addr) == 0)
-				return "malformed IPv4 address";
-			s4->sin_family = AF_INET;
-			u->host_is_ip = true;
-		} else {
-			if (!valid_dns_name(u->host))
-				return "host is not a valid DNS name";
-			if (strchr(u->host, '.') == NULL)
-				return "host must be a fully qualified domain name";
-			if (ends_with(u->host, "localhost") || ends_with(u->host, ".local") ||
-			    ends_with(u->host, ".internal") || ends_with(u->host, ".localdomain") ||
-			    ends_with(u->host, ".home.arpa"))
-				return "host names a local network";
-		}
-	}
-	if (host_end < auth_end) {
-		long port = 0;
-		if (*host_end != ':' || host_end + 1 == auth_end)
-			return "malformed port";
-		for (p = host_end + 1; p < auth_end; p++) {
-			if (!isdigit((unsigned char)*p) || port > 65535)
-				return "malformed port";
-			port = port * 10 + (*p - '0');
-		}
-		if (port < 1 || port > 65535)
-			return "port must be 1 to 65535";
-		u->port = (int)port;
-	}
+	why = p < end && *p == '[' ? ipv6_host(p, auth_end, u, &host_end)
+				   : name_host(p, auth_end, u, &host_end);
+	if (why == NULL && host_end < auth_end)
+		why = port_of(host_end, auth_end, u);
+	if (why != NULL)
+		return why;
 	if (u->host_is_ip && netcheck_addr_forbidden((struct sockaddr *)&u->addr, allow_loopback))
 		return "address is loopback, private, link-local or otherwise not public";
 	return NULL;
