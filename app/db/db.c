@@ -1,9 +1,9 @@
 /*
- * MariaDB Connector/C wrapper.  See db.h.
- *
- * One connection per handle, with auto-reconnect off.  Prepared statements
- * are cached in a small open-addressing table keyed by the address of
- * their struct db_sql, and dropped with the connection.  Rows are read by
+ * The MariaDB connection of a process (one per worker or dispatcher),
+ * with auto-reconnect off.  Prepared statements are cached in a small
+ * open-addressing table keyed by the address of their struct db_sql and
+ * dropped with the connection; a transient failure reconnects, re-prepares
+ * and reruns once (the whole transaction inside db_txn).  Rows are read by
  * db_fetch.c.
  */
 #include "db/db.h"

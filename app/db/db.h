@@ -9,6 +9,13 @@
  * timeout (1213, 1205), db_txn reconnects, re-prepares and reruns the whole
  * transaction once; a second failure is DB_UNAVAILABLE, which handlers
  * answer with 503.
+ *
+ * For every db_<table>.c function: it returns DB_OK or a failure --
+ * DB_NOTFOUND (no such row, where the function says so), DB_DUP (a unique
+ * key is taken), DB_UNAVAILABLE or DB_ERROR -- and on a failure leaves its
+ * out-parameters unset.  Rows it returns are copied into the arena it is
+ * given: the caller frees nothing, and they live until that arena is
+ * reset.
  */
 #ifndef IBIKI_DB_H
 #define IBIKI_DB_H
@@ -32,6 +39,7 @@ enum db_rc {
 	DB_RC__MAX
 };
 
+/* A short text for logs and ibikictl ("duplicate key"); never NULL. */
 const char *db_strerror(enum db_rc rc);
 
 /* A statement: a name for logs and its SQL with ? placeholders. */
@@ -90,6 +98,7 @@ struct db_res {
 /* Create a handle and try to connect; a handle is returned even when the
  * server is down (it connects on first use).  NULL only when out of memory. */
 struct db *db_open(const struct config *cfg);
+/* Close the connection and free the handle (NULL: nothing). */
 void db_close(struct db *db);
 
 /* Run one statement.  res may be NULL when no rows are wanted; otherwise

@@ -1,5 +1,8 @@
 /*
- * accounts.  See db_accounts.h.
+ * The accounts table: prepared statements and their row reader.  An
+ * account is read together with its client's status (LEFT JOIN), so that
+ * http/auth.c can refuse the operators of a disabled client in the same
+ * round trip that finds the account.
  */
 #include "db/db_accounts.h"
 

@@ -1,5 +1,8 @@
 /*
- * api_keys.  See db_api_keys.h.
+ * The api_keys table.  A key is looked up by the SHA-256 of what the
+ * caller sent, never by the key itself, and only while neither the key is
+ * revoked nor its client disabled; revoking matches the client too, so one
+ * client cannot revoke another's key.
  */
 #include "db/db_api_keys.h"
 

@@ -16,6 +16,8 @@ struct api_key {
 	const char *revoked_at; /* NULL while active */
 };
 
+/* A new key of client_id by its hash and shown prefix (label NULL: none);
+ * *id set. */
 enum db_rc db_api_keys_insert(struct db *db, struct arena *a, long long client_id,
 			      const unsigned char hash[32], const char *prefix, const char *label,
 			      size_t label_len, long long *id);
@@ -25,6 +27,7 @@ enum db_rc db_api_keys_lookup(struct db *db, struct arena *a, const unsigned cha
 /* DB_NOTFOUND unless key_id is an active key of client_id. */
 enum db_rc db_api_keys_revoke(struct db *db, struct arena *a, long long client_id,
 			      long long key_id);
+/* Every key of client_id, revoked ones included, oldest first. */
 enum db_rc db_api_keys_list(struct db *db, struct arena *a, long long client_id,
 			    struct api_key **out, size_t *n);
 

@@ -1,5 +1,9 @@
 /*
- * client_routes.  See db_routes.h.
+ * The client_routes table: which client an inbound number or Extreme
+ * (usemodem, port) pair belongs to.  The unique keys of sql/001 make a
+ * second route for a taken number or pair a DB_DUP; the ingest procedure
+ * reads this table itself, these statements serve the admin API and
+ * sendsingle's ownership check.
  */
 #include "db/db_client_routes.h"
 

@@ -2,8 +2,8 @@
  * client_routes: which client receives an inbound message, by Twilio
  * number or by Extreme (usemodem, port) pair or number.
  */
-#ifndef IBIKI_DB_ROUTES_H
-#define IBIKI_DB_ROUTES_H
+#ifndef IBIKI_DB_CLIENT_ROUTES_H
+#define IBIKI_DB_CLIENT_ROUTES_H
 
 #include "db/db.h"
 
@@ -21,6 +21,7 @@ struct client_route {
 enum db_rc db_client_routes_insert(struct db *db, struct arena *a, long long client_id,
 				   const char *provider, const char *number, long long usemodem,
 				   long long port, long long *id);
+/* Every route of client_id, oldest first. */
 enum db_rc db_client_routes_list(struct db *db, struct arena *a, long long client_id,
 				 struct client_route **out, size_t *n);
 /* Route id of client_id; DB_NOTFOUND when there is none. */

@@ -1,5 +1,8 @@
 /*
- * client_profiles.  See db_clients.h.
+ * The client_profiles table: every statement that reads or writes it.
+ * Updates report DB_NOTFOUND through db_matched when the client does not
+ * exist (the connection counts matched rows, so an update that changes
+ * nothing still matches).
  */
 #include "db/db_clients.h"
 

@@ -27,8 +27,10 @@ enum db_rc db_clients_insert(struct db *db, struct arena *a, const char *name, s
 			     long long *id);
 /* DB_NOTFOUND when there is no such client. */
 enum db_rc db_clients_get(struct db *db, struct arena *a, long long id, struct client *out);
+/* By name (compared without case); DB_NOTFOUND when there is none. */
 enum db_rc db_clients_get_by_name(struct db *db, struct arena *a, const char *name,
 				  struct client *out);
+/* Every client, by id. */
 enum db_rc db_clients_list(struct db *db, struct arena *a, struct client **out, size_t *n);
 /* DB_NOTFOUND when there is no such client. */
 enum db_rc db_clients_set_mode(struct db *db, struct arena *a, long long id, const char *mode);

@@ -1,5 +1,8 @@
 /*
- * Web inbox queries.  See db_inbox.h.
+ * The web inbox's reads: a client's conversations (one per phone number,
+ * over both message tables) and one conversation's thread.  Both read the
+ * client's whole timeline as a UNION of incoming and outgoing messages, so
+ * their cost grows with the client's history.
  */
 #include "db/db_conversations.h"
 

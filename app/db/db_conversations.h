@@ -4,8 +4,8 @@
  * count and last activity.  Reads incoming_messages and
  * outgoing_messages; owns no table.
  */
-#ifndef IBIKI_DB_INBOX_H
-#define IBIKI_DB_INBOX_H
+#ifndef IBIKI_DB_CONVERSATIONS_H
+#define IBIKI_DB_CONVERSATIONS_H
 
 #include <stdbool.h>
 
@@ -22,6 +22,8 @@ struct conversation {
 	long long messages;
 };
 
+/* The client's conversations, most recent activity first, at most limit
+ * (and at most DB_PAGE_BYTES of last-message text). */
 enum db_rc db_conversations_list(struct db *db, struct arena *a, long long client_id,
 				 long long limit, struct conversation **out, size_t *n);
 

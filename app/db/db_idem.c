@@ -1,5 +1,7 @@
 /*
- * idempotency_keys.  See db_idem.h.
+ * The idempotency_keys table: claiming a key is an INSERT against its
+ * unique (client, scope, key) index, so two requests racing for one key
+ * cannot both win; the loser reads the winner's row.
  */
 #include "db/db_idem.h"
 

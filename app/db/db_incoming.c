@@ -1,5 +1,9 @@
 /*
- * incoming_messages.  See db_incoming.h.
+ * The incoming_messages table: storing one inbound message (a CALL of the
+ * ingest procedure), the operator lists, the v2 inbox and its gap-free
+ * cursor, the last message of a conversation, and marking a phone's
+ * messages read.  Lists pick their statement (and so their index) by sort
+ * and filter, with the optional filters as nullable arguments.
  */
 #include "db/db_incoming.h"
 

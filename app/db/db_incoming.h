@@ -78,7 +78,8 @@ enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id,
 enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id, long long after,
 			     const char *from, long long limit, struct incoming **out, size_t *n,
 			     long long *next);
-/* A conversation with `phone`, oldest first, and mark it read. */
+/* Mark the client's unread inbound messages from phone read (the web
+ * thread was opened).  DB_OK, or the failure. */
 enum db_rc db_incoming_mark_read(struct db *db, struct arena *a, long long client_id,
 				 const char *phone);
 

@@ -1,5 +1,6 @@
 /*
- * Table gauges.  See db_metrics.h.
+ * The gauges /metrics shows, each one COUNT(*) statement over a table.
+ * Each costs a scan of what it counts.
  */
 #include "db/db_metrics.h"
 

@@ -1,5 +1,8 @@
 /*
- * Migrations.  See migrate.h.
+ * The migration runner: lists sql/NNN_*.sql, takes a named lock, and
+ * applies in number order each file not yet in schema_migrations (by
+ * db_script, several statements per file), recording its SHA-256.  A file
+ * whose checksum changed since it was applied is reported, never re-run.
  */
 #include "db/db_migrate.h"
 

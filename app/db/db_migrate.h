@@ -5,8 +5,8 @@
  * checksum is reported, not acted on.  A named lock makes concurrent runs
  * (several hosts deploying at once) wait for each other.
  */
-#ifndef IBIKI_MIGRATE_H
-#define IBIKI_MIGRATE_H
+#ifndef IBIKI_DB_MIGRATE_H
+#define IBIKI_DB_MIGRATE_H
 
 #include <stdio.h>
 

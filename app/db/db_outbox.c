@@ -1,5 +1,9 @@
 /*
- * push_outbox and push_attempts.  See db_outbox.h.
+ * The push_outbox and push_attempts tables: claiming due jobs under a
+ * lease, loading what their delivery needs, recording their results (in
+ * one transaction, deliveries grouped by status), redelivery, and the
+ * per-client health counts and delivery log.  Batches bind OUTBOX_BATCH ids,
+ * padding unused places with id 0, so each statement is prepared once.
  */
 #include "db/db_outbox.h"
 

@@ -93,6 +93,7 @@ struct outbox_summary {
 	const char *last_error;
 };
 
+/* The client's webhook delivery health into *out (zeroed first). */
 enum db_rc db_outbox_summary(struct db *db, struct arena *a, long long client_id,
 			     struct outbox_summary *out);
 

@@ -1,5 +1,7 @@
 /*
- * users.  See db_users.h.
+ * The users table (the seed's registered phone numbers), always scoped by
+ * client: every statement names the client id, so one client can neither
+ * read nor change another's users.
  */
 #include "db/db_users.h"
 

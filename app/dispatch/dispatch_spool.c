@@ -1,5 +1,8 @@
 /*
- * Spool import.  See dispatch_spool_import.h.
+ * Importing the spool: each finished file (not a dot-file) is parsed,
+ * replayed through the request pipeline as the webhook it came from, and
+ * removed once stored; a file the pipeline refuses is moved to bad/, and
+ * the import stops while the database is unavailable (the files stay).
  */
 #include "dispatch/dispatch_spool.h"
 

@@ -1,5 +1,8 @@
 /*
- * Shared endpoint helpers.  See ep_common.h.
+ * Helpers several endpoint families share: loading the client of an admin
+ * path, the spool fallback of provider webhooks, who a send is from,
+ * sending on behalf of the caller (with the seed's error answers), and
+ * registering a client's webhook.
  */
 #include "ep/ep_common.h"
 

@@ -1,8 +1,8 @@
 /*
  * The operators' web inbox: conversations, one conversation, reply.
  */
-#ifndef IBIKI_EP_WEB_H
-#define IBIKI_EP_WEB_H
+#ifndef IBIKI_EP_CONVERSATIONS_H
+#define IBIKI_EP_CONVERSATIONS_H
 
 #include "http/router.h"
 

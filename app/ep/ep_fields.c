@@ -1,5 +1,6 @@
 /*
- * The words of the enumerations endpoints accept.  See ep_fields.h.
+ * The word lists of the enumerations endpoints accept (ep_fields.h), in the
+ * order of their enums.
  */
 #include "ep/ep_fields.h"
 

@@ -4,8 +4,8 @@
  * when it is valid but of the wrong kind or role.  Also issues the
  * credentials: login tokens (JWT) and API keys.
  */
-#ifndef IBIKI_AUTH_H
-#define IBIKI_AUTH_H
+#ifndef IBIKI_HTTP_AUTH_H
+#define IBIKI_HTTP_AUTH_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,9 @@
 /*
- * Idempotency keys.  See idem.h.
+ * Idempotency keys around a handler: the key is validated by its field row,
+ * claimed before the handler runs (scoped to the route and the caller), and
+ * the answer stored after it is rendered -- or the claim released, for an
+ * answer not worth replaying.  A claim from a request whose worker died is
+ * taken over after IDEM_STALE_S.
  */
 #include "http/idem.h"
 

@@ -10,8 +10,8 @@
  * and recorded); validation errors and database outages are not kept, so
  * the request can be corrected or retried under the same key.
  */
-#ifndef IBIKI_IDEM_H
-#define IBIKI_IDEM_H
+#ifndef IBIKI_HTTP_IDEM_H
+#define IBIKI_HTTP_IDEM_H
 
 #include <stdbool.h>
 

@@ -1,5 +1,9 @@
 /*
- * Request pipeline.  See handle.h.
+ * The pipeline's steps in order: routing (404, 405, 413 before the body is
+ * read), the query string, a form body (Twilio signs it, so it is parsed
+ * before authentication), authentication, a JSON body (only for callers who
+ * got in), the endpoint's field table, the Idempotency-Key, the handler --
+ * and, on any error, the one error renderer.
  */
 #include "http/pipeline.h"
 

@@ -1,5 +1,8 @@
 /*
- * Request helpers and the error renderer.  See req.h.
+ * Request helpers: method names, recording an error for the renderer, the
+ * headers the transport passes in, content types, and the one error
+ * renderer, which writes every error body {"error","message",...} whatever
+ * layer decided the error.
  */
 #include "http/req.h"
 

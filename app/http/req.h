@@ -5,8 +5,8 @@
  * about FastCGI: the worker fills a struct req from libfcgi, tests fill
  * one by hand.
  */
-#ifndef IBIKI_REQ_H
-#define IBIKI_REQ_H
+#ifndef IBIKI_HTTP_REQ_H
+#define IBIKI_HTTP_REQ_H
 
 #include <stdbool.h>
 #include <stddef.h>

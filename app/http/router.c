@@ -1,7 +1,8 @@
 /*
- * Route matching.  See route.h.  A linear scan over a few dozen routes,
- * comparing segment by segment without copying; placeholders are copied
- * into the arena only for the route that matches.
+ * Route matching: a linear scan over a few dozen routes, comparing segment
+ * by segment without copying; placeholders are copied into the arena only
+ * for the route that matches.  A path known under another method collects
+ * the methods for the Allow header of a 405.
  */
 #include "http/router.h"
 

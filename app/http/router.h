@@ -5,8 +5,8 @@
  * 413 (body over the route's limit).  Patterns are literal segments and
  * {name} placeholders, each matching one non-empty segment.
  */
-#ifndef IBIKI_ROUTE_H
-#define IBIKI_ROUTE_H
+#ifndef IBIKI_HTTP_ROUTER_H
+#define IBIKI_HTTP_ROUTER_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,7 @@
 /*
- * Status table, generated from STATUS_LIST.  See status.h.
+ * The status table, generated from STATUS_LIST, and its lookups; a value
+ * outside the list reads as 500 so no caller can print a status line that
+ * does not exist.
  */
 #include "http/status.h"
 

@@ -4,8 +4,8 @@
  * writer turns it into a status line, and for errors into the default
  * error code when the handler set none.
  */
-#ifndef IBIKI_STATUS_H
-#define IBIKI_STATUS_H
+#ifndef IBIKI_HTTP_STATUS_H
+#define IBIKI_HTTP_STATUS_H
 
 /* X(name, code, reason, default error code) */
 #define STATUS_LIST(X)                                                                             \

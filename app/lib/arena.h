@@ -6,8 +6,8 @@
  * given to arena_init, or malloc failure) is fatal to the process: a worker
  * is replaced by its master rather than half-handling a request.
  */
-#ifndef IBIKI_ARENA_H
-#define IBIKI_ARENA_H
+#ifndef IBIKI_LIB_ARENA_H
+#define IBIKI_LIB_ARENA_H
 
 #include <stddef.h>
 

@@ -1,5 +1,7 @@
 /*
- * Bounded growable buffer.  See buf.h.
+ * The bounded buffer: growth doubles up to the ceiling, an append that
+ * would pass it fails and leaves the buffer as it was, and a failed
+ * allocation ends the process (log_fatal).
  */
 #include "lib/buf.h"
 

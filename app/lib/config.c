@@ -320,7 +320,7 @@ static int validate(struct config *c, char *err, size_t errlen)
 		c->server.public_base_url[--n] = '\0';
 	if (strncmp(c->server.public_base_url, "https://", 8) != 0 &&
 	    strncmp(c->server.public_base_url, "http://", 7) != 0) {
-		fail(err, errlen, "[server] public_base_url must start with https://");
+		fail(err, errlen, "[server] public_base_url must start with https:// (or http://)");
 		return -1;
 	}
 	if (c->push.lease_s < c->push.timeout_s + c->push.connect_timeout_s + 2) {

@@ -6,8 +6,8 @@
  * line is the secret.  Unknown sections and keys are errors, so a typo is
  * never silently ignored.  The loaded struct is read-only afterwards.
  */
-#ifndef IBIKI_CONFIG_H
-#define IBIKI_CONFIG_H
+#ifndef IBIKI_LIB_CONFIG_H
+#define IBIKI_LIB_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,7 @@
 /*
- * OpenSSL-backed primitives.  See crypto.h.
+ * OpenSSL-backed primitives: SHA-256, HMAC-SHA1/256, PBKDF2 and random
+ * bytes (each failure of OpenSSL there is fatal, since no caller can go on
+ * without them), constant-time comparison, and the password hash format.
  */
 #include "lib/crypto.h"
 

@@ -3,8 +3,8 @@
  * hashing, random bytes, constant-time comparison.  Knows nothing of the
  * application; every secret comparison in Ibiki goes through crypto_eq.
  */
-#ifndef IBIKI_CRYPTO_H
-#define IBIKI_CRYPTO_H
+#ifndef IBIKI_LIB_CRYPTO_H
+#define IBIKI_LIB_CRYPTO_H
 
 #include <stdbool.h>
 #include <stddef.h>

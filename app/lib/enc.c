@@ -1,5 +1,7 @@
 /*
- * Hex, base64, base64url, percent-decoding.  See enc.h.
+ * Hex, base64, base64url and percent-decoding.  Decoders refuse anything
+ * that is not canonical: characters outside the alphabet, wrong padding,
+ * non-zero trailing bits, short escapes.
  */
 #include "lib/enc.h"
 

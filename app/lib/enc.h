@@ -4,8 +4,8 @@
  * form and query components.  Decoders are strict: any character outside
  * the alphabet, wrong padding or non-zero trailing bits is an error.
  */
-#ifndef IBIKI_ENC_H
-#define IBIKI_ENC_H
+#ifndef IBIKI_LIB_ENC_H
+#define IBIKI_LIB_ENC_H
 
 #include <stddef.h>
 

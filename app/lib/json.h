@@ -6,8 +6,8 @@
  * data, nesting deeper than JSON_MAX_DEPTH and more than JSON_MAX_NODES
  * values are all rejected.
  */
-#ifndef IBIKI_JSON_H
-#define IBIKI_JSON_H
+#ifndef IBIKI_LIB_JSON_H
+#define IBIKI_LIB_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,8 +4,8 @@
  * JSONW_DEPTH) is sticky: the writer stops writing and jsonw_failed() says so, so
  * callers check once at the end.
  */
-#ifndef IBIKI_JSONW_H
-#define IBIKI_JSONW_H
+#ifndef IBIKI_LIB_JSONW_H
+#define IBIKI_LIB_JSONW_H
 
 #include <stdbool.h>
 #include <stddef.h>

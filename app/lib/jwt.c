@@ -1,5 +1,7 @@
 /*
- * HS256 JWT signing and verification.  See jwt.h.
+ * HS256 JWT signing and verification.  The header of every token Ibiki
+ * signs is a constant; a token whose header is not exactly alg HS256 (and
+ * typ JWT, if present) is refused before any MAC is computed.
  */
 #include "lib/jwt.h"
 

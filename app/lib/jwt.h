@@ -4,8 +4,8 @@
  * rejected before any MAC is computed, the MAC is compared in constant
  * time, and `exp` is required and checked.
  */
-#ifndef IBIKI_JWT_H
-#define IBIKI_JWT_H
+#ifndef IBIKI_LIB_JWT_H
+#define IBIKI_LIB_JWT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,6 @@
 /*
- * Form and query-string pairs.  See kv.h.
+ * Form and query-string pairs: split on '&' and '=', percent-decoded into
+ * the arena, checked for valid UTF-8 and NUL bytes, at most KV_MAX_PAIRS.
  */
 #include "lib/kv.h"
 

@@ -3,8 +3,8 @@
  * form bodies (Twilio's webhooks).  Names and values are percent-decoded
  * ('+' is a space) into the arena and must be valid UTF-8 without NUL.
  */
-#ifndef IBIKI_KV_H
-#define IBIKI_KV_H
+#ifndef IBIKI_LIB_KV_H
+#define IBIKI_LIB_KV_H
 
 #include <stddef.h>
 

@@ -4,8 +4,8 @@
  * interleave.  Callers never pass secrets, signatures or message bodies;
  * the log holds metadata only.
  */
-#ifndef IBIKI_LOG_H
-#define IBIKI_LOG_H
+#ifndef IBIKI_LIB_LOG_H
+#define IBIKI_LIB_LOG_H
 
 #include <stdbool.h>
 
@@ -34,6 +34,7 @@ struct log_request {
 	const char *actor; /* "admin:alice", "key:12", "twilio", or NULL */
 	const char *error; /* error code sent, or NULL */
 };
+/* Write the request line (the path cut to 256 bytes). */
 void log_request(const struct log_request *r);
 
 /* One delivery attempt of ibiki-dispatch.  Never the URL (it may carry a
@@ -50,6 +51,7 @@ struct log_attempt {
 	double duration_ms;
 	const char *error; /* or NULL */
 };
+/* Write the attempt line (the error cut to 300 bytes). */
 void log_attempt(const struct log_attempt *a);
 
 /* Log and abort the process; for conditions a worker cannot survive. */

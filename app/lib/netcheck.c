@@ -1,5 +1,8 @@
 /*
- * Destination address rules.  See netcheck.h.
+ * Webhook destination rules: the address classes Ibiki never connects to
+ * (v4 ranges and the IPv6 forms that embed them) and the URL check --
+ * scheme, authority, host (an IPv6 literal, an IPv4 address in any
+ * inet_aton form, or a DNS name), port.  No name is resolved here.
  */
 #include "lib/netcheck.h"
 

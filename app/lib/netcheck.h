@@ -4,8 +4,8 @@
  * Knows nothing of the application; used at registration (URL syntax and
  * literal addresses) and again at connect time (every resolved address).
  */
-#ifndef IBIKI_NETCHECK_H
-#define IBIKI_NETCHECK_H
+#ifndef IBIKI_LIB_NETCHECK_H
+#define IBIKI_LIB_NETCHECK_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,7 @@
 /*
- * Webhook signatures.  See sign.h.
+ * Webhook signatures as receivers verify them: hex HMAC-SHA256 of the body
+ * (X-Ibiki-Signature) and Standard Webhooks' "v1," + base64 HMAC-SHA256 of
+ * "id.timestamp.body" keyed by the base64 part of a whsec_ secret.
  */
 #include "lib/sign.h"
 

@@ -1,5 +1,7 @@
 /*
- * Clocks and timestamps.  See timeutil.h.
+ * Clocks and timestamps: monotonic milliseconds for durations, the wall
+ * clock for records, and the two text forms (ISO 8601 with milliseconds and
+ * Z for the API, MariaDB's DATETIME(3) text from the database).
  */
 #include "lib/timeutil.h"
 

@@ -3,8 +3,8 @@
  * milliseconds ("2025-01-15T14:23:45.123Z"); the database stores
  * DATETIME(3) in UTC ("2025-01-15 14:23:45.123").
  */
-#ifndef IBIKI_TIMEUTIL_H
-#define IBIKI_TIMEUTIL_H
+#ifndef IBIKI_LIB_TIMEUTIL_H
+#define IBIKI_LIB_TIMEUTIL_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,7 @@
 /*
- * Strict UTF-8.  See utf8.h.
+ * Strict UTF-8 per RFC 3629: validation, decoding, counting, and the
+ * cleaning of outside text (each byte that does not start a valid sequence
+ * becomes '?') for columns that must hold valid UTF-8.
  */
 #include "lib/utf8.h"
 

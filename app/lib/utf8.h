@@ -2,8 +2,8 @@
  * UTF-8 validation and counting, strict per RFC 3629: no overlong forms, no
  * surrogates (U+D800..U+DFFF), nothing above U+10FFFF.
  */
-#ifndef IBIKI_UTF8_H
-#define IBIKI_UTF8_H
+#ifndef IBIKI_LIB_UTF8_H
+#define IBIKI_LIB_UTF8_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -7,8 +7,8 @@
  * seen before is not stored or queued again, and the stored one is
  * returned with duplicate set.
  */
-#ifndef IBIKI_INBOUND_H
-#define IBIKI_INBOUND_H
+#ifndef IBIKI_SVC_INBOUND_H
+#define IBIKI_SVC_INBOUND_H
 
 #include <stdbool.h>
 

@@ -1,5 +1,8 @@
 /*
- * Outbound sending.  See outbound.h.
+ * The send path: record the message queued (with its segments and
+ * encoding), hand it to the provider client, record the outcome.  Records
+ * go through db/db_outgoing.c; a failure to record an outcome is logged,
+ * never returned, because the provider has already acted.
  */
 #include "svc/outbound.h"
 

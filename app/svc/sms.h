@@ -5,8 +5,8 @@
  * anything outside the GSM alphabet makes the whole message UCS-2: 70
  * alone, 67 per part, counted in UTF-16 units so an emoji counts twice).
  */
-#ifndef IBIKI_SMS_H
-#define IBIKI_SMS_H
+#ifndef IBIKI_SVC_SMS_H
+#define IBIKI_SVC_SMS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,7 @@
 /*
- * Spool writer.  See spool.h.
+ * Writing the spool: the request as a JSON document, to a dot-file that
+ * is fsynced, renamed into place and whose directory is fsynced, so a
+ * spooled webhook survives a crash once spool_write returns 0.
  */
 #include "svc/spool.h"
 

@@ -6,8 +6,8 @@
  * {"kind": "twilio_incoming" | "twilio_status" | "extreme_incoming",
  *  "receivedAt": ISO 8601, "body": the raw request body}.
  */
-#ifndef IBIKI_SPOOL_H
-#define IBIKI_SPOOL_H
+#ifndef IBIKI_SVC_SPOOL_H
+#define IBIKI_SVC_SPOOL_H
 
 #include <stddef.h>
 

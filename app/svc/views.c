@@ -1,5 +1,8 @@
 /*
- * JSON views.  See views.h.
+ * The JSON shape of each object, one function per object: timestamps
+ * become ISO 8601 (null when absent), public ids get their prefix
+ * (msg_, out_, dlv_), absent modem and port become null, and no secret is
+ * ever written.
  */
 #include "svc/views.h"
 

@@ -1,10 +1,13 @@
 /*
- * JSON views of domain objects: the one place each object's public shape
- * is written, so every endpoint (and the push payload) shows the same
- * fields under the same names.
+ * JSON views of domain objects: one serializer per object (an inbound
+ * message as clients see it, as operators see it, an outbound message, a
+ * client, a route, a key, a delivery...), used by every endpoint and by
+ * the push payload, so the same object always shows the same fields
+ * under the same names.  Each writes into a struct jsonw; a failure is
+ * the writer's sticky one (jsonw_failed).
  */
-#ifndef IBIKI_VIEWS_H
-#define IBIKI_VIEWS_H
+#ifndef IBIKI_SVC_VIEWS_H
+#define IBIKI_SVC_VIEWS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,7 +25,10 @@
  * status, deliveryMode, webhook {url, configured, badge, secretSet},
  * createdAt, updatedAt.  Never the secret. */
 void views_client_members(struct jsonw *w, const struct client *c);
+/* {id, clientId, provider, number, usemodem, port, createdAt} */
 void views_route(struct jsonw *w, const struct client_route *r);
+/* {id, clientId, prefix, label, createdAt, revokedAt, status}: never the
+ * key, which is shown only once, when it is made. */
 void views_api_key(struct jsonw *w, const struct api_key *k);
 /* An inbound message as client systems see it, in the v2 inbox and in
  * webhook payloads alike: {id, timestamp, from, to, message, provider,

@@ -1,5 +1,7 @@
 /*
- * Webhook secrets.  See webhooks.h.
+ * Webhook secrets: the rule for a client's own (16 to 128 printable
+ * characters) and the secret Ibiki generates, "whsec_" + base64 of 24
+ * random bytes.
  */
 #include "svc/webhooks.h"
 

@@ -1,5 +1,7 @@
 /*
- * Extreme v2.  See extreme.h.
+ * Extreme v2's sendsingle: the JSON request with the configured Bearer
+ * key, and what its answer means (only 200 with status "success" and an id
+ * is a send; Extreme creates nothing it refuses).
  */
 #include "upstream/extreme.h"
 

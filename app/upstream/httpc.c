@@ -1,5 +1,8 @@
 /*
- * Upstream HTTP client.  See httpc.h.
+ * The blocking HTTP client: one libcurl easy handle per process, made on
+ * first use, reset before every request; a failure is told apart by whether
+ * any byte of the request was written (HTTPC_NOT_SENT) or not
+ * (HTTPC_UNKNOWN).
  */
 #include "upstream/httpc.h"
 

@@ -4,8 +4,8 @@
  * requests.  Replies are read into a bounded buffer (HTTPC_MAX_BODY);
  * redirects are never followed; proxies from the environment are ignored.
  */
-#ifndef IBIKI_HTTPC_H
-#define IBIKI_HTTPC_H
+#ifndef IBIKI_UPSTREAM_HTTPC_H
+#define IBIKI_UPSTREAM_HTTPC_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,6 +33,7 @@ struct httpc_result {
 
 /* NULL only when out of memory. */
 struct httpc *httpc_new(void);
+/* Free the client and its connections (NULL: nothing). */
 void httpc_free(struct httpc *h);
 
 struct httpc_request {

@@ -1,5 +1,8 @@
 /*
- * Twilio's REST API.  See twilio.h.
+ * Twilio's Messages.json: the form request with Basic credentials and the
+ * StatusCallback of this gateway, and what its answer means (201 with a
+ * sid is a send; 429 and 5xx may be sent again; anything else is a
+ * refusal with Twilio's code and message).
  */
 #include "upstream/twilio.h"
 

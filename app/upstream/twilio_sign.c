@@ -1,5 +1,9 @@
 /*
- * Twilio's request signature.  See twilio_sign.h.
+ * Twilio's request signature: the form's pairs are sorted by name then
+ * value (one copy of an identical pair is signed), appended to the URL
+ * without separators, and HMAC-SHA1'd with the auth token; the check also
+ * accepts the URL with its default port added or removed, as Twilio's
+ * libraries do, and compares in constant time.
  */
 #include "upstream/twilio_sign.h"
 

@@ -9,8 +9,8 @@
  * the dispatcher's curl multi loop (which prepares and interprets with the
  * same two functions).
  */
-#ifndef IBIKI_UPSTREAM_UPSTREAM_H
-#define IBIKI_UPSTREAM_UPSTREAM_H
+#ifndef IBIKI_UPSTREAM_H
+#define IBIKI_UPSTREAM_H
 
 #include <stddef.h>
 

@@ -186,9 +186,16 @@ static void poll_mode_pushes_nothing(void)
 {
 	struct hookfx h = hook_client("PushPoll ", "poll", NULL);
 	size_t n;
+	const char *sid;
 
-	fx_inbound(fx_phone(), h.f.number, "poll only");
-	usleep(1500 * 1000);
+	sid = fx_inbound(fx_phone(), h.f.number, "poll only");
+
+	/* A push is queued with its message, in one transaction: a poll-mode
+	 * message stored without a job is never pushed. */
+	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM push_outbox o JOIN incoming_messages i"
+				      " ON i.id = o.incoming_id WHERE i.provider_message_id = '%s'",
+				      sid),
+			       "0");
 	deliveries(h.path, &n);
 	CU_ASSERT_EQUAL(n, 0);
 	CU_ASSERT_EQUAL(
@@ -290,6 +297,7 @@ static void gone_410_disables_the_endpoint_until_re_registered(void)
 {
 	struct hookfx h = hook_client("Gone ", "push", "[{\"status\":410},{\"status\":200}]");
 	struct status_arg dead = {&h, "dead"};
+	const char *held;
 	struct resp r;
 	size_t n;
 
@@ -299,9 +307,14 @@ static void gone_410_disables_the_endpoint_until_re_registered(void)
 	CU_ASSERT_TRUE(it_member(r.json, "endpointDisabled")->b);
 	r = it_get(it_fmt("/api/admin/clients/%lld", h.f.client), it_admin_token());
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "\"endpointDisabled\":true"));
-	/* Held, not attempted, while disabled. */
-	fx_inbound(fx_phone(), h.f.number, "held");
-	usleep(1500 * 1000);
+	/* Held, not attempted, while disabled: the dispatcher puts it back for
+	 * an hour without counting an attempt. */
+	held = fx_inbound(fx_phone(), h.f.number, "held");
+	CU_ASSERT_TRUE(it_wait_sql("1 0", 5000,
+				   "SELECT CONCAT(o.next_attempt_at > NOW(3) + INTERVAL 30 MINUTE,"
+				   " ' ', o.attempts) FROM push_outbox o JOIN incoming_messages i"
+				   " ON i.id = o.incoming_id WHERE i.provider_message_id = '%s'",
+				   held));
 	deliveries(h.path, &n);
 	CU_ASSERT_EQUAL(n, 1);
 	r = it_post("/api/v2/webhooks/register", h.key,
@@ -325,7 +338,11 @@ static void redirect_is_not_followed(void)
 	receiver_path(elsewhere, NULL, NULL);
 	fx_inbound(fx_phone(), h.f.number, "redirect me");
 	CU_ASSERT_TRUE_FATAL(wait_deliveries(h.path, 1, 3000));
-	usleep(500 * 1000);
+	/* The attempt is recorded once its transfer ended: no redirect was
+	 * followed by then. */
+	CU_ASSERT_TRUE(it_wait_sql(
+		"302", 5000, "SELECT last_http_status FROM push_outbox WHERE client_id = %lld",
+		h.f.client));
 	deliveries(elsewhere, &n);
 	CU_ASSERT_EQUAL(n, 0);
 	d = delivery_of(&h);
@@ -344,13 +361,20 @@ static void a_hanging_endpoint_does_not_delay_others(void)
 
 	for (i = 0; i < 3; i++)
 		fx_inbound(fx_phone(), slow.f.number, "into the void");
-	usleep(300 * 1000);
+	/* The slow client's three are claimed (in flight) first. */
+	CU_ASSERT_TRUE(it_wait_sql("3", 3000,
+				   "SELECT COUNT(*) FROM push_outbox WHERE client_id = %lld"
+				   " AND attempts = 1 AND lease_owner IS NOT NULL",
+				   slow.f.client));
 	for (i = 0; i < 5; i++)
 		fx_inbound(fx_phone(), fast.f.number, "meanwhile");
 	/* The fast client's five arrive well within the slow one's timeout. */
 	CU_ASSERT_TRUE(wait_deliveries(fast.path, 5, 2000));
 	/* The hanging one times out (3 s) and is retried. */
-	usleep(3500 * 1000);
+	CU_ASSERT_TRUE(it_wait_sql("1", 8000,
+				   "SELECT COUNT(*) > 0 FROM push_outbox WHERE client_id = %lld"
+				   " AND last_error LIKE '%%imeout%%'",
+				   slow.f.client));
 	CU_ASSERT_TRUE(delivery_is(&timed_out));
 	d = delivery_of(&slow);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
@@ -500,14 +524,22 @@ static void kill_9_mid_batch_loses_nothing(void)
 	stop_loop();
 	queue_events(h.f.client, tag, 40);
 	a = dispatcher(NULL, "--for 30");
-	usleep(1000 * 1000); /* claimed, in flight, answers pending */
+	/* A host's share is claimed and in flight (the receiver hangs 2 s),
+	 * none answered. */
+	CU_ASSERT_TRUE(it_wait_sql("1", 5000,
+				   "SELECT COUNT(*) >= 8 FROM push_outbox WHERE client_id = %lld"
+				   " AND status = 'pending' AND lease_owner IS NOT NULL",
+				   h.f.client));
 	kill(a, SIGKILL);
 	waitpid(a, NULL, 0);
 	receiver_path(h.path, SECRET, "[{\"status\":200}]");
 	b = dispatcher(NULL, "--for 30");
 	/* After the lease (8 s) every event is delivered. */
 	CU_ASSERT_TRUE(wait_deliveries(h.path, 40, 20000));
-	usleep(500 * 1000);
+	CU_ASSERT_TRUE(it_wait_sql("0", 5000,
+				   "SELECT COUNT(*) FROM push_outbox WHERE client_id = %lld"
+				   " AND status <> 'delivered'",
+				   h.f.client));
 	kill(b, SIGTERM);
 	waitpid(b, NULL, 0);
 	start_loop();
@@ -582,7 +614,13 @@ static void acknowledgement_reaches_twilio_once(void)
 	CU_ASSERT_EQUAL(it_twilio_post("/twilio/incoming", form, NULL).status, 200);
 	CU_ASSERT_EQUAL(it_twilio_post("/twilio/incoming", form, NULL).status, 200); /* replayed */
 	CU_ASSERT_TRUE_FATAL(it_wait(twilio_got, &a, 3000));
-	usleep(1000 * 1000);
+	/* The acknowledgement's one job is finished: there is no other job
+	 * that could send a second one. */
+	CU_ASSERT_TRUE(it_wait_sql("delivered", 5000,
+				   "SELECT GROUP_CONCAT(o.status) FROM push_outbox o"
+				   " JOIN incoming_messages i ON i.id = o.incoming_id"
+				   " WHERE o.kind = 'ack_sms' AND i.provider_message_id = '%s'",
+				   sid));
 	all = it_mock_requests(it_env("IBIKI_TEST_TWILIO"), it_fmt("?to=%s", fx_esc(from)), &n);
 	CU_ASSERT_EQUAL(n, 1);
 	{
@@ -602,16 +640,13 @@ static void acknowledgement_failure_is_visible(void)
 	struct fixture f = fx_new("AckFail ");
 	const char *from = "+15005550001"; /* the mock refuses: invalid number */
 	struct resp r;
-	int i;
 
 	fx_user(&f, from, "Invalid", "active");
 	fx_inbound(from, f.number, "hi");
-	for (i = 0; i < 50; i++) {
-		r = it_get("/api/messages/outgoing?status=failed", f.op_token);
-		if (it_int(&r, "count") == 1)
-			break;
-		usleep(100 * 1000);
-	}
+	CU_ASSERT_TRUE(it_wait_sql("failed", 5000,
+				   "SELECT status FROM outgoing_messages WHERE client_id = %lld",
+				   f.client));
+	r = it_get("/api/messages/outgoing?status=failed", f.op_token);
 	CU_ASSERT_EQUAL(it_int(&r, "count"), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "\"operatorId\":\"system\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "is not a valid phone number"));

@@ -167,8 +167,22 @@ static const char *bodies(const struct resp *r)
 	return s;
 }
 
+struct feed {
+	const char *key;
+};
+
+/* The client's cursor feed from the start shows all four messages. */
+static bool feed_has(void *arg)
+{
+	struct feed *f = arg;
+	struct resp r = it_get("/api/v2/sms/inbox?after=msg_0", f->key);
+
+	return it_int(&r, "count") == 4;
+}
+
 static void inbox_order_limit_filter_and_cursor(void)
 {
+	struct feed feed;
 	struct v2fx v = v2_new("ExInbox ");
 	const char *alice = fx_phone(), *bob = fx_phone(), *first_id = "msg_0";
 	struct resp r;
@@ -186,7 +200,9 @@ static void inbox_order_limit_filter_and_cursor(void)
 	CU_ASSERT_STRING_EQUAL(bodies(&r), "m4,m3,");
 	r = it_get(it_fmt("/api/v2/sms/inbox?from=%s", fx_esc(alice)), v.key);
 	CU_ASSERT_STRING_EQUAL(bodies(&r), "m3,m1,");
-	sleep(1); /* the cursor feed shows messages once they have settled (1 s) */
+	/* The cursor feed shows messages once they have settled (1 s). */
+	feed.key = v.key;
+	CU_ASSERT_TRUE(it_wait(feed_has, &feed, 3000));
 	r = it_get("/api/v2/sms/inbox?after=msg_0", v.key);
 	CU_ASSERT_STRING_EQUAL(bodies(&r), "m1,m2,m3,m4,");
 	/* A newest-first page hands out its newest settled message as cursor. */

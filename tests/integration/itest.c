@@ -353,6 +353,24 @@ char *it_sql(const char *fmt, ...)
 			" -u \"$(id -un)\" -N -B ibiki");
 }
 
+bool it_wait_sql(const char *want, int ms, const char *fmt, ...)
+{
+	va_list ap;
+	char q[4096];
+	const char *got;
+
+	va_start(ap, fmt);
+	vsnprintf(q, sizeof(q), fmt, ap);
+	va_end(ap);
+	for (int t = 0; t <= ms; t += 100) {
+		got = it_sql("%s", q);
+		if (got != NULL && strcmp(got, want) == 0)
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
 int it_parallel(int n, const char *method, const char *path, const char *const *hdrs,
 		const char *ctype, const char *body, long want)
 {

@@ -82,6 +82,11 @@ const char *it_twilio_sig(const char *path, const char *form, const char *token)
  * NULL: for checks the API does not show (outbox rows, raw columns). */
 char *it_sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Wait up to ms for the first value of the query (built like it_sql) to be
+ * want, polling every 100 ms: a positive signal from the database. */
+bool it_wait_sql(const char *want, int ms, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* n identical requests at once (curl multi); returns how many got want. */
 int it_parallel(int n, const char *method, const char *path, const char *const *hdrs,
 		const char *ctype, const char *body, long want);

@@ -3,11 +3,14 @@
 
 Speaks the part of Twilio's wire format that Ibiki's Twilio provider uses:
 POST /2010-04-01/Accounts/{AccountSid}/Messages.json with a form-encoded
-body and HTTP Basic auth.  Magic destination numbers provoke Twilio's error
-answers, rate limiting, server errors and a hanging upstream; every other
-send succeeds with a Message resource.  Every request is recorded and can be
-read back (and cleared) through the control API under /_mock/.  See
-README.md in this directory.
+body and HTTP Basic auth, and GET of the same path, the message list, with
+Twilio's To, From and DateSent>= filters and its paging format.  Magic
+destination numbers provoke Twilio's error answers, rate limiting, server
+errors and a hanging upstream (which takes the message, then answers late
+or never in time); every other send succeeds with a Message resource.
+--latency-ms delays every answer (a far-away upstream, for tools/bench).
+Every request is recorded and can be read back (and cleared) through the
+control API under /_mock/.  See README.md in this directory.
 """
 
 import base64
@@ -25,7 +28,8 @@ from urllib.parse import parse_qs
 
 sys.dont_write_bytecode = True  # importing _common must not leave __pycache__ behind
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # _common, from any cwd
-from _common import MockHandler, MockServer, argument_parser, header_dict, run  # noqa: E402
+from _common import (MockHandler, MockServer, argument_parser, header_dict, parse_query,  # noqa: E402
+                     run)
 
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/([^/]+)/Messages\.json$")
 
@@ -39,7 +43,8 @@ MAGIC_ERRORS = {
 }
 FLAKY_TO = "+15005550430"  # rate limited FLAKY_TIMES times, then accepted
 FLAKY_TIMES = 2
-HANG_TO = "+15005550009"  # answers only after --hang-seconds
+HANG_TO = "+15005550009"  # takes the message, answers only after --hang-seconds
+PAGE_SIZE_MAX = 1000
 
 
 def twilio_error(status, code, message):
@@ -69,11 +74,18 @@ def validation_error(form):
     return None
 
 
+def public(message):
+    """A Message resource as Twilio shows it (without the mock's own keys)."""
+    return {k: v for k, v in message.items() if not k.startswith("_")}
+
+
 def message_resource(account_sid, form):
     """A freshly queued Message resource, shaped like Twilio's."""
     sid = "SM" + uuid.uuid4().hex
-    now = format_datetime(datetime.now(timezone.utc))
+    when = datetime.now(timezone.utc)
+    now = format_datetime(when)
     return {
+        "_date": when.strftime("%Y-%m-%d"),
         "sid": sid,
         "account_sid": account_sid,
         "to": first(form, "To"),
@@ -96,11 +108,29 @@ def message_resource(account_sid, form):
     }
 
 
+def date_sent_ok(message, since):
+    """Twilio's DateSent>=YYYY-MM-DD filter: the message's day is not before."""
+    return since is None or message["_date"] >= since
+
+
 class TwilioServer(MockServer):
     def __init__(self, address, args):
         self._lock = threading.Lock()
         self._attempts = {}  # To -> sends seen since the last reset
+        self._messages = []  # every Message resource created, oldest first
         super().__init__(address, Handler, args)
+
+    def keep(self, message):
+        with self._lock:
+            self._messages.append(message)
+
+    def messages(self, to, from_, since):
+        """Created messages matching the filters, newest first (as Twilio)."""
+        with self._lock:
+            found = [m for m in self._messages
+                     if (to is None or m["to"] == to) and (from_ is None or m["from"] == from_)
+                     and date_sent_ok(m, since)]
+        return list(reversed(found))
 
     def count_attempt(self, to):
         with self._lock:
@@ -111,6 +141,7 @@ class TwilioServer(MockServer):
         super().reset()
         with self._lock:
             self._attempts.clear()
+            self._messages.clear()
 
 
 class Handler(MockHandler):
@@ -128,16 +159,52 @@ class Handler(MockHandler):
             method=self.command, path=url.path, query=url.query,
             headers=header_dict(self.headers, redact_auth=True), body=text, form=form,
             auth_ok=auth_ok, answered_status=None, sid=None)
-        if self.command != "POST" or match is None:
+        if self.server.args.latency_ms > 0:
+            time.sleep(self.server.args.latency_ms / 1000.0)
+        if match is None or self.command not in ("POST", "GET"):
             return self.answer(record, *twilio_404(url.path))
         if not auth_ok:
             return self.answer(record, 401, twilio_error(401, 20003, "Authenticate"))
-        failure = validation_error(form) or self.magic_outcome(first(form, "To"))
+        if self.command == "GET":
+            return self.answer(record, 200, self.message_list(match.group(1), url))
+        to = first(form, "To")
+        failure = validation_error(form) or self.magic_outcome(to)
         if failure:
             return self.answer(record, failure[0], twilio_error(*failure))
         message = message_resource(match.group(1), form)
+        self.server.keep(message)
         self.server.recorder.update(record, sid=message["sid"])
-        self.answer(record, 201, message)
+        if to == HANG_TO:  # taken; the answer comes too late
+            time.sleep(self.server.args.hang_seconds)
+        self.answer(record, 201, public(message))
+
+    def message_list(self, account_sid, url):
+        """GET Messages.json: a page of Twilio's list resource."""
+        q = parse_query(url.query)
+        since = q.get("DateSent>")  # "DateSent>=2026-01-02" parses as name "DateSent>"
+        try:
+            size = max(1, min(PAGE_SIZE_MAX, int(q.get("PageSize", "50"))))
+            page = max(0, int(q.get("Page", "0")))
+        except ValueError:
+            size, page = 50, 0
+        found = self.server.messages(q.get("To"), q.get("From"), since)
+        items = found[page * size:(page + 1) * size]
+        base = f"/2010-04-01/Accounts/{account_sid}/Messages.json"
+        keep = "&".join(f"{k}={v}" for k, v in (("To", q.get("To")), ("From", q.get("From")),
+                                                  ("DateSent>", since)) if v)
+        uri = lambda p: f"{base}?{keep + '&' if keep else ''}PageSize={size}&Page={p}"
+        more = (page + 1) * size < len(found)
+        return {
+            "messages": [public(m) for m in items],
+            "end": page * size + max(len(items), 1) - 1,
+            "first_page_uri": uri(0),
+            "next_page_uri": uri(page + 1) if more else None,
+            "previous_page_uri": uri(page - 1) if page > 0 else None,
+            "page": page,
+            "page_size": size,
+            "start": page * size,
+            "uri": uri(page),
+        }
 
     def credentials_ok(self):
         scheme, _, token = self.headers.get("Authorization", "").partition(" ")
@@ -152,13 +219,11 @@ class Handler(MockHandler):
 
     def magic_outcome(self, to):
         """(status, code, message) for a magic failing To, else None.
-        Sleeps first when To is the hanging number."""
+        (The hanging number is handled by the caller: it is taken first.)"""
         if to in MAGIC_ERRORS:
             return MAGIC_ERRORS[to]
         if to == FLAKY_TO and self.server.count_attempt(to) <= FLAKY_TIMES:
             return MAGIC_ERRORS["+15005550429"]
-        if to == HANG_TO:
-            time.sleep(self.server.args.hang_seconds)
         return None
 
 
@@ -171,6 +236,8 @@ def parse_args(argv):
     p.add_argument("--account-sid", required=True)
     p.add_argument("--auth-token", required=True)
     p.add_argument("--hang-seconds", type=float, default=30.0)
+    p.add_argument("--latency-ms", type=float, default=0.0,
+                   help="delay every answer by this long (a far-away upstream)")
     return p.parse_args(argv)
 
 

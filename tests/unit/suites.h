@@ -18,6 +18,12 @@
 	X(httpc)                                                                                   \
 	X(router)                                                                                  \
 	X(fields)                                                                                  \
+	X(status)                                                                                  \
+	X(auth)                                                                                    \
+	X(idem)                                                                                    \
+	X(upstream)                                                                                \
+	X(outbound)                                                                                \
+	X(views)                                                                                   \
 	X(pipeline)                                                                                \
 	X(routes)
 

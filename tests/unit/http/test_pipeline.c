@@ -1,5 +1,5 @@
 /*
- * handle.c: requests driven through the pipeline with no socket and no
+ * http/pipeline.c: requests driven through the pipeline with no socket and no
  * database server (the handle points at a socket that does not exist), so
  * every answer here is decided before or without the database, or is the
  * database-down answer.
@@ -16,99 +16,25 @@
 #include "http/pipeline.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "fake.h"
 #include "suites.h"
 #include "test.h"
 
-static struct config cfg;
-static struct db *db;
-static struct arena a;
-static struct buf out;
-
-static int setup(void)
-{
-	log_open("/dev/null");
-	config_defaults(&cfg);
-	free(cfg.auth.jwt_secret);
-	cfg.auth.jwt_secret = strdup("unit-test-secret-unit-test-secret-0123456789");
-	cfg.auth.jwt_secret_len = strlen(cfg.auth.jwt_secret);
-	free(cfg.database.socket);
-	cfg.database.socket = strdup("/nonexistent/ibiki-unit.sock");
-	db = db_open(&cfg);
-	arena_init(&a, 64 * 1024, 1 << 24);
-	buf_init(&out, 1 << 20);
-	return 0;
-}
-
-static int teardown(void)
-{
-	db_close(db);
-	arena_free(&a);
-	buf_free(&out);
-	config_free(&cfg);
-	log_open(NULL);
-	return 0;
-}
-
-static struct req *fake(enum method m, const char *path, const char *ctype, const char *body)
-{
-	struct req *r;
-
-	arena_reset(&a);
-	buf_reset(&out, 0);
-	r = arena_alloc(&a, sizeof(*r));
-	r->a = &a;
-	r->cfg = &cfg;
-	r->db = db;
-	r->out = &out;
-	r->method = m;
-	r->path = path;
-	r->raw_uri = path;
-	r->query = "";
-	r->content_type = ctype;
-	r->body = body;
-	r->body_len = body ? strlen(body) : 0;
-	r->content_length = (long long)r->body_len;
-	return r;
-}
-
-/* The response body parsed; asserts it is an error object with code. */
-static void assert_error(struct req *r, const char *code)
-{
-	struct json *v;
-	const char *err;
-
-	CU_ASSERT_EQUAL_FATAL(json_parse(&a, r->out->p, r->out->len, &v, &err), 0);
-	CU_ASSERT_EQUAL_FATAL(v->type, JSON_OBJECT);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(json_get(v, "error"));
-	CU_ASSERT_PTR_NOT_NULL(json_get(v, "message"));
-	ASSERT_STR(json_get(v, "error")->s, code);
-}
-
-static bool has_header(struct req *r, const char *prefix)
-{
-	size_t i;
-
-	for (i = 0; i < r->nheaders; i++)
-		if (strncmp(r->headers[i], prefix, strlen(prefix)) == 0)
-			return true;
-	return false;
-}
-
 static void unknown_path_is_404_json(void)
 {
-	struct req *r = fake(M_GET, "/no/such/thing", NULL, NULL);
+	struct req *r = fake_req(M_GET, "/no/such/thing", NULL, NULL);
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_NOT_FOUND);
-	assert_error(r, "not_found");
+	fake_assert_error(r, "not_found");
 }
 
 static void wrong_method_is_405_json_with_allow(void)
 {
-	struct req *r = fake(M_PUT, "/health", NULL, NULL);
+	struct req *r = fake_req(M_PUT, "/health", NULL, NULL);
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_METHOD_NOT_ALLOWED);
-	assert_error(r, "method_not_allowed");
-	CU_ASSERT_TRUE(has_header(r, "Allow: GET"));
+	fake_assert_error(r, "method_not_allowed");
+	CU_ASSERT_TRUE(fake_has_header(r, "Allow: GET"));
 }
 
 static void oversized_body_is_413_json(void)
@@ -118,105 +44,106 @@ static void oversized_body_is_413_json(void)
 
 	memset(big, ' ', 9999);
 	big[9999] = '\0';
-	r = fake(M_POST, "/api/auth/login", "application/json", big);
+	r = fake_req(M_POST, "/api/auth/login", "application/json", big);
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_PAYLOAD_TOO_LARGE);
-	assert_error(r, "payload_too_large");
+	fake_assert_error(r, "payload_too_large");
 	free(big);
 }
 
 static void malformed_json_is_400_json(void)
 {
-	struct req *r = fake(M_POST, "/api/auth/login", "application/json", "{\"username\":");
+	struct req *r = fake_req(M_POST, "/api/auth/login", "application/json", "{\"username\":");
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
-	assert_error(r, "invalid_json");
+	fake_assert_error(r, "invalid_json");
 }
 
 static void duplicate_key_is_400(void)
 {
-	struct req *r = fake(M_POST, "/api/auth/login", "application/json",
-			     "{\"username\":\"a\",\"username\":\"b\",\"password\":\"x\"}");
+	struct req *r = fake_req(M_POST, "/api/auth/login", "application/json",
+				 "{\"username\":\"a\",\"username\":\"b\",\"password\":\"x\"}");
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
-	assert_error(r, "invalid_json");
+	fake_assert_error(r, "invalid_json");
 }
 
 static void non_object_json_is_400(void)
 {
-	struct req *r = fake(M_POST, "/api/auth/login", "application/json", "[1,2]");
+	struct req *r = fake_req(M_POST, "/api/auth/login", "application/json", "[1,2]");
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
-	assert_error(r, "invalid_json");
+	fake_assert_error(r, "invalid_json");
 }
 
 static void missing_field_is_400_naming_it(void)
 {
-	struct req *r = fake(M_POST, "/api/auth/login", "application/json", "{\"username\":\"a\"}");
+	struct req *r =
+		fake_req(M_POST, "/api/auth/login", "application/json", "{\"username\":\"a\"}");
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
-	assert_error(r, "invalid_request");
+	fake_assert_error(r, "invalid_request");
 	CU_ASSERT_PTR_NOT_NULL(strstr(r->out->p, "password"));
 }
 
 static void wrong_type_is_400(void)
 {
-	struct req *r = fake(M_POST, "/api/auth/login", "application/json",
-			     "{\"username\":1,\"password\":\"x\"}");
+	struct req *r = fake_req(M_POST, "/api/auth/login", "application/json",
+				 "{\"username\":1,\"password\":\"x\"}");
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
-	assert_error(r, "invalid_request");
+	fake_assert_error(r, "invalid_request");
 }
 
 static void wrong_content_type_is_415(void)
 {
-	struct req *r = fake(M_POST, "/api/auth/login", "text/plain", "{}");
+	struct req *r = fake_req(M_POST, "/api/auth/login", "text/plain", "{}");
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNSUPPORTED_MEDIA_TYPE);
-	assert_error(r, "unsupported_media_type");
+	fake_assert_error(r, "unsupported_media_type");
 }
 
 static void admin_without_credentials_is_401(void)
 {
-	struct req *r = fake(M_GET, "/api/admin/clients", NULL, NULL);
+	struct req *r = fake_req(M_GET, "/api/admin/clients", NULL, NULL);
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNAUTHORIZED);
-	assert_error(r, "unauthorized");
-	CU_ASSERT_TRUE(has_header(r, "WWW-Authenticate: Bearer"));
+	fake_assert_error(r, "unauthorized");
+	CU_ASSERT_TRUE(fake_has_header(r, "WWW-Authenticate: Bearer"));
 }
 
 static void admin_with_forged_token_is_401(void)
 {
-	struct req *r = fake(M_GET, "/api/admin/clients", NULL, NULL);
+	struct req *r = fake_req(M_GET, "/api/admin/clients", NULL, NULL);
 
 	r->authorization = "Bearer eyJhbGciOiJub25lIn0.eyJ1aWQiOjF9.";
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNAUTHORIZED);
-	assert_error(r, "unauthorized");
+	fake_assert_error(r, "unauthorized");
 }
 
 static void unauthenticated_bad_json_is_401_first(void)
 {
-	struct req *r = fake(M_POST, "/api/admin/clients", "application/json", "{bad");
+	struct req *r = fake_req(M_POST, "/api/admin/clients", "application/json", "{bad");
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNAUTHORIZED);
 }
 
 static void key_lookup_with_database_down_is_503(void)
 {
-	struct req *r = fake(M_GET, "/api/v2/clients/1", NULL, NULL);
+	struct req *r = fake_req(M_GET, "/api/v2/clients/1", NULL, NULL);
 
 	r->authorization = "Bearer ibk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNAVAILABLE);
-	assert_error(r, "database_unavailable");
+	fake_assert_error(r, "database_unavailable");
 }
 
 static void health_with_database_down_is_503_unhealthy(void)
 {
-	struct req *r = fake(M_GET, "/health", NULL, NULL);
+	struct req *r = fake_req(M_GET, "/health", NULL, NULL);
 	struct json *v;
 	const char *err;
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_UNAVAILABLE);
-	CU_ASSERT_EQUAL_FATAL(json_parse(&a, r->out->p, r->out->len, &v, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(json_parse(&fake_arena, r->out->p, r->out->len, &v, &err), 0);
 	ASSERT_STR(json_get(v, "status")->s, "unhealthy");
 	ASSERT_STR(json_get(v, "database")->s, "disconnected");
 	CU_ASSERT_PTR_NOT_NULL(json_get(v, "error"));
@@ -224,20 +151,20 @@ static void health_with_database_down_is_503_unhealthy(void)
 
 static void logout_clears_cookie(void)
 {
-	struct req *r = fake(M_POST, "/api/auth/logout", NULL, NULL);
+	struct req *r = fake_req(M_POST, "/api/auth/logout", NULL, NULL);
 
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_OK);
-	CU_ASSERT_TRUE(
-		has_header(r, "Set-Cookie: ibiki_session=; Path=/; Max-Age=0; HttpOnly; Secure"));
+	CU_ASSERT_TRUE(fake_has_header(
+		r, "Set-Cookie: ibiki_session=; Path=/; Max-Age=0; HttpOnly; Secure"));
 }
 
 static void malformed_query_is_400(void)
 {
-	struct req *r = fake(M_GET, "/health", NULL, NULL);
+	struct req *r = fake_req(M_GET, "/health", NULL, NULL);
 
 	r->query = "a=%zz";
 	CU_ASSERT_EQUAL(pipeline_request(r, routes_table, routes_count), ST_BAD_REQUEST);
-	assert_error(r, "invalid_query");
+	fake_assert_error(r, "invalid_query");
 }
 
 static const struct test_case tests[] = {
@@ -264,7 +191,7 @@ static const struct test_case tests[] = {
 
 void suite_pipeline(void)
 {
-	CU_pSuite s = CU_add_suite("pipeline", setup, teardown);
+	CU_pSuite s = CU_add_suite("pipeline", fake_setup, fake_teardown);
 	const struct test_case *t;
 
 	for (t = tests; s != NULL && t->name != NULL; t++)

@@ -1,0 +1,87 @@
+/*
+ * svc/outbound.c: the one send path, without a database -- what a send
+ * becomes for the provider, and that nothing is sent unless it was first
+ * recorded.
+ */
+#include <string.h>
+
+#include "fake.h"
+#include "svc/outbound.h"
+#include "suites.h"
+#include "test.h"
+#include "upstream/httpc.h"
+
+static const struct send_req twilio_rq = {.client_id = 2,
+					  .provider = "twilio",
+					  .to = "+12025550001",
+					  .from = "+12025550100",
+					  .usemodem = -1,
+					  .port = -1,
+					  .body = "Hello \xe2\x82\xac",
+					  .body_len = 9,
+					  .sent_by = "operator",
+					  .operator_id = "alice"};
+
+static void message_for_the_provider(void)
+{
+	struct send_req rq = twilio_rq;
+	struct upstream_msg m;
+
+	outbound_msg(&rq, &m);
+	CU_ASSERT_EQUAL(m.provider, UPSTREAM_TWILIO);
+	ASSERT_STR(m.to, "+12025550001");
+	ASSERT_STR(m.from, "+12025550100");
+	CU_ASSERT_EQUAL(m.body_len, 9);
+	rq.provider = "extreme";
+	rq.usemodem = 5;
+	rq.port = 6;
+	outbound_msg(&rq, &m);
+	CU_ASSERT_EQUAL(m.provider, UPSTREAM_EXTREME);
+	CU_ASSERT_EQUAL(m.usemodem, 5);
+	CU_ASSERT_EQUAL(m.port, 6);
+	rq.provider = "carrier-pigeon";
+	outbound_msg(&rq, &m);
+	CU_ASSERT_EQUAL(m.provider, UPSTREAM_PROVIDER__MAX);
+}
+
+static void unrecorded_sends_nothing(void)
+{
+	struct httpc *h = httpc_new();
+	struct send_out out;
+
+	/* The database is down: nothing is recorded, so nothing may be sent
+	 * (the provider client is never asked). */
+	outbound_send(&fake_cfg, fake_db, h, &fake_arena, &twilio_rq, &out);
+	CU_ASSERT_FALSE(out.recorded);
+	CU_ASSERT_EQUAL(out.db_rc, DB_UNAVAILABLE);
+	CU_ASSERT_EQUAL(out.up.tries, 0);
+	/* Segments and encoding are counted before anything is recorded. */
+	CU_ASSERT_EQUAL(out.parts.segments, 1);
+	CU_ASSERT_EQUAL(out.parts.encoding, SMS_GSM7);
+	httpc_free(h);
+}
+
+static void reply_route_needs_the_database(void)
+{
+	struct send_req rq = {0};
+
+	CU_ASSERT_EQUAL(outbound_reply_route(fake_db, &fake_arena, 2, "+12025550001", &rq),
+			DB_UNAVAILABLE);
+	CU_ASSERT_PTR_NULL(rq.provider);
+}
+
+static const struct test_case tests[] = {
+	{"a send becomes the provider's message", message_for_the_provider},
+	{"a send that cannot be recorded is not sent", unrecorded_sends_nothing},
+	{"the reply route is the database's answer", reply_route_needs_the_database},
+	{NULL, NULL},
+};
+
+void suite_outbound(void)
+{
+	CU_pSuite s = CU_add_suite("outbound", fake_setup, fake_teardown);
+	const struct test_case *t;
+
+	for (t = tests; s != NULL && t->name != NULL; t++)
+		CU_add_test(s, t->name, t->fn);
+}
