@@ -1,12 +1,16 @@
 /*
- * ibiki-fcgi: the FastCGI worker pool.
+ * ibiki-fcgi: the FastCGI worker pools.
  *
  * A small prefork master of our own (see docs/operations.md for why not
- * spawn-fcgi + multiwatch): it opens the unix socket, forks `workers`
- * processes that each run the libfcgi FCGX_Accept_r loop, and replaces any
- * worker that dies, at once.  SIGTERM or SIGINT to the master stops the
- * pool gracefully: workers finish the request in hand and exit; stragglers
- * are killed after a grace period.  SIGHUP reopens the log file.
+ * spawn-fcgi + multiwatch): it opens two unix sockets, one per pool --
+ * "ingest" (provider webhooks and /health; its workers never wait on
+ * anything but MariaDB or the spool) and "api" (operators, clients,
+ * admins) -- forks each pool's workers, which run the libfcgi
+ * FCGX_Accept_r loop on their own pool's socket and answer only their
+ * pool's routes, and replaces any worker that dies, at once.  SIGTERM or
+ * SIGINT to the master stops both pools gracefully: workers finish the
+ * request in hand and exit; stragglers are killed after a grace period.
+ * SIGHUP reopens the log file.
  *
  * Each worker holds its config, one database connection with its prepared
  * statements, a per-request arena and a response buffer, and nothing else
@@ -33,7 +37,6 @@
 #include "db/db.h"
 #include "ep/routes.h"
 #include "http/pipeline.h"
-#include "upstream/httpc.h"
 #include "lib/log.h"
 #include "http/req.h"
 #include "http/router.h"
@@ -55,8 +58,9 @@ static void usage(FILE *f)
 {
 	fputs("usage: ibiki-fcgi [-c FILE] [-t] [-h] [-V]\n"
 	      "\n"
-	      "Run Ibiki's FastCGI worker pool on the unix socket named in the config\n"
-	      "([server] socket), with [server] workers processes.\n"
+	      "Run Ibiki's two FastCGI worker pools: ingest (provider webhooks, /health) on\n"
+	      "[server] ingest_socket with ingest_workers processes, api (everything else)\n"
+	      "on api_socket with api_workers processes (each defaults to [server] workers).\n"
 	      "\n"
 	      "  -c FILE   configuration file (default: $IBIKI_CONF, else " SYSCONFDIR
 	      "/ibiki/ibiki.conf)\n"
@@ -162,8 +166,8 @@ static void respond(FCGX_Request *rq, struct req *r, enum status st)
 /* What a worker holds between requests. */
 struct worker {
 	const struct config *cfg;
+	enum route_pool pool; /* the routes it answers */
 	struct db *db;
-	struct httpc *http;
 	struct arena a;
 	struct buf out;
 };
@@ -181,7 +185,6 @@ static void serve(FCGX_Request *rq, struct worker *wk)
 	r.a = a;
 	r.cfg = wk->cfg;
 	r.db = wk->db;
-	r.http = wk->http;
 	r.out = &wk->out;
 	method = param(rq, "REQUEST_METHOD");
 	r.method = req_method_parse(method);
@@ -207,11 +210,12 @@ static void serve(FCGX_Request *rq, struct worker *wk)
 	r.twilio_signature = param(rq, "HTTP_X_TWILIO_SIGNATURE");
 	r.extreme_token = param(rq, "HTTP_X_EXTREME_TOKEN");
 	r.idempotency_key = param(rq, "HTTP_IDEMPOTENCY_KEY");
+	r.prefer = param(rq, "HTTP_PREFER");
 	r.client_header = param(rq, "HTTP_X_IBIKI_CLIENT");
 	r.request_id = param(rq, "REQUEST_ID");
 	r.remote_addr = param(rq, "REMOTE_ADDR");
 
-	st = pipeline_route(&r, routes_table, routes_count);
+	st = pipeline_route(&r, routes_table, routes_count, wk->pool);
 	if (st == ST_OK) {
 		if (r.content_length > 0) {
 			r.body = read_body(rq, a, (size_t)r.content_length);
@@ -238,10 +242,10 @@ static void serve(FCGX_Request *rq, struct worker *wk)
 	log_request(&lr);
 }
 
-static int worker_main(const struct config *cfg)
+static int worker_main(const struct config *cfg, enum route_pool pool)
 {
 	FCGX_Request rq;
-	struct worker wk = {.cfg = cfg};
+	struct worker wk = {.cfg = cfg, .pool = pool};
 	sigset_t none;
 
 	signal(SIGCHLD, SIG_DFL);
@@ -260,8 +264,7 @@ static int worker_main(const struct config *cfg)
 	mallopt(M_ARENA_MAX, 1);
 
 	wk.db = db_open(cfg);
-	wk.http = httpc_new();
-	if (wk.db == NULL || wk.http == NULL)
+	if (wk.db == NULL)
 		log_fatal("worker", "out of memory");
 	arena_init(&wk.a, ARENA_FIRST, ARENA_CAP);
 	buf_init(&wk.out, OUT_MAX);
@@ -290,25 +293,42 @@ static int worker_main(const struct config *cfg)
 	FCGX_Free(&rq, 1);
 	buf_free(&wk.out);
 	arena_free(&wk.a);
-	httpc_free(wk.http);
 	db_close(wk.db);
 	return 0;
 }
 
-static pid_t spawn(const struct config *cfg)
+/* One pool: its socket, its size, its workers. */
+struct pool {
+	const char *name; /* ingest | api */
+	enum route_pool which;
+	const char *socket;
+	int fd;
+	long n;
+	pid_t pids[MAX_WORKERS];
+	time_t started[MAX_WORKERS];
+};
+
+static struct pool pools[2];
+
+static pid_t spawn(const struct config *cfg, const struct pool *p)
 {
 	pid_t pid = fork();
 
-	if (pid == 0)
-		_exit(worker_main(cfg));
+	if (pid == 0) {
+		/* A worker serves its own pool's socket only. */
+		for (size_t k = 0; k < 2; k++)
+			if (&pools[k] != p)
+				close(pools[k].fd);
+		listen_fd = p->fd;
+		_exit(worker_main(cfg, p->which));
+	}
 	if (pid < 0)
 		log_msg(LOG_ERROR, "master", "fork failed: %s", strerror(errno));
 	return pid;
 }
 
-static int open_socket(const struct config *cfg)
+static int open_socket(const struct config *cfg, const char *path)
 {
-	const char *path = cfg->server.socket;
 	struct stat st;
 	int fd;
 
@@ -329,58 +349,88 @@ static int open_socket(const struct config *cfg)
 	return fd;
 }
 
-/* Fill the empty slots of the pool; returns how many are still empty
+/* Fill the empty slots of every pool; returns how many are still empty
  * (fork failed). */
-static int refill(const struct config *cfg, pid_t *pids, time_t *started, long n)
+static int refill(const struct config *cfg)
 {
 	int empty = 0;
+	size_t k;
 	long i;
 
-	for (i = 0; i < n; i++) {
-		if (pids[i] > 0)
-			continue;
-		pids[i] = spawn(cfg);
-		started[i] = time(NULL);
-		empty += pids[i] < 0;
+	for (k = 0; k < 2; k++) {
+		struct pool *p = &pools[k];
+
+		for (i = 0; i < p->n; i++) {
+			if (p->pids[i] > 0)
+				continue;
+			p->pids[i] = spawn(cfg, p);
+			p->started[i] = time(NULL);
+			empty += p->pids[i] < 0;
+		}
 	}
 	return empty;
 }
 
+/* The pool slot of a worker, or NULL. */
+static pid_t *slot_of(pid_t pid, time_t **started)
+{
+	size_t k;
+	long i;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < pools[k].n; i++)
+			if (pools[k].pids[i] == pid) {
+				*started = &pools[k].started[i];
+				return &pools[k].pids[i];
+			}
+	return NULL;
+}
+
 /* Collect dead workers and empty their slots. */
-static void reap(pid_t *pids, const time_t *started, long n, int *fast_deaths)
+static void reap(int *fast_deaths)
 {
 	int status;
-	pid_t dead;
-	long i;
+	pid_t dead, *slot;
+	time_t *started;
 
 	got_child = 0;
 	while ((dead = waitpid(-1, &status, WNOHANG)) > 0) {
-		for (i = 0; i < n; i++) {
-			if (pids[i] != dead)
-				continue;
-			if (WIFSIGNALED(status))
-				log_msg(LOG_WARN, "master", "worker %d killed by signal %d",
-					(int)dead, WTERMSIG(status));
-			else
-				log_msg(LOG_WARN, "master", "worker %d exited with %d", (int)dead,
-					WEXITSTATUS(status));
-			pids[i] = 0;
-			/* A worker dying right after start, again and again, is a
-			 * crash loop: slow down instead of spinning. */
-			*fast_deaths = time(NULL) - started[i] < 1 ? *fast_deaths + 1 : 0;
-			if (*fast_deaths > 10 && !got_stop)
-				sleep(1);
-		}
+		if ((slot = slot_of(dead, &started)) == NULL)
+			continue;
+		if (WIFSIGNALED(status))
+			log_msg(LOG_WARN, "master", "worker %d killed by signal %d", (int)dead,
+				WTERMSIG(status));
+		else
+			log_msg(LOG_WARN, "master", "worker %d exited with %d", (int)dead,
+				WEXITSTATUS(status));
+		*slot = 0;
+		/* A worker dying right after start, again and again, is a
+		 * crash loop: slow down instead of spinning. */
+		*fast_deaths = time(NULL) - *started < 1 ? *fast_deaths + 1 : 0;
+		if (*fast_deaths > 10 && !got_stop)
+			sleep(1);
 	}
+}
+
+/* Signal every worker of both pools; returns how many are alive. */
+static int signal_all(int sig)
+{
+	int alive = 0;
+	size_t k;
+	long i;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < pools[k].n; i++)
+			if (pools[k].pids[i] > 0 && kill(pools[k].pids[i], sig) == 0)
+				alive++;
+	return alive;
 }
 
 static int master(const struct config *cfg)
 {
-	pid_t pids[MAX_WORKERS] = {0};
-	time_t started[MAX_WORKERS] = {0};
-	long i, n = cfg->server.workers;
 	int fast_deaths = 0;
 	sigset_t block, old;
+	size_t k;
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
@@ -396,46 +446,39 @@ static int master(const struct config *cfg)
 	set_handler(SIGALRM, on_master_signal);
 	signal(SIGPIPE, SIG_IGN);
 
-	refill(cfg, pids, started, n);
-	log_msg(LOG_INFO, "master", "listening on %s with %ld workers", cfg->server.socket, n);
+	refill(cfg);
+	for (k = 0; k < 2; k++)
+		log_msg(LOG_INFO, "master", "pool %s listening on %s with %ld workers",
+			pools[k].name, pools[k].socket, pools[k].n);
 
 	while (!got_stop) {
 		sigsuspend(&old); /* signals are delivered only here */
 		if (got_hup) {
 			got_hup = 0;
 			log_reopen();
-			for (i = 0; i < n; i++)
-				if (pids[i] > 0)
-					kill(pids[i], SIGHUP);
+			signal_all(SIGHUP);
 		}
 		if (got_child)
-			reap(pids, started, n, &fast_deaths);
-		if (!got_stop && refill(cfg, pids, started, n) > 0)
+			reap(&fast_deaths);
+		if (!got_stop && refill(cfg) > 0)
 			alarm(1); /* fork failed: try again in a second */
 	}
 
 	log_msg(LOG_INFO, "master", "stopping");
-	for (i = 0; i < n; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
+	signal_all(SIGTERM);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	for (int waited = 0; waited < GRACE_S * 10; waited++) {
-		int alive = 0;
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
-		for (i = 0; i < n; i++)
-			if (pids[i] > 0 && kill(pids[i], 0) == 0)
-				alive++;
-		if (alive == 0)
+		if (signal_all(0) == 0)
 			break;
 		usleep(100 * 1000);
 	}
-	for (i = 0; i < n; i++)
-		if (pids[i] > 0 && kill(pids[i], 0) == 0)
-			kill(pids[i], SIGKILL);
+	signal_all(SIGKILL);
 	while (waitpid(-1, NULL, 0) > 0)
 		;
-	unlink(cfg->server.socket);
+	for (k = 0; k < 2; k++)
+		unlink(pools[k].socket);
 	log_msg(LOG_INFO, "master", "stopped");
 	return 0;
 }
@@ -488,10 +531,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ibiki-fcgi: FCGX_Init failed\n");
 		return 1;
 	}
-	listen_fd = open_socket(&cfg);
-	if (listen_fd < 0) {
-		fprintf(stderr, "ibiki-fcgi: cannot listen on %s\n", cfg.server.socket);
-		return 1;
+	pools[0] = (struct pool){.name = "ingest",
+				 .which = ROUTE_POOL_INGEST,
+				 .socket = cfg.server.ingest_socket,
+				 .n = cfg.server.ingest_workers};
+	pools[1] = (struct pool){.name = "api",
+				 .which = ROUTE_POOL_API,
+				 .socket = cfg.server.api_socket,
+				 .n = cfg.server.api_workers};
+	for (size_t k = 0; k < 2; k++) {
+		pools[k].fd = open_socket(&cfg, pools[k].socket);
+		if (pools[k].fd < 0) {
+			fprintf(stderr, "ibiki-fcgi: cannot listen on %s\n", pools[k].socket);
+			return 1;
+		}
 	}
 	ret = master(&cfg);
 	config_free(&cfg);

@@ -254,7 +254,7 @@ static int cmd_route_add(struct ctl *c, int argc, char **argv)
 		fputs("ibikictl: number must be E.164 (+1234567890)\n", stderr);
 		return 1;
 	}
-	rc = db_client_routes_insert(c->db, &c->a, cl.id, argv[1], number, modem, port, &id);
+	rc = db_client_routes_insert(c->db, &c->a, cl.id, argv[1], number, modem, port, -1, &id);
 	if (rc == DB_DUP) {
 		fputs("ibikictl: that number or usemodem/port is already routed\n", stderr);
 		return EXIT_EXISTS;

@@ -120,6 +120,13 @@ enum db_rc db_get(struct db *db, const struct db_sql *q, const struct db_arg *ar
 /* Every row of res into a new array of size-byte structs on res->a, never
  * NULL; *n is the number of rows. */
 void *db_rows(const struct db_res *res, db_row_fn fn, size_t size, size_t *n);
+/* The rows of a cursor feed page (the v2 inbox and outbox; column 0 is
+ * the id, settled_col is 1 once the row is old enough that every smaller
+ * id has committed).  after >= 0 (a cursor, oldest first): the rows up to
+ * the first unsettled one, *next the last id given (or after).  after < 0
+ * (newest first): every row, *next the newest settled id, -1 if none. */
+void *db_feed_rows(const struct db_res *res, size_t settled_col, long long after, db_row_fn fn,
+		   size_t size, size_t *n, long long *next);
 /* rc, or DB_NOTFOUND when an UPDATE or DELETE that succeeded matched no
  * row (the connection counts matched rows, changed or not). */
 enum db_rc db_matched(enum db_rc rc, const struct db_res *res);

@@ -7,13 +7,15 @@
  */
 #include "db/db_client_routes.h"
 
-#define ROUTE_COLS "id, client_id, provider, number, usemodem, port, created_at"
+#define ROUTE_COLS "id, client_id, provider, number, usemodem, port, created_at, mps"
 
-enum { R_ID, R_CLIENT, R_PROVIDER, R_NUMBER, R_MODEM, R_PORT, R_CREATED };
+enum { R_ID, R_CLIENT, R_PROVIDER, R_NUMBER, R_MODEM, R_PORT, R_CREATED, R_MPS };
 
 static const struct db_sql Q_INSERT = {
-	"routes_insert", "INSERT INTO client_routes (client_id, provider, number, usemodem, port)"
-			 " VALUES (?, ?, ?, ?, ?)"};
+	"routes_insert", "INSERT INTO client_routes (client_id, provider, number, usemodem, port,"
+			 " mps) VALUES (?, ?, ?, ?, ?, ?)"};
+static const struct db_sql Q_SET_MPS = {
+	"routes_set_mps", "UPDATE client_routes SET mps = ? WHERE client_id = ? AND id = ?"};
 static const struct db_sql Q_LIST = {
 	"routes_list", "SELECT " ROUTE_COLS " FROM client_routes WHERE client_id = ? ORDER BY id"};
 static const struct db_sql Q_GET = {
@@ -33,16 +35,17 @@ static void row(const struct db_res *res, size_t i, void *out)
 	r->usemodem = DB_AT(res, i, R_MODEM)->null ? -1 : DB_AT(res, i, R_MODEM)->i;
 	r->port = DB_AT(res, i, R_PORT)->null ? -1 : DB_AT(res, i, R_PORT)->i;
 	r->created_at = DB_AT(res, i, R_CREATED)->s;
+	r->mps = DB_AT(res, i, R_MPS)->null ? -1 : DB_AT(res, i, R_MPS)->i;
 }
 
 enum db_rc db_client_routes_insert(struct db *db, struct arena *a, long long client_id,
 				   const char *provider, const char *number, long long usemodem,
-				   long long port, long long *id)
+				   long long port, long long mps, long long *id)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc =
-		DB_EXEC(db, &Q_INSERT, &res, DBI(client_id), DBZ(provider), DBZ(number),
-			usemodem >= 0 ? DBI(usemodem) : DBNULL, port >= 0 ? DBI(port) : DBNULL);
+	enum db_rc rc = DB_EXEC(db, &Q_INSERT, &res, DBI(client_id), DBZ(provider), DBZ(number),
+				usemodem >= 0 ? DBI(usemodem) : DBNULL,
+				port >= 0 ? DBI(port) : DBNULL, mps >= 0 ? DBI(mps) : DBNULL);
 
 	if (rc == DB_OK)
 		*id = (long long)res.insert_id;
@@ -83,4 +86,14 @@ enum db_rc db_client_routes_get(struct db *db, struct arena *a, long long client
 	struct db_arg args[] = {DBI(client_id), DBI(id)};
 
 	return db_get(db, &Q_GET, args, 2, a, row, out);
+}
+
+enum db_rc db_client_routes_set_mps(struct db *db, struct arena *a, long long client_id,
+				    long long id, long long mps)
+{
+	struct db_res res = {.a = a};
+
+	return db_matched(DB_EXEC(db, &Q_SET_MPS, &res, mps >= 0 ? DBI(mps) : DBNULL,
+				  DBI(client_id), DBI(id)),
+			  &res);
 }

@@ -15,12 +15,18 @@ struct client_route {
 	long long usemodem;   /* -1 when none */
 	long long port;	      /* -1 when none */
 	const char *created_at;
+	long long mps; /* messages per second; -1: [upstream] default_mps; 0: unthrottled */
 };
 
-/* usemodem/port < 0: none.  DB_DUP when the number or pair is taken. */
+/* usemodem/port < 0: none; mps < 0: the default rate.  DB_DUP when the
+ * number or pair is taken. */
 enum db_rc db_client_routes_insert(struct db *db, struct arena *a, long long client_id,
 				   const char *provider, const char *number, long long usemodem,
-				   long long port, long long *id);
+				   long long port, long long mps, long long *id);
+/* Set route id's rate (mps < 0: the default).  DB_NOTFOUND when the client
+ * has no such route. */
+enum db_rc db_client_routes_set_mps(struct db *db, struct arena *a, long long client_id,
+				    long long id, long long mps);
 /* Every route of client_id, oldest first. */
 enum db_rc db_client_routes_list(struct db *db, struct arena *a, long long client_id,
 				 struct client_route **out, size_t *n);

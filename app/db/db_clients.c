@@ -8,9 +8,20 @@
 
 #define CLIENT_COLS                                                                                \
 	"id, name, status, delivery_mode, webhook_url, webhook_secret, created_at, updated_at,"    \
-	" webhook_disabled_at IS NOT NULL"
+	" webhook_disabled_at IS NOT NULL, webhook_events"
 
-enum { C_ID, C_NAME, C_STATUS, C_MODE, C_URL, C_SECRET, C_CREATED, C_UPDATED, C_DISABLED };
+enum {
+	C_ID,
+	C_NAME,
+	C_STATUS,
+	C_MODE,
+	C_URL,
+	C_SECRET,
+	C_CREATED,
+	C_UPDATED,
+	C_DISABLED,
+	C_EVENTS
+};
 
 static const struct db_sql Q_INSERT = {"clients_insert",
 				       "INSERT INTO client_profiles (name) VALUES (?)"};
@@ -25,7 +36,7 @@ static const struct db_sql Q_SET_MODE = {
 static const struct db_sql Q_SET_WEBHOOK = {
 	"clients_set_webhook",
 	"UPDATE client_profiles SET webhook_url = ?, webhook_secret = COALESCE(?, webhook_secret),"
-	" webhook_disabled_at = NULL"
+	" webhook_events = COALESCE(?, webhook_events), webhook_disabled_at = NULL"
 	" WHERE id = ?"};
 
 static const struct db_sql Q_WEBHOOK_GONE = {
@@ -45,6 +56,7 @@ static void row(const struct db_res *res, size_t i, void *out)
 	c->created_at = DB_AT(res, i, C_CREATED)->s;
 	c->updated_at = DB_AT(res, i, C_UPDATED)->s;
 	c->webhook_disabled = DB_AT(res, i, C_DISABLED)->i != 0;
+	c->webhook_events = DB_AT(res, i, C_EVENTS)->s;
 }
 
 enum db_rc db_clients_insert(struct db *db, struct arena *a, const char *name, size_t len,
@@ -98,11 +110,11 @@ enum db_rc db_clients_set_mode(struct db *db, struct arena *a, long long id, con
 }
 
 enum db_rc db_clients_set_webhook(struct db *db, struct arena *a, long long id, const char *url,
-				  size_t ulen, const char *secret)
+				  size_t ulen, const char *secret, const char *events)
 {
-	struct db_arg args[] = {url ? DBS(url, ulen) : DBNULL, DBZ(secret), DBI(id)};
+	struct db_arg args[] = {url ? DBS(url, ulen) : DBNULL, DBZ(secret), DBZ(events), DBI(id)};
 
-	return update(db, a, &Q_SET_WEBHOOK, args, 3);
+	return update(db, a, &Q_SET_WEBHOOK, args, 4);
 }
 
 enum db_rc db_clients_webhook_gone(struct db *db, long long id)

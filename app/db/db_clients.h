@@ -19,7 +19,8 @@ struct client {
 	const char *webhook_secret; /* NULL when not set */
 	const char *created_at;	    /* DATETIME text */
 	const char *updated_at;
-	bool webhook_disabled; /* its endpoint answered 410 and was not registered again */
+	bool webhook_disabled;	    /* its endpoint answered 410 and was not registered again */
+	const char *webhook_events; /* "sms.received,sms.status": what its webhook receives */
 };
 
 /* DB_DUP when the name is taken. */
@@ -34,10 +35,11 @@ enum db_rc db_clients_get_by_name(struct db *db, struct arena *a, const char *na
 enum db_rc db_clients_list(struct db *db, struct arena *a, struct client **out, size_t *n);
 /* DB_NOTFOUND when there is no such client. */
 enum db_rc db_clients_set_mode(struct db *db, struct arena *a, long long id, const char *mode);
-/* secret NULL: leave the secret as it is.  Registering again also lifts
- * a 410's hold (webhook_disabled). */
+/* secret NULL: leave the secret as it is; events ("sms.received,sms.status")
+ * NULL: keep them.  Registering again also lifts a 410's hold
+ * (webhook_disabled). */
 enum db_rc db_clients_set_webhook(struct db *db, struct arena *a, long long id, const char *url,
-				  size_t ulen, const char *secret);
+				  size_t ulen, const char *secret, const char *events);
 
 /* The client's endpoint answered 410 Gone: hold its deliveries until the
  * webhook is registered again. */

@@ -226,6 +226,28 @@ void *db_rows(const struct db_res *res, db_row_fn fn, size_t size, size_t *n)
 	return v;
 }
 
+void *db_feed_rows(const struct db_res *res, size_t settled_col, long long after, db_row_fn fn,
+		   size_t size, size_t *n, long long *next)
+{
+	char *v = arena_alloc(res->a, (res->nrows ? res->nrows : 1) * size);
+	bool cursor = after >= 0;
+	size_t i;
+
+	*next = cursor ? after : -1;
+	for (i = 0; i < res->nrows; i++) {
+		bool settled = DB_AT(res, i, settled_col)->i != 0;
+
+		/* The cursor feed stops at the first row still settling. */
+		if (cursor && !settled)
+			break;
+		fn(res, i, v + i * size);
+		if (cursor || (settled && *next < 0))
+			*next = DB_AT(res, i, 0)->i;
+	}
+	*n = i;
+	return v;
+}
+
 enum db_rc db_matched(enum db_rc rc, const struct db_res *res)
 {
 	return rc == DB_OK && res->affected == 0 ? DB_NOTFOUND : rc;

@@ -176,7 +176,7 @@ enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id
 	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
 	struct db_arg args[4];
 	bool cursor = after >= 0;
-	size_t k = 0, i;
+	size_t k = 0;
 	enum db_rc rc;
 
 	args[k++] = DBI(client_id);
@@ -186,22 +186,9 @@ enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id
 		args[k++] = DBI(after);
 	args[k++] = DBI(limit);
 	rc = db_exec(db, &Q_INBOX[cursor][from != NULL], args, k, &res);
-	if (rc != DB_OK)
-		return rc;
-	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(struct incoming));
-	*next = cursor ? after : -1;
-	for (i = 0; i < res.nrows; i++) {
-		bool settled = DB_AT(&res, i, I_READ + 1)->i != 0;
-
-		/* The cursor feed stops at the first message still settling. */
-		if (cursor && !settled)
-			break;
-		row(&res, i, &(*out)[i]);
-		if (cursor || (settled && *next < 0))
-			*next = (*out)[i].id;
-	}
-	*n = i;
-	return DB_OK;
+	if (rc == DB_OK)
+		*out = db_feed_rows(&res, I_READ + 1, after, row, sizeof **out, n, next);
+	return rc;
 }
 
 enum db_rc db_incoming_mark_read(struct db *db, struct arena *a, long long client_id,

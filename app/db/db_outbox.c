@@ -8,9 +8,11 @@
 #include "db/db_outbox.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/db_clients.h"
+#include "db/db_outgoing.h"
 #include "lib/crypto.h"
 #include "lib/enc.h"
 #include "lib/log.h"
@@ -23,51 +25,115 @@ static const struct db_sql Q_DUE = {
 	"outbox_due",
 	"SELECT id FROM push_outbox WHERE status = 'pending' AND next_attempt_at <= NOW(3)"
 	" ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED"};
+/* Assignments run left to right: the phase reads the old attempts.  An
+ * SMS job with an attempt that has no recorded outcome (attempts >
+ * settled: its dispatcher died with the request out) is not sent again
+ * blindly: it is reconciled. */
+#define LOST_SEND " kind IN ('sms', 'ack_sms') AND attempts > settled AND phase = 'send'"
 static const struct db_sql Q_LEASE = {
-	"outbox_lease", "UPDATE push_outbox SET lease_owner = ?, attempts = attempts + 1,"
-			" next_attempt_at = NOW(3) + INTERVAL ? SECOND WHERE id IN (" IDS_64 ")"};
+	"outbox_lease",
+	"UPDATE push_outbox SET reconcile_until = IF(" LOST_SEND ", NOW(3) + INTERVAL ? SECOND,"
+	" reconcile_until), phase = IF(" LOST_SEND ", 'reconcile', phase), lease_owner = ?,"
+	" attempts = attempts + 1, next_attempt_at = NOW(3) + INTERVAL ? SECOND"
+	" WHERE id IN (" IDS_64 ")"};
+/* What every kind needs: the client's webhook; the inbound message
+ * (webhook, ack_sms); the outgoing message, its route's rate and how long
+ * until the route may send (sms, ack_sms, status); for a status event,
+ * whether an earlier event of the same message is still pending (events
+ * go out in order). */
 static const struct db_sql Q_LOAD = {
 	"outbox_load",
 	"SELECT o.id, o.event_id, o.kind, o.client_id, o.attempts, o.outgoing_id, c.webhook_url,"
-	" c.webhook_secret, c.webhook_disabled_at IS NOT NULL, " DB_INCOMING_COLS(
-		"i.") " FROM push_outbox o JOIN incoming_messages i ON i.id = o.incoming_id"
+	" c.webhook_secret, c.webhook_disabled_at IS NOT NULL, o.phase = 'reconcile', o.resent,"
+	" COALESCE(o.reconcile_until <= NOW(3), 1), COALESCE(o.history_id, 0), COALESCE(rt.mps, ?),"
+	" GREATEST(COALESCE(TIMESTAMPDIFF(MICROSECOND, NOW(6), rt.next_send_at), 0), 0) DIV 1000,"
+	" IF(o.kind = 'status', EXISTS (SELECT 1 FROM push_outbox e WHERE e.outgoing_id ="
+	" o.outgoing_id AND e.kind = 'status' AND e.status = 'pending' AND e.id < o.id), "
+	"0), " DB_INCOMING_COLS("i.") ", " DB_OUTGOING_COLS(
+		"g.") " FROM push_outbox o"
+		      " LEFT JOIN incoming_messages i ON i.id = o.incoming_id"
+		      " LEFT JOIN outgoing_messages g ON g.id = o.outgoing_id"
+		      " LEFT JOIN client_routes rt ON rt.id = g.route_id"
 		      " LEFT JOIN client_profiles c ON c.id = o.client_id"
 		      " WHERE o.lease_owner = ? AND o.id IN (" IDS_64 ") ORDER BY o.id"};
+#define LOAD_FIXED 16 /* columns before the inbound message's */
 
 static const struct db_sql Q_DONE = {
 	"outbox_done",
 	"UPDATE push_outbox SET status = 'delivered', last_http_status = ?, last_error = NULL,"
-	" finished_at = NOW(3), lease_owner = NULL WHERE lease_owner = ? AND id IN (" IDS_64 ")"};
+	" finished_at = NOW(3), lease_owner = NULL, settled = attempts"
+	" WHERE lease_owner = ? AND id IN (" IDS_64 ")"};
 static const struct db_sql Q_RETRY = {
-	"outbox_retry", "UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
-			" last_http_status = ?, last_error = ?, lease_owner = NULL"
-			" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
+	"outbox_retry",
+	"UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
+	" last_http_status = ?, last_error = ?, lease_owner = NULL, settled = attempts,"
+	" reconcile_until = IF(? = 1 AND phase = 'send', NOW(3) + INTERVAL ? SECOND,"
+	" reconcile_until), phase = CASE ? WHEN 1 THEN 'reconcile' WHEN 2 THEN 'send' ELSE phase "
+	"END,"
+	" resent = resent OR ? = 2 WHERE id = ? AND lease_owner = ? AND attempts = ?"};
 static const struct db_sql Q_DEAD = {
 	"outbox_dead",
 	"UPDATE push_outbox SET status = 'dead', last_http_status = ?, last_error = ?,"
-	" finished_at = NOW(3), lease_owner = NULL WHERE id = ? AND lease_owner = ? AND attempts = "
-	"?"};
+	" finished_at = NOW(3), lease_owner = NULL, settled = attempts"
+	" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
 static const struct db_sql Q_DEFER = {
 	"outbox_defer", "UPDATE push_outbox SET next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND,"
-			" attempts = GREATEST(attempts - 1, 0), lease_owner = NULL"
-			" WHERE id = ? AND lease_owner = ? AND attempts = ?"};
+			" attempts = GREATEST(attempts - 1, 0), settled = LEAST(settled, attempts),"
+			" lease_owner = NULL WHERE id = ? AND lease_owner = ? AND attempts = ?"};
 static const struct db_sql Q_ATTEMPT = {
 	"outbox_attempt",
 	"INSERT INTO push_attempts (outbox_id, attempt, started_at, duration_ms, http_status,"
 	" outcome, error, response_head)"
 	" VALUES (?, ?, FROM_UNIXTIME(? / 1000), ?, ?, ?, ?, ?)"};
-static const struct db_sql Q_SET_OUTGOING = {"outbox_set_outgoing",
-					     "UPDATE push_outbox SET outgoing_id = ? WHERE id = ?"};
+static const struct db_sql Q_SET_OUTGOING = {
+	"outbox_set_outgoing",
+	"UPDATE push_outbox SET outgoing_id = ? WHERE id = ? AND outgoing_id IS NULL"};
+static const struct db_sql Q_QUEUE_SMS = {
+	"outbox_queue_sms",
+	"INSERT INTO push_outbox (event_id, kind, client_id, outgoing_id) VALUES (?, 'sms', ?, ?)"};
+/* A route may send now (and the next one 1/mps later), or not yet. */
+static const struct db_sql Q_RESERVE = {
+	"route_reserve", "UPDATE client_routes SET next_send_at = NOW(6) + INTERVAL "
+			 "ROUND(1000000000 / ?) MICROSECOND"
+			 " WHERE id = ? AND (next_send_at IS NULL OR next_send_at <= NOW(6))"};
+static const struct db_sql Q_ROUTE_WAIT = {
+	"route_wait", "SELECT GREATEST(COALESCE(TIMESTAMPDIFF(MICROSECOND, NOW(6), next_send_at),"
+		      " 0), 0) DIV 1000 FROM client_routes WHERE id = ?"};
+static const struct db_sql Q_ROUTE_PENALTY = {
+	"route_penalty",
+	"UPDATE client_routes SET next_send_at = GREATEST(COALESCE(next_send_at, NOW(6)),"
+	" NOW(6) + INTERVAL ? MICROSECOND) WHERE id = ?"};
+/* Queued messages past stale_after_s that no job will ever send: a
+ * reconcile job each (one per message: uq_outbox_send). */
+static const struct db_sql Q_SWEEP = {
+	"outbox_sweep",
+	"INSERT IGNORE INTO push_outbox (event_id, kind, client_id, outgoing_id, phase,"
+	" reconcile_until)"
+	" SELECT CONCAT('evt_', LEFT(SHA2(CONCAT(UUID(), RAND(), g.id), 256), 24)), 'sms',"
+	" g.client_id, g.id, 'reconcile', NOW(3) + INTERVAL ? SECOND FROM outgoing_messages g"
+	" WHERE g.status = 'queued' AND g.queued_at < NOW(3) - INTERVAL ? SECOND"
+	" AND NOT EXISTS (SELECT 1 FROM push_outbox p WHERE p.outgoing_id = g.id"
+	" AND p.kind IN ('sms', 'ack_sms') AND p.status = 'pending')"
+	" ORDER BY g.status, g.queued_at LIMIT 100"};
+/* ... and those whose job ended without settling them (its dispatcher
+ * died between the two writes): the job is reopened to reconcile. */
+static const struct db_sql Q_SWEEP_REOPEN = {
+	"outbox_sweep_reopen",
+	"UPDATE push_outbox p JOIN outgoing_messages g ON g.id = p.outgoing_id"
+	" SET p.status = 'pending', p.phase = 'reconcile', p.next_attempt_at = NOW(3),"
+	" p.reconcile_until = NOW(3) + INTERVAL ? SECOND, p.finished_at = NULL"
+	" WHERE g.status = 'queued' AND g.queued_at < NOW(3) - INTERVAL ? SECOND"
+	" AND p.kind IN ('sms', 'ack_sms') AND p.status IN ('delivered', 'dead')"};
 static const struct db_sql Q_REACTIVATE_JOBS = {
-	"outbox_reactivate_jobs",
-	"UPDATE push_outbox SET next_attempt_at = NOW(3)"
-	" WHERE client_id = ? AND kind = 'webhook' AND status = 'pending' AND lease_owner IS NULL"};
+	"outbox_reactivate_jobs", "UPDATE push_outbox SET next_attempt_at = NOW(3)"
+				  " WHERE client_id = ? AND kind IN ('webhook', 'status') AND "
+				  "status = 'pending' AND lease_owner IS NULL"};
 
 /* Pending now; dead and delivered over the last 24 hours.  Each count is
  * a range of ix_outbox_health (sql/004), however long the client's
  * history. */
 #define HEALTH_COUNT(st, since)                                                                    \
-	"(SELECT COUNT(*) FROM push_outbox WHERE client_id = ? AND kind = 'webhook'"               \
+	"(SELECT COUNT(*) FROM push_outbox WHERE client_id = ? AND kind IN ('webhook', 'status')"  \
 	" AND status = '" st "'" since ")"
 #define LAST_DAY " AND finished_at >= NOW(3) - INTERVAL 1 DAY"
 static const struct db_sql Q_COUNTS = {
@@ -77,27 +143,32 @@ static const struct db_sql Q_COUNTS = {
 /* The newest of: the last delivery, the last death (both one backward
  * step in ix_outbox_health), the last failed attempt of a pending job
  * (the backlog only). */
+#define LAST_FINISHED(kind, st, ok)                                                                \
+	" (SELECT finished_at AS at, id, last_http_status AS http, " ok                            \
+	" AS ok, last_error AS err"                                                                \
+	"  FROM push_outbox WHERE client_id = ? AND kind = '" kind "' AND status = '" st "'"       \
+	"  ORDER BY finished_at DESC LIMIT 1)"
 static const struct db_sql Q_LAST = {
-	"outbox_last",
-	"SELECT at, http, ok, err FROM ("
-	" (SELECT finished_at AS at, id, last_http_status AS http, 1 AS ok, last_error AS err"
-	"  FROM push_outbox WHERE client_id = ? AND kind = 'webhook' AND status = 'delivered'"
-	"  ORDER BY finished_at DESC LIMIT 1)"
-	" UNION ALL"
-	" (SELECT finished_at, id, last_http_status, 0, last_error"
-	"  FROM push_outbox WHERE client_id = ? AND kind = 'webhook' AND status = 'dead'"
-	"  ORDER BY finished_at DESC LIMIT 1)"
-	" UNION ALL"
-	" (SELECT updated_at, id, last_http_status, 0, last_error"
-	"  FROM push_outbox WHERE client_id = ? AND kind = 'webhook' AND status = 'pending'"
-	"  AND attempts > 0 AND (last_error IS NOT NULL OR last_http_status IS NOT NULL)"
-	"  ORDER BY updated_at DESC LIMIT 1)"
-	") x ORDER BY at DESC, id DESC LIMIT 1"};
+	"outbox_last", "SELECT at, http, ok, err FROM (" LAST_FINISHED("webhook", "delivered", "1") " UNION ALL" LAST_FINISHED(
+			       "status", "delivered",
+			       "1") " UNION ALL" LAST_FINISHED("webhook", "dead",
+							       "0") " UNION ALL" LAST_FINISHED("sta"
+											       "tu"
+											       "s",
+											       "dea"
+											       "d",
+											       "0") " UNION ALL"
+												    " (SELECT updated_at, id, last_http_status, 0, last_error"
+												    "  FROM push_outbox WHERE client_id = ? AND kind IN ('webhook', 'status')"
+												    "  AND status = 'pending' AND attempts > 0"
+												    "  AND (last_error IS NOT NULL OR last_http_status IS NOT NULL)"
+												    "  ORDER BY updated_at DESC LIMIT 1)"
+												    ") x ORDER BY at DESC, id DESC LIMIT 1"};
 static const struct db_sql Q_DELIVERIES = {
 	"outbox_deliveries",
 	"SELECT id, event_id, incoming_id, status, attempts, last_http_status, last_error,"
-	" created_at, updated_at, finished_at FROM push_outbox"
-	" WHERE client_id = ? AND kind = 'webhook' ORDER BY id DESC LIMIT ?"};
+	" created_at, updated_at, finished_at, kind, outgoing_id FROM push_outbox"
+	" WHERE client_id = ? AND kind IN ('webhook', 'status') ORDER BY id DESC LIMIT ?"};
 static const struct db_sql Q_ATTEMPTS = {
 	"outbox_attempts",
 	"SELECT outbox_id, attempt, started_at, duration_ms, http_status, outcome, error"
@@ -106,10 +177,11 @@ static const struct db_sql Q_REDELIVER = {
 	"outbox_redeliver",
 	"UPDATE push_outbox SET status = 'pending', attempts = 0, next_attempt_at = NOW(3),"
 	" finished_at = NULL, lease_owner = NULL, last_error = NULL"
-	" WHERE id = ? AND client_id = ? AND kind = 'webhook' AND status IN ('dead', 'delivered')"};
-static const struct db_sql Q_EXISTS = {
-	"outbox_exists",
-	"SELECT status FROM push_outbox WHERE id = ? AND client_id = ? AND kind = 'webhook'"};
+	" WHERE id = ? AND client_id = ? AND kind IN ('webhook', 'status') AND status IN ('dead', "
+	"'delivered')"};
+static const struct db_sql Q_EXISTS = {"outbox_exists",
+				       "SELECT status FROM push_outbox WHERE id = ? AND client_id "
+				       "= ? AND kind IN ('webhook', 'status')"};
 
 void db_outbox_new_event_id(char *out)
 {
@@ -133,7 +205,7 @@ struct claim_ctx {
 	struct arena *a;
 	const char *owner;
 	int max;
-	long lease_s;
+	long lease_s, window_s;
 	long long ids[OUTBOX_BATCH];
 	size_t n;
 };
@@ -152,14 +224,25 @@ static void job_row(const struct db_res *res, size_t i, void *out)
 	j->url = v[6].null || v[6].len == 0 ? NULL : v[6].s;
 	j->secret = v[7].null || v[7].len == 0 ? NULL : v[7].s;
 	j->disabled = !v[8].null && v[8].i != 0;
-	db_incoming_from_row(&v[9], &j->msg);
+	j->reconcile = v[9].i != 0;
+	j->resent = v[10].i != 0;
+	j->window_over = v[11].i != 0;
+	j->history_id = v[12].i;
+	j->route_mps = v[13].null ? 0 : strtod(v[13].s, NULL);
+	j->route_wait_ms = v[14].null ? 0 : v[14].i;
+	j->blocked = v[15].i != 0;
+	if (!v[LOAD_FIXED].null)
+		db_incoming_from_row(&v[LOAD_FIXED], &j->msg);
+	j->has_out = !v[LOAD_FIXED + DB_INCOMING_NCOLS].null;
+	if (j->has_out)
+		db_outgoing_from_row(&v[LOAD_FIXED + DB_INCOMING_NCOLS], &j->out);
 }
 
 static enum db_rc claim_txn(struct db *db, void *arg)
 {
 	struct claim_ctx *c = arg;
 	struct db_res res = {.a = c->a};
-	struct db_arg args[2 + OUTBOX_BATCH];
+	struct db_arg args[3 + OUTBOX_BATCH];
 	enum db_rc rc;
 	size_t i;
 
@@ -170,29 +253,35 @@ static enum db_rc claim_txn(struct db *db, void *arg)
 	for (i = 0; i < res.nrows && i < OUTBOX_BATCH; i++)
 		c->ids[i] = DB_AT(&res, i, 0)->i;
 	c->n = i;
-	args[0] = DBZ(c->owner);
-	args[1] = DBI(c->lease_s);
-	put_ids(args, 2, c->ids, c->n);
-	return db_exec(db, &Q_LEASE, args, 2 + OUTBOX_BATCH, NULL);
+	args[0] = DBI(c->window_s);
+	args[1] = DBZ(c->owner);
+	args[2] = DBI(c->lease_s);
+	put_ids(args, 3, c->ids, c->n);
+	return db_exec(db, &Q_LEASE, args, 3 + OUTBOX_BATCH, NULL);
 }
 
-enum db_rc db_outbox_claim(struct db *db, struct arena *a, const char *owner, int max, long lease_s,
+enum db_rc db_outbox_claim(struct db *db, struct arena *a, const struct outbox_claim *how,
 			   struct outbox_job **jobs, size_t *n)
 {
-	struct claim_ctx c = {.a = a, .owner = owner, .max = max, .lease_s = lease_s};
+	struct claim_ctx c = {.a = a,
+			      .owner = how->owner,
+			      .max = how->max,
+			      .lease_s = how->lease_s,
+			      .window_s = how->reconcile_window_s};
 	struct db_res res = {.a = a};
-	struct db_arg args[1 + OUTBOX_BATCH];
+	struct db_arg args[2 + OUTBOX_BATCH];
 	enum db_rc rc;
 
 	*n = 0;
-	if (max > OUTBOX_BATCH)
+	if (c.max > OUTBOX_BATCH)
 		c.max = OUTBOX_BATCH;
 	rc = db_txn(db, claim_txn, &c);
 	if (rc != DB_OK || c.n == 0)
 		return rc;
-	args[0] = DBZ(owner);
-	put_ids(args, 1, c.ids, c.n);
-	rc = db_exec(db, &Q_LOAD, args, 1 + OUTBOX_BATCH, &res);
+	args[0] = DBI(how->default_mps);
+	args[1] = DBZ(how->owner);
+	put_ids(args, 2, c.ids, c.n);
+	rc = db_exec(db, &Q_LOAD, args, 2 + OUTBOX_BATCH, &res);
 	if (rc != DB_OK)
 		return rc; /* the lease ends; the jobs come due again */
 	*jobs = db_rows(&res, job_row, sizeof **jobs, n);
@@ -202,6 +291,7 @@ enum db_rc db_outbox_claim(struct db *db, struct arena *a, const char *owner, in
 struct finish_ctx {
 	struct arena *a;
 	const char *owner;
+	long window_s;
 	const struct outbox_result *r;
 	size_t n;
 };
@@ -251,6 +341,7 @@ static enum db_rc finish_txn(struct db *db, void *arg)
 			break;
 		case OUTBOX_RETRY:
 			rc = DB_EXEC(db, &Q_RETRY, NULL, DBI(r->delay_ms * 1000), st, err,
+				     DBI(r->phase), DBI(c->window_s), DBI(r->phase), DBI(r->phase),
 				     DBI(r->id), DBZ(c->owner), DBI(r->attempt));
 			break;
 		case OUTBOX_DEAD:
@@ -281,19 +372,89 @@ static enum db_rc finish_txn(struct db *db, void *arg)
 	return DB_OK;
 }
 
-enum db_rc db_outbox_finish(struct db *db, struct arena *a, const char *owner,
+enum db_rc db_outbox_finish(struct db *db, struct arena *a, const char *owner, long window_s,
 			    const struct outbox_result *r, size_t n)
 {
-	struct finish_ctx c = {a, owner, r, n};
+	struct finish_ctx c = {a, owner, window_s, r, n};
 
 	if (n == 0)
 		return DB_OK;
 	return db_txn(db, finish_txn, &c);
 }
 
-enum db_rc db_outbox_set_outgoing(struct db *db, long long id, long long outgoing_id)
+struct queue_ctx {
+	struct arena *a;
+	const struct outgoing *m;
+	long long job_id; /* > 0: link this job (ack_sms); else a new sms job */
+	long long id;
+};
+
+static enum db_rc queue_txn(struct db *db, void *arg)
 {
-	return DB_EXEC(db, &Q_SET_OUTGOING, NULL, DBI(outgoing_id), DBI(id));
+	struct queue_ctx *c = arg;
+	struct db_res res = {.a = c->a};
+	char evt[OUTBOX_EVENT_ID_LEN + 1];
+	enum db_rc rc = db_outgoing_insert(db, c->a, c->m, &c->id);
+
+	if (rc != DB_OK)
+		return rc;
+	if (c->job_id > 0) {
+		rc = DB_EXEC(db, &Q_SET_OUTGOING, &res, DBI(c->id), DBI(c->job_id));
+		/* Another dispatcher linked one first: this one is not used. */
+		return rc == DB_OK && res.affected == 0 ? DB_DUP : rc;
+	}
+	db_outbox_new_event_id(evt);
+	return DB_EXEC(db, &Q_QUEUE_SMS, NULL, DBZ(evt), DBI(c->m->client_id), DBI(c->id));
+}
+
+enum db_rc db_outbox_queue_sms(struct db *db, struct arena *a, const struct outgoing *m,
+			       long long job_id, long long *id)
+{
+	struct queue_ctx c = {a, m, job_id, 0};
+	enum db_rc rc = db_txn(db, queue_txn, &c);
+
+	if (rc == DB_OK)
+		*id = c.id;
+	return rc;
+}
+
+enum db_rc db_outbox_route_reserve(struct db *db, struct arena *a, long long route_id, double mps,
+				   long long *wait_ms)
+{
+	struct db_res res = {.a = a};
+	long long milli = (long long)(mps * 1000.0 + 0.5); /* messages per 1000 s */
+	enum db_rc rc = DB_EXEC(db, &Q_RESERVE, &res, DBI(milli > 0 ? milli : 1), DBI(route_id));
+
+	*wait_ms = 0;
+	if (rc != DB_OK || res.affected > 0)
+		return rc;
+	rc = DB_EXEC(db, &Q_ROUTE_WAIT, &res, DBI(route_id));
+	if (rc == DB_OK && res.nrows == 1)
+		*wait_ms = DB_AT(&res, 0, 0)->i;
+	if (*wait_ms < 1)
+		*wait_ms = 1; /* taken by another dispatcher just now */
+	return rc;
+}
+
+enum db_rc db_outbox_route_penalty(struct db *db, long long route_id, long long ms)
+{
+	return DB_EXEC(db, &Q_ROUTE_PENALTY, NULL, DBI(ms * 1000), DBI(route_id));
+}
+
+enum db_rc db_outbox_sweep(struct db *db, struct arena *a, long stale_s, long window_s,
+			   long long *found)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = DB_EXEC(db, &Q_SWEEP, &res, DBI(window_s), DBI(stale_s));
+
+	*found = 0;
+	if (rc != DB_OK)
+		return rc;
+	*found = (long long)res.affected;
+	rc = DB_EXEC(db, &Q_SWEEP_REOPEN, &res, DBI(window_s), DBI(stale_s));
+	if (rc == DB_OK)
+		*found += (long long)res.affected;
+	return rc;
 }
 
 enum db_rc db_outbox_reactivate(struct db *db, long long client_id)
@@ -316,7 +477,8 @@ enum db_rc db_outbox_summary(struct db *db, struct arena *a, long long client_id
 		out->dead = DB_AT(&res, 0, 1)->i;
 		out->delivered = DB_AT(&res, 0, 2)->i;
 	}
-	rc = DB_EXEC(db, &Q_LAST, &res, DBI(client_id), DBI(client_id), DBI(client_id));
+	rc = DB_EXEC(db, &Q_LAST, &res, DBI(client_id), DBI(client_id), DBI(client_id),
+		     DBI(client_id), DBI(client_id));
 	if (rc != DB_OK)
 		return rc;
 	if (res.nrows == 1) {
@@ -344,6 +506,8 @@ static void delivery_row(const struct db_res *res, size_t i, void *out)
 	d->created_at = v[7].s;
 	d->updated_at = v[8].s;
 	d->finished_at = v[9].s;
+	d->status_event = strcmp(v[10].s, "status") == 0;
+	d->outgoing_id = v[11].null ? 0 : v[11].i;
 	d->log = NULL;
 	d->nlog = 0;
 }

@@ -7,12 +7,12 @@
  */
 #include "db/db_outgoing.h"
 
+#include <stdint.h>
 #include <string.h>
 
-#define OUT_COLS                                                                                   \
-	"id, client_id, provider, to_number, from_number, usemodem, port, body, segments,"         \
-	" encoding, sent_by, operator_id, operator_name, api_key_id, in_reply_to, status,"         \
-	" provider_message_id, error_code, error_message, queued_at, sent_at"
+#include "db/db_incoming.h"
+
+#define OUT_COLS DB_OUTGOING_COLS("")
 
 enum {
 	O_ID,
@@ -35,14 +35,18 @@ enum {
 	O_ECODE,
 	O_EMSG,
 	O_QUEUED,
-	O_SENT
+	O_SENT,
+	O_DELIVERED,
+	O_ROUTE
 };
 
 static const struct db_sql Q_INSERT = {
 	"outgoing_insert",
 	"INSERT INTO outgoing_messages (client_id, provider, to_number, from_number, usemodem,"
 	" port, body, segments, encoding, sent_by, operator_id, operator_name, api_key_id,"
-	" in_reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+	" in_reply_to, route_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" (SELECT r.id FROM client_routes r WHERE r.client_id = ? AND r.provider = ?"
+	"  AND (r.number = ? OR (r.usemodem = ? AND r.port = ?)) ORDER BY r.id LIMIT 1))"};
 /* Assignments run left to right: status reads the old rank. */
 static const struct db_sql Q_SENT = {
 	"outgoing_sent",
@@ -84,19 +88,45 @@ static const struct db_sql Q_EVENT = {
 	" WHERE provider = ? AND provider_message_id = ?), ?, ?)"};
 static const struct db_sql Q_APPLY = {
 	"outgoing_apply_status",
-	"UPDATE outgoing_messages SET status = ?, status_rank = ?,"
-	" error_code = COALESCE(?, error_code),"
+	"UPDATE outgoing_messages SET"
+	" delivered_at = IF(? = 'delivered', COALESCE(delivered_at, NOW(3)), delivered_at),"
+	" status = ?, status_rank = ?, error_code = COALESCE(?, error_code),"
 	" error_message = COALESCE(error_message, IF(? IS NULL, NULL, CONCAT('Twilio error ', ?)))"
 	" WHERE provider = ? AND provider_message_id = ? AND status_rank < ?"};
+/* A message's history, as one column: "queued 2026-12-01 10:00:00.000,sent ...". */
+#define HISTORY_COL                                                                                \
+	", (SELECT GROUP_CONCAT(h.status, ' ', h.at ORDER BY h.id SEPARATOR ',')"                  \
+	" FROM outgoing_status_history h WHERE h.outgoing_id = outgoing_messages.id)"
+static const struct db_sql Q_GET = {"outgoing_get",
+				    "SELECT " OUT_COLS HISTORY_COL " FROM outgoing_messages"
+				    " WHERE id = ? AND client_id = ?"};
+static const struct db_sql Q_HISTORY = {
+	"outgoing_history", "SELECT status, at FROM outgoing_status_history WHERE outgoing_id = ?"
+			    " AND id <= ? ORDER BY id LIMIT 16"};
+/* The v2 outbox, with the inbox's cursor rules (db_incoming.c): newest
+ * first, or after a cursor oldest first, stopping at the first message
+ * younger than INBOX_SETTLE_MS.  [cursor][status filter]. */
+#define OUT_SETTLED HISTORY_COL ", queued_at <= NOW(3) - INTERVAL " INBOX_SETTLE_SQL " AS settled"
+static const struct db_sql Q_OUTBOX[2][2] = {
+	{{"outbox_newest", "SELECT " OUT_COLS OUT_SETTLED " FROM outgoing_messages"
+			   " WHERE client_id = ? ORDER BY id DESC LIMIT ? LOCK IN SHARE MODE"},
+	 {"outbox_newest_status",
+	  "SELECT " OUT_COLS OUT_SETTLED " FROM outgoing_messages"
+	  " WHERE client_id = ? AND status = ? ORDER BY id DESC LIMIT ? LOCK IN SHARE MODE"}},
+	{{"outbox_after",
+	  "SELECT " OUT_COLS OUT_SETTLED " FROM outgoing_messages"
+	  " WHERE client_id = ? AND id > ? ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"},
+	 {"outbox_after_status", "SELECT " OUT_COLS OUT_SETTLED " FROM outgoing_messages"
+				 " WHERE client_id = ? AND status = ? AND id > ?"
+				 " ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"}},
+};
+
 static const struct db_sql Q_KNOWN = {
 	"outgoing_known",
 	"SELECT id FROM outgoing_messages WHERE provider = ? AND provider_message_id = ?"};
 
-static void row(const struct db_res *res, size_t i, void *out)
+void db_outgoing_from_row(const struct db_val *v, struct outgoing *m)
 {
-	const struct db_val *v = DB_AT(res, i, 0);
-	struct outgoing *m = out;
-
 	m->id = v[O_ID].i;
 	m->client_id = v[O_CLIENT].i;
 	m->provider = v[O_PROVIDER].s;
@@ -119,19 +149,55 @@ static void row(const struct db_res *res, size_t i, void *out)
 	m->error_message = v[O_EMSG].s;
 	m->queued_at = v[O_QUEUED].s;
 	m->sent_at = v[O_SENT].s;
+	m->delivered_at = v[O_DELIVERED].s;
+	m->route_id = v[O_ROUTE].null ? 0 : v[O_ROUTE].i;
+	m->history = NULL;
+	m->nhistory = 0;
+}
+
+static void row(const struct db_res *res, size_t i, void *out)
+{
+	db_outgoing_from_row(DB_AT(res, i, 0), out);
+}
+
+/* m's history from HISTORY_COL's value. */
+static void with_history(struct arena *a, struct outgoing *m, const struct db_val *v)
+{
+	char *p, *item, *save = NULL, *sp;
+	size_t cap = 1;
+
+	m->history = NULL;
+	m->nhistory = 0;
+	if (v->null || v->s == NULL)
+		return;
+	for (p = (char *)v->s; *p != '\0'; p++)
+		cap += *p == ',';
+	m->history = arena_alloc(a, cap * sizeof(*m->history));
+	p = arena_strdup(a, v->s);
+	for (item = strtok_r(p, ",", &save); item != NULL && m->nhistory < cap;
+	     item = strtok_r(NULL, ",", &save)) {
+		if ((sp = strchr(item, ' ')) == NULL)
+			continue;
+		*sp = '\0';
+		m->history[m->nhistory].status = item;
+		m->history[m->nhistory].at = sp + 1;
+		m->nhistory++;
+	}
 }
 
 enum db_rc db_outgoing_insert(struct db *db, struct arena *a, const struct outgoing *m,
 			      long long *id)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc =
-		DB_EXEC(db, &Q_INSERT, &res, DBI(m->client_id), DBZ(m->provider), DBZ(m->to),
-			DBZ(m->from), m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL,
-			m->port >= 0 ? DBI(m->port) : DBNULL, DBS(m->body, m->body_len),
-			DBI(m->segments), DBZ(m->encoding), DBZ(m->sent_by), DBZ(m->operator_id),
-			DBZ(m->operator_name), m->api_key_id > 0 ? DBI(m->api_key_id) : DBNULL,
-			m->in_reply_to > 0 ? DBI(m->in_reply_to) : DBNULL);
+	enum db_rc rc = DB_EXEC(
+		db, &Q_INSERT, &res, DBI(m->client_id), DBZ(m->provider), DBZ(m->to), DBZ(m->from),
+		m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL, m->port >= 0 ? DBI(m->port) : DBNULL,
+		DBS(m->body, m->body_len), DBI(m->segments), DBZ(m->encoding), DBZ(m->sent_by),
+		DBZ(m->operator_id), DBZ(m->operator_name),
+		m->api_key_id > 0 ? DBI(m->api_key_id) : DBNULL,
+		m->in_reply_to > 0 ? DBI(m->in_reply_to) : DBNULL, DBI(m->client_id),
+		DBZ(m->provider), DBZ(m->from), m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL,
+		m->port >= 0 ? DBI(m->port) : DBNULL);
 
 	if (rc == DB_OK)
 		*id = (long long)res.insert_id;
@@ -187,9 +253,10 @@ enum db_rc db_outgoing_mark_sent(struct db *db, struct arena *a, long long id, c
 
 		if (!db_outgoing_map_status(DB_AT(&res, i, 0)->s, &st, &rank) || rank <= 2)
 			continue;
-		struct db_arg args[] = {DBZ(st),   DBI(rank),	     DBZ(code), DBZ(code),
-					DBZ(code), DBS("twilio", 6), sidarg,	DBI(rank)};
-		rc = db_exec(db, &Q_APPLY, args, 8, NULL);
+		struct db_arg args[] = {DBZ(st),	  DBZ(st),   DBI(rank),
+					DBZ(code),	  DBZ(code), DBZ(code),
+					DBS("twilio", 6), sidarg,    DBI(rank)};
+		rc = db_exec(db, &Q_APPLY, args, 9, NULL);
 	}
 	return rc;
 }
@@ -247,8 +314,8 @@ static enum db_rc status_txn(struct db *db, void *arg)
 	c->known = res.nrows > 0;
 	if (!c->known || !db_outgoing_map_status(c->raw, &status, &rank))
 		return DB_OK;
-	return DB_EXEC(db, &Q_APPLY, NULL, DBZ(status), DBI(rank), DBZ(c->code), DBZ(c->code),
-		       DBZ(c->code), DBZ(c->provider), DBZ(c->pid), DBI(rank));
+	return DB_EXEC(db, &Q_APPLY, NULL, DBZ(status), DBZ(status), DBI(rank), DBZ(c->code),
+		       DBZ(c->code), DBZ(c->code), DBZ(c->provider), DBZ(c->pid), DBI(rank));
 }
 
 enum db_rc db_outgoing_status_event(struct db *db, struct arena *a, const char *provider,
@@ -260,4 +327,63 @@ enum db_rc db_outgoing_status_event(struct db *db, struct arena *a, const char *
 
 	*known = c.known;
 	return rc;
+}
+
+enum db_rc db_outgoing_get(struct db *db, struct arena *a, long long client_id, long long id,
+			   struct outgoing *out)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = DB_EXEC(db, &Q_GET, &res, DBI(id), DBI(client_id));
+
+	if (rc == DB_OK && res.nrows == 0)
+		rc = DB_NOTFOUND;
+	if (rc == DB_OK) {
+		row(&res, 0, out);
+		with_history(a, out, DB_AT(&res, 0, DB_OUTGOING_NCOLS));
+	}
+	return rc;
+}
+
+enum db_rc db_outgoing_history(struct db *db, struct arena *a, long long id, long long upto,
+			       struct outgoing_history **out, size_t *n)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc =
+		DB_EXEC(db, &Q_HISTORY, &res, DBI(id), DBI(upto > 0 ? upto : (long long)INT64_MAX));
+	size_t i;
+
+	if (rc != DB_OK)
+		return rc;
+	*out = arena_alloc(a, (res.nrows ? res.nrows : 1) * sizeof(**out));
+	for (i = 0; i < res.nrows; i++) {
+		(*out)[i].status = DB_AT(&res, i, 0)->s;
+		(*out)[i].at = DB_AT(&res, i, 1)->s;
+	}
+	*n = res.nrows;
+	return DB_OK;
+}
+
+enum db_rc db_outgoing_outbox(struct db *db, struct arena *a, long long client_id, long long after,
+			      const char *status, long long limit, struct outgoing **out, size_t *n,
+			      long long *next)
+{
+	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
+	struct db_arg args[4];
+	bool cursor = after >= 0;
+	size_t k = 0, i;
+	enum db_rc rc;
+
+	args[k++] = DBI(client_id);
+	if (status != NULL)
+		args[k++] = DBZ(status);
+	if (cursor)
+		args[k++] = DBI(after);
+	args[k++] = DBI(limit);
+	rc = db_exec(db, &Q_OUTBOX[cursor][status != NULL], args, k, &res);
+	if (rc != DB_OK)
+		return rc;
+	*out = db_feed_rows(&res, DB_OUTGOING_NCOLS + 1, after, row, sizeof **out, n, next);
+	for (i = 0; i < *n; i++)
+		with_history(a, &(*out)[i], DB_AT(&res, i, DB_OUTGOING_NCOLS));
+	return DB_OK;
 }

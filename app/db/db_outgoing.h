@@ -9,6 +9,12 @@
 
 #include "db/db.h"
 
+/* One status a message took, and when. */
+struct outgoing_history {
+	const char *status;
+	const char *at;
+};
+
 struct outgoing {
 	long long id;
 	long long client_id;
@@ -32,9 +38,26 @@ struct outgoing {
 	const char *error_message;
 	const char *queued_at;
 	const char *sent_at;
+	const char *delivered_at;	  /* or NULL */
+	long long route_id;		  /* the route it goes out by (its throttle); 0: none */
+	struct outgoing_history *history; /* oldest first: db_outgoing_get and _outbox only */
+	size_t nhistory;
 };
 
-/* Insert m as queued; id set. */
+/* The columns of an outgoing row, prefixed (a join), in the order
+ * db_outgoing_from_row reads them. */
+#define DB_OUTGOING_COLS(p)                                                                        \
+	p "id, " p "client_id, " p "provider, " p "to_number, " p "from_number, " p "usemodem, " p \
+	  "port, " p "body, " p "segments, " p "encoding, " p "sent_by, " p "operator_id, " p      \
+	  "operator_name, " p "api_key_id, " p "in_reply_to, " p "status, " p                      \
+	  "provider_message_id, " p "error_code, " p "error_message, " p "queued_at, " p           \
+	  "sent_at, " p "delivered_at, " p "route_id"
+#define DB_OUTGOING_NCOLS 23
+/* Fill m from the DB_OUTGOING_NCOLS values starting at v. */
+void db_outgoing_from_row(const struct db_val *v, struct outgoing *m);
+
+/* Insert m as queued (its route found from its provider and from number
+ * or modem/port); id set. */
 enum db_rc db_outgoing_insert(struct db *db, struct arena *a, const struct outgoing *m,
 			      long long *id);
 /* Record the provider's acceptance: sid, sent_at, status sent (unless a
@@ -47,6 +70,22 @@ enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id,
 enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id, bool asc,
 			    const char *phone, const char *status, const char *operator_id,
 			    long long limit, struct outgoing **out, size_t *n);
+
+/* Client client_id's message id, with its history; DB_NOTFOUND for none
+ * (or another client's). */
+enum db_rc db_outgoing_get(struct db *db, struct arena *a, long long client_id, long long id,
+			   struct outgoing *out);
+/* The statuses message id took, oldest first, up to history row upto (0:
+ * all); at most 16. */
+enum db_rc db_outgoing_history(struct db *db, struct arena *a, long long id, long long upto,
+			       struct outgoing_history **out, size_t *n);
+/* The v2 outbox: client_id's messages with their histories, status NULL
+ * for any; after < 0:
+ * newest first, else oldest first after that id, with *next the cursor to
+ * continue from (the inbox's rules, db_incoming_inbox). */
+enum db_rc db_outgoing_outbox(struct db *db, struct arena *a, long long client_id, long long after,
+			      const char *status, long long limit, struct outgoing **out, size_t *n,
+			      long long *next);
 
 /* Map a provider's status name (queued, sending, sent, delivered, read...)
  * to a stored status and its rank; false for names that say nothing about

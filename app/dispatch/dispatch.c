@@ -30,7 +30,8 @@
 #define BUSY_WAIT_MS   100
 
 /* Every kind of job, by push_outbox.kind. */
-static const struct dispatch_kind *const kinds[] = {&dispatch_webhook, &dispatch_ack};
+static const struct dispatch_kind *const kinds[] = {&dispatch_webhook, &dispatch_status,
+						    &dispatch_sms, &dispatch_ack};
 
 /* --- per-host accounting ----------------------------------------------- */
 
@@ -70,7 +71,8 @@ static void host_release(struct dispatcher *d, const char *key)
  * slow host never holds all the slots. */
 static bool host_has_room(const struct dispatcher *d, const struct host_count *h)
 {
-	return h != NULL && h->n + h->waiting < 3 * d->cfg->push.max_per_host;
+	(void)d;
+	return h != NULL && h->n + h->waiting < 3 * h->cap;
 }
 
 /* --- curl callbacks ------------------------------------------------------- */
@@ -180,7 +182,10 @@ static void slot_reset(struct xfer *x)
 	buf_reset(&x->resp, DISPATCH_RESP_CAP + 1);
 	x->capped = x->blocked = x->signed_hook = false;
 	x->blocked_why[0] = x->retry_after[0] = x->host[0] = x->secret[0] = '\0';
-	x->outgoing_id = 0;
+	x->outgoing_id = x->route_id = 0;
+	x->provider = 0;
+	x->reconcile = x->resent = x->window_over = false;
+	x->to[0] = x->from[0] = '\0';
 }
 
 struct xfer *dispatch_xfer_take(struct dispatcher *d, const struct dispatch_kind *k,
@@ -189,6 +194,9 @@ struct xfer *dispatch_xfer_take(struct dispatcher *d, const struct dispatch_kind
 	struct host_count *h = host_get(d, host, true);
 	struct xfer *x;
 
+	if (h != NULL)
+		h->cap = (int)(k->upstream ? d->cfg->upstream.max_per_host
+					   : d->cfg->push.max_per_host);
 	if (!host_has_room(d, h) || (x = free_slot(d)) == NULL) {
 		/* This destination has its share in flight and waiting: try
 		 * again shortly, without counting an attempt. */
@@ -253,7 +261,7 @@ void dispatch_xfer_start(struct dispatcher *d, struct xfer *x)
 
 	d->busy++;
 	x->claimed = timeutil_mono_ms();
-	if (h != NULL && h->n < d->cfg->push.max_per_host) {
+	if (h != NULL && h->n < h->cap) {
 		activate(d, x, h);
 	} else {
 		x->state = X_WAITING;
@@ -301,7 +309,7 @@ static void promote(struct dispatcher *d)
 		if (x->state != X_WAITING)
 			continue;
 		h = host_get(d, x->host, false);
-		if (h == NULL || h->n >= d->cfg->push.max_per_host)
+		if (h == NULL || h->n >= h->cap)
 			continue;
 		h->waiting--;
 		if (outlasts_lease(d, x))
@@ -386,12 +394,14 @@ static void flush(struct dispatcher *d)
 
 	if (d->nresults == 0)
 		return;
-	rc = db_outbox_finish(d->db, &d->a, d->owner, d->results, d->nresults);
+	rc = db_outbox_finish(d->db, &d->a, d->owner, d->cfg->upstream.reconcile_window_s,
+			      d->results, d->nresults);
 	if (rc == DB_ERROR) {
 		for (i = 0; i < d->nresults; i++) {
 			const struct outbox_result *r = &d->results[i];
 
-			rc = db_outbox_finish(d->db, &d->a, d->owner, r, 1);
+			rc = db_outbox_finish(d->db, &d->a, d->owner,
+					      d->cfg->upstream.reconcile_window_s, r, 1);
 			if (rc == DB_ERROR)
 				log_msg(LOG_ERROR, "dispatch",
 					"outbox %lld: result refused by the database; retried "
@@ -426,6 +436,10 @@ static const struct dispatch_kind *kind_of(const char *name)
  * allow.  Returns how many were claimed. */
 static size_t claim(struct dispatcher *d)
 {
+	struct outbox_claim how = {.owner = d->owner,
+				   .lease_s = d->cfg->push.lease_s,
+				   .reconcile_window_s = d->cfg->upstream.reconcile_window_s,
+				   .default_mps = d->cfg->upstream.default_mps};
 	struct outbox_job *jobs;
 	size_t i, n = 0;
 	size_t room = d->nx - d->busy, owed = d->busy + d->nresults;
@@ -438,9 +452,8 @@ static size_t claim(struct dispatcher *d)
 		room = d->ncap - owed;
 	if (room == 0)
 		return 0;
-	if (db_outbox_claim(d->db, &d->a, d->owner,
-			    (int)(room > OUTBOX_BATCH ? OUTBOX_BATCH : room), d->cfg->push.lease_s,
-			    &jobs, &n) != DB_OK)
+	how.max = (int)(room > OUTBOX_BATCH ? OUTBOX_BATCH : room);
+	if (db_outbox_claim(d->db, &d->a, &how, &jobs, &n) != DB_OK)
 		return 0;
 	d->st->claimed += (long long)n;
 	for (i = 0; i < n; i++) {
@@ -453,6 +466,21 @@ static size_t claim(struct dispatcher *d)
 		k->start(d, &jobs[i]);
 	}
 	return n;
+}
+
+/* Messages left queued past [upstream] stale_after_s with nothing to
+ * settle them get a job that reconciles them. */
+static void sweep(struct dispatcher *d)
+{
+	long long found = 0;
+
+	if (db_outbox_sweep(d->db, &d->a, d->cfg->upstream.stale_after_s,
+			    d->cfg->upstream.reconcile_window_s, &found) == DB_OK &&
+	    found > 0) {
+		log_msg(LOG_WARN, "dispatch", "%lld stale queued messages sent to reconciliation",
+			found);
+		d->st->swept += found;
+	}
 }
 
 static int setup(struct dispatcher *d, const struct config *cfg, struct dispatch_stats *st)
@@ -565,6 +593,7 @@ int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
 			long n = dispatch_spool_import(cfg, d.db, &d.a);
 			if (n > 0)
 				st->imported += n;
+			sweep(&d);
 			last_spool = timeutil_mono_ms();
 		}
 		if (!draining)

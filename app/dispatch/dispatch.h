@@ -1,9 +1,10 @@
 /*
  * The delivery engine of ibiki-dispatch: claims due push_outbox jobs,
  * delivers them concurrently over one libcurl multi handle -- signed
- * client webhooks and acknowledgement SMS through Twilio -- and records
- * each outcome and attempt.  Also imports the spool of provider webhooks
- * received while MariaDB was down.
+ * client webhooks (sms.received and sms.status) and every outbound SMS
+ * (dispatch_sms.c) -- and records each outcome and attempt.  Also imports
+ * the spool of provider webhooks received while MariaDB was down, and
+ * sweeps messages left queued to reconciliation.
  *
  * Webhooks: HTTPS only, no redirects, no proxies, connect and total
  * timeouts and a low-speed abort, the answer read up to 64 KiB, and the
@@ -38,6 +39,7 @@ struct dispatch_stats {
 	long long dead;
 	long long deferred;
 	long long imported;
+	long long swept; /* stale queued messages sent to reconciliation */
 };
 
 /* Run until the time is up, the work is done (once), or *stop is set

@@ -1,7 +1,9 @@
 /*
- * Inside the dispatcher: what a job kind (one file each: dispatch_webhook.c,
- * dispatch_ack.c) is given by the engine (dispatch.c), and what it gives
- * back.  A kind is a descriptor {name, start, activate, finish}: start
+ * Inside the dispatcher: what a job kind (dispatch_webhook.c: webhook and
+ * status; dispatch_sms.c: sms and ack_sms) is given by the engine
+ * (dispatch.c), and what it gives back.  A kind is a descriptor {name,
+ * upstream, start, activate, finish}: upstream says its transfers go to an
+ * SMS provider (their share per host is [upstream] max_per_host); start
  * turns a claimed job into a prepared transfer or settles it at once;
  * activate runs as the transfer goes out (a webhook is signed then); finish
  * reads curl's outcome into the job's result.  Adding a kind is adding a
@@ -31,6 +33,7 @@ struct xfer;
 
 struct dispatch_kind {
 	const char *name; /* push_outbox.kind */
+	bool upstream;	  /* to an SMS provider, else to a client's webhook */
 	void (*start)(struct dispatcher *d, const struct outbox_job *j);
 	void (*activate)(struct dispatcher *d, struct xfer *x); /* or NULL */
 	void (*finish)(struct dispatcher *d, struct xfer *x, CURLcode code,
@@ -38,6 +41,8 @@ struct dispatch_kind {
 };
 
 extern const struct dispatch_kind dispatch_webhook;
+extern const struct dispatch_kind dispatch_status;
+extern const struct dispatch_kind dispatch_sms;
 extern const struct dispatch_kind dispatch_ack;
 
 enum xstate { X_FREE, X_WAITING, X_ACTIVE };
@@ -61,6 +66,12 @@ struct xfer {
 	double t0;
 	double claimed; /* mono ms: when the job was taken */
 	long long id, attempt, client_id, outgoing_id;
+	/* SMS: the route (its throttle), the provider, and for a reconcile
+	 * whom the message was to and from (its body rides in req). */
+	long long route_id;
+	int provider;
+	bool reconcile, resent, window_over;
+	char to[40], from[40];
 	char event_id[OUTBOX_EVENT_ID_LEN + 8];
 	char secret[DISPATCH_SECRET]; /* webhooks: signed when they go out */
 	bool signed_hook;
@@ -71,6 +82,7 @@ struct host_count {
 	char key[DISPATCH_HOST_KEY];
 	int n;	     /* active */
 	int waiting; /* prepared, waiting for room */
+	int cap;     /* most active at once */
 };
 
 /* The engine's state; the kinds read cfg, db, the arenas and stats. */

@@ -1,10 +1,14 @@
 /*
- * Job kind "webhook": one signed delivery of an inbound message to its
- * client's webhook (DESIGN "Push delivery").  The payload is built now, from
- * the stored message, by the inbox's own serializer ({"type":
- * "sms.received", "data": <inbox object>}); it is signed as it goes out
- * (X-Ibiki-Signature and the Standard Webhooks headers, webhook-timestamp
- * being this attempt's time).
+ * Job kinds "webhook" and "status": one signed delivery to a client's
+ * webhook (DESIGN "Push delivery").  The payload is built now, from the
+ * stored message, by the serializer its API uses: {"type": "sms.received",
+ * "data": <inbox object>} for an inbound message, {"type": "sms.status",
+ * "data": <message object>} for a status change of an outgoing one (the
+ * status and history as of that change: the job's history row).  Status
+ * events of one message go out in order: one whose predecessor is still
+ * pending is put back.  It is signed as it goes out (X-Ibiki-Signature and
+ * the Standard Webhooks headers, webhook-timestamp being this attempt's
+ * time).
  *
  * HTTPS only, no redirects, connect and total timeouts and a low-speed
  * abort, the answer read up to 64 KiB, and the destination address checked
@@ -20,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "db/db_outgoing.h"
 #include "dispatch/dispatch_kind.h"
 #include "lib/jsonw.h"
 #include "lib/netcheck.h"
@@ -28,6 +33,7 @@
 #include "svc/views.h"
 
 #define DEFER_DISABLED_MS (3600 * 1000)
+#define DEFER_IN_ORDER_MS 500 /* an event waiting for the one before it */
 
 /* The address curl is about to connect to, checked: the one that counts,
  * whatever the name resolved to at registration. */
@@ -70,17 +76,27 @@ static void activate(struct dispatcher *d, struct xfer *x)
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers);
 }
 
-/* The body: {"type":"sms.received","data":<the inbox's object>}. */
-static void payload(struct xfer *x, const struct outbox_job *j)
+/* The body: {"type":"sms.received","data":<the inbox's object>}, or
+ * {"type":"sms.status","data":<the message object as of the change>}.
+ * Returns 0, or -1 when the history cannot be read now. */
+static int payload(struct dispatcher *d, struct xfer *x, const struct outbox_job *j, bool status)
 {
+	struct outgoing_history *h = NULL;
+	size_t nh = 0;
 	struct jsonw w;
 
+	if (status && db_outgoing_history(d->db, &d->a, j->out.id, j->history_id, &h, &nh) != DB_OK)
+		return -1;
 	jsonw_init(&w, &x->req);
 	jsonw_obj(&w);
-	jsonw_kstr(&w, "type", "sms.received");
+	jsonw_kstr(&w, "type", status ? "sms.status" : "sms.received");
 	jsonw_key(&w, "data");
-	views_inbound(&w, &j->msg);
+	if (status)
+		views_message(&w, &j->out, h, nh);
+	else
+		views_inbound(&w, &j->msg);
 	jsonw_obj_end(&w);
+	return 0;
 }
 
 static void start(struct dispatcher *d, const struct outbox_job *j)
@@ -90,7 +106,16 @@ static void start(struct dispatcher *d, const struct outbox_job *j)
 	struct xfer *x;
 	const char *why;
 	char hdr[160], hostkey[DISPATCH_HOST_KEY];
+	bool status = strcmp(j->kind, "status") == 0;
 
+	if (status && (!j->has_out || j->history_id == 0)) {
+		dispatch_settle(d, j, OUTBOX_DEAD, 0, "failed", "the message is gone");
+		return;
+	}
+	if (status && j->blocked) {
+		dispatch_settle(d, j, OUTBOX_DEFER, DEFER_IN_ORDER_MS, NULL, NULL);
+		return;
+	}
 	if (j->url == NULL) {
 		dispatch_settle(d, j, OUTBOX_DEAD, 0, "failed", "no webhook URL is registered");
 		return;
@@ -106,9 +131,13 @@ static void start(struct dispatcher *d, const struct outbox_job *j)
 		return;
 	}
 	snprintf(hostkey, sizeof(hostkey), "%s:%d", u.host, u.port);
-	if ((x = dispatch_xfer_take(d, &dispatch_webhook, j, hostkey)) == NULL)
+	if ((x = dispatch_xfer_take(d, status ? &dispatch_status : &dispatch_webhook, j,
+				    hostkey)) == NULL)
 		return;
-	payload(x, j);
+	if (payload(d, x, j, status) < 0) {
+		dispatch_settle(d, j, OUTBOX_DEFER, DISPATCH_DEFER_MS, NULL, NULL);
+		return; /* the slot was not started: it stays free */
+	}
 	x->headers = curl_slist_append(x->headers, "Content-Type: application/json");
 	x->headers = curl_slist_append(x->headers, "Expect:");
 	snprintf(hdr, sizeof(hdr), "webhook-id: %s", j->event_id);
@@ -177,4 +206,5 @@ static void finish(struct dispatcher *d, struct xfer *x, CURLcode code, struct o
 	dispatch_failed(d, r, NULL);
 }
 
-const struct dispatch_kind dispatch_webhook = {"webhook", start, activate, finish};
+const struct dispatch_kind dispatch_webhook = {"webhook", false, start, activate, finish};
+const struct dispatch_kind dispatch_status = {"status", false, start, activate, finish};

@@ -140,7 +140,17 @@ static enum status clients_get(struct req *r)
 
 const struct endpoint ep_admin_clients_get = ENDPOINT(clients_get, client_fields);
 
-enum { R_PROVIDER, R_NUMBER, R_MODEM, R_PORT, R_CLIENT };
+/* A route's rate: whole messages per second, 0 unthrottled, null the
+ * default ([upstream] default_mps). */
+#define FIELD_MPS                                                                                  \
+	{                                                                                          \
+		.name = "mps", .type = FT_INT, .flags = F_NULL, .max = 100000,                     \
+		.code = "invalid_mps",                                                             \
+		.message =                                                                         \
+			"mps must be a whole number of messages per second, 0 to 100000, or null"  \
+	}
+
+enum { R_PROVIDER, R_NUMBER, R_MODEM, R_PORT, R_MPS, R_CLIENT };
 
 static const struct field route_fields[] = {
 	[R_PROVIDER] = {.name = "provider",
@@ -152,6 +162,7 @@ static const struct field route_fields[] = {
 	[R_NUMBER] = FIELD_PHONE("number", F_NULL),
 	[R_MODEM] = FIELD_MODEM(F_NULL, "invalid_usemodem"),
 	[R_PORT] = FIELD_PORT(F_NULL, "invalid_port"),
+	[R_MPS] = FIELD_MPS,
 	[R_CLIENT] = FIELD_CLIENT_ID,
 };
 
@@ -183,7 +194,7 @@ static enum status routes_create(struct req *r)
 		port = in[R_PORT].i;
 	}
 	rc = db_client_routes_insert(r->db, r->a, c.id, ep_fields_provider[in[R_PROVIDER].i],
-				     number, modem, port, &id);
+				     number, modem, port, fields_int_or(&in[R_MPS], -1), &id);
 	if (rc == DB_DUP)
 		return req_fail(r, ST_CONFLICT, "route_exists",
 				"That number or usemodem/port is already routed");
@@ -196,6 +207,47 @@ static enum status routes_create(struct req *r)
 }
 
 const struct endpoint ep_admin_routes_create = ENDPOINT(routes_create, route_fields);
+
+enum { RU_MPS, RU_CLIENT, RU_ROUTE };
+
+static const struct field route_update_fields[] = {
+	[RU_MPS] = FIELD_MPS,
+	[RU_CLIENT] = FIELD_CLIENT_ID,
+	[RU_ROUTE] = {.name = "routeId",
+		      .type = FT_ID,
+		      .flags = F_PATH | F_REQ,
+		      .prefix = "",
+		      .min = 1,
+		      .status = ST_NOT_FOUND,
+		      .code = "route_not_found",
+		      .message = "No such route"},
+};
+
+/* PATCH /api/admin/clients/{id}/routes/{routeId} {mps}: the route's rate
+ * (null: back to the default). */
+static enum status routes_update(struct req *r)
+{
+	const struct fval *in = r->in;
+	struct client_route route;
+	enum db_rc rc;
+
+	/* null is a value here (back to the default); only absence is not. */
+	if (!in[RU_MPS].present && json_get(r->json, "mps") == NULL)
+		return req_fail(r, ST_BAD_REQUEST, "invalid_request",
+				"Missing required field: mps");
+	rc = db_client_routes_set_mps(r->db, r->a, in[RU_CLIENT].i, in[RU_ROUTE].i,
+				      fields_int_or(&in[RU_MPS], -1));
+	if (rc == DB_OK)
+		rc = db_client_routes_get(r->db, r->a, in[RU_CLIENT].i, in[RU_ROUTE].i, &route);
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_NOT_FOUND, "route_not_found", "No such route");
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	views_route(&r->w, &route);
+	return ST_OK;
+}
+
+const struct endpoint ep_admin_routes_update = ENDPOINT(routes_update, route_update_fields);
 
 enum { K_LABEL, K_CLIENT };
 
@@ -418,12 +470,13 @@ static enum status delivery_mode(struct req *r)
 
 const struct endpoint ep_admin_delivery_mode = ENDPOINT(delivery_mode, mode_fields);
 
-enum { W_URL, W_SECRET, W_ROTATE, W_CLIENT };
+enum { W_URL, W_SECRET, W_ROTATE, W_EVENTS, W_CLIENT };
 
 static const struct field webhook_fields[] = {
 	[W_URL] = {.name = "url", .type = FT_STR},
 	[W_SECRET] = {.name = "secret", .type = FT_STR, .flags = F_NULL},
 	[W_ROTATE] = {.name = "rotateSecret", .type = FT_BOOL},
+	[W_EVENTS] = FIELD_EVENTS,
 	[W_CLIENT] = FIELD_CLIENT_ID,
 };
 
@@ -434,7 +487,8 @@ static enum status webhook(struct req *r)
 	if (!r->in[W_URL].present && !rotate)
 		return req_fail(r, ST_BAD_REQUEST, "invalid_request",
 				"Missing required field: url (or rotateSecret: true)");
-	return ep_common_webhook_set(r, r->in[W_CLIENT].i, &r->in[W_URL], &r->in[W_SECRET], rotate);
+	return ep_common_webhook_set(r, r->in[W_CLIENT].i, &r->in[W_URL], &r->in[W_SECRET],
+				     &r->in[W_EVENTS], rotate);
 }
 
 const struct endpoint ep_admin_webhook = ENDPOINT(webhook, webhook_fields);

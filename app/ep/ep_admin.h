@@ -11,6 +11,7 @@ extern const struct endpoint ep_admin_clients_list;
 extern const struct endpoint ep_admin_clients_create;
 extern const struct endpoint ep_admin_clients_get;
 extern const struct endpoint ep_admin_routes_create;
+extern const struct endpoint ep_admin_routes_update;
 extern const struct endpoint ep_admin_keys_create;
 extern const struct endpoint ep_admin_keys_revoke;
 extern const struct endpoint ep_admin_accounts_create;

@@ -10,6 +10,8 @@
 
 #include "db/db_clients.h"
 #include "db/db_outbox.h"
+#include "db/db_outgoing.h"
+#include "ep/ep_fields.h"
 #include "lib/log.h"
 #include "lib/netcheck.h"
 #include "svc/spool.h"
@@ -53,28 +55,60 @@ void ep_common_sender(const struct req *r, struct send_req *rq)
 	}
 }
 
-enum status ep_common_send(struct req *r, const struct send_req *rq, struct send_out *out, char *id,
+enum status ep_common_message(struct req *r, const struct outgoing *m, enum status st)
+{
+	views_message(&r->w, m, m->history, m->nhistory);
+	return st;
+}
+
+enum status ep_common_send(struct req *r, const struct send_req *rq, struct outgoing *out, char *id,
 			   size_t idlen, const char *message)
 {
-	outbound_send(r->cfg, r->db, r->http, r->a, rq, out);
-	if (!out->recorded)
-		return req_db_fail(r, out->db_rc);
+	long wait_ms = r->cfg->upstream.sync_wait_s * 1000L;
+	enum db_rc rc = outbound_queue(r->db, r->a, rq, 0, out);
+
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
 	views_msg_id(id, idlen, "out_", out->id);
-	if (out->up.result == UPSTREAM_SENT)
+	/* Queued: the dispatcher sends it.  Wait for its outcome unless the
+	 * caller prefers not to; past sync_wait_s the answer is 202 too. */
+	rc = outbound_wait(r->db, r->a, rq->client_id, out->id, req_prefers_async(r) ? 0 : wait_ms,
+			   out);
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	if (strcmp(out->status, "queued") == 0)
+		return ep_common_message(r, out, ST_ACCEPTED);
+	if (strcmp(out->status, "failed") != 0)
 		return ST_OK;
-	r->err.details = out->up.message;
+	r->err.details = out->error_message;
 	req_err_member(r, "messageId", arena_strdup(r->a, id));
 	if (message == NULL)
-		message = out->up.message != NULL ? out->up.message
-						  : "The provider did not accept the message";
+		message = out->error_message != NULL ? out->error_message
+						     : "The provider did not accept the message";
 	return req_fail(r, ST_UNAVAILABLE,
 			strcmp(rq->provider, "twilio") == 0 ? "twilio_error" : "upstream_error",
 			message);
 }
 
-enum status ep_common_webhook_set(struct req *r, long long client_id, const struct fval *url,
-				  const struct fval *secret, bool rotate)
+/* The SET value of events' bits, or NULL (keep). */
+static const char *events_text(struct req *r, const struct fval *events)
 {
+	const char *out = "";
+	int e;
+
+	if (events == NULL || !events->present)
+		return NULL;
+	for (e = 0; e < EP_EVENT__MAX; e++)
+		if (events->i & (1LL << e))
+			out = arena_printf(r->a, "%s%s%s", out, *out ? "," : "",
+					   ep_fields_events[e]);
+	return out;
+}
+
+enum status ep_common_webhook_set(struct req *r, long long client_id, const struct fval *url,
+				  const struct fval *secret, const struct fval *events, bool rotate)
+{
+	const char *ev = events_text(r, events);
 	char generated[WEBHOOKS_SECRET_GEN_LEN + 1];
 	const char *new_secret = NULL, *reason, *new_url;
 	size_t new_url_len;
@@ -114,7 +148,7 @@ enum status ep_common_webhook_set(struct req *r, long long client_id, const stru
 		webhooks_new_secret(generated);
 		new_secret = generated;
 	}
-	rc = db_clients_set_webhook(r->db, r->a, client_id, new_url, new_url_len, new_secret);
+	rc = db_clients_set_webhook(r->db, r->a, client_id, new_url, new_url_len, new_secret, ev);
 	if (rc == DB_NOTFOUND)
 		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
 	/* Registering again lifts a 410's hold: held deliveries go out now. */
@@ -131,6 +165,7 @@ enum status ep_common_webhook_set(struct req *r, long long client_id, const stru
 	if (new_secret == generated)
 		jsonw_kstr(w, "secret", generated);
 	jsonw_kstr(w, "deliveryMode", c.mode);
+	views_events(w, ev != NULL ? ev : c.webhook_events);
 	jsonw_obj_end(w);
 	return ST_OK;
 }

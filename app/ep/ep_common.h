@@ -28,24 +28,35 @@ enum status ep_common_spool(struct req *r, const char *kind);
  * account's username and display name. */
 void ep_common_sender(const struct req *r, struct send_req *rq);
 
-/* Send rq (outbound_send) and write its id, "out_<n>", into id.  ST_OK
- * when the provider accepted it.  Otherwise r's error is set: a database
- * failure, or 503 twilio_error / upstream_error (by provider) with
- * `details` and `messageId`, and `message` as given (NULL: the provider's
- * own reason). */
-enum status ep_common_send(struct req *r, const struct send_req *rq, struct send_out *out, char *id,
+/* Queue rq (outbound_queue) and write its id, "out_<n>", into id; then,
+ * unless the request says Prefer: respond-async, wait up to [upstream]
+ * sync_wait_s for the dispatcher's outcome.  ST_OK when the provider
+ * accepted it (*out: the row, with the provider's id and sent time); the
+ * caller writes its answer.  ST_ACCEPTED when it is still queued (async,
+ * or the wait ran out): the message object is written (ep_common_message).
+ * Otherwise r's error is set: a database failure, or 503 twilio_error /
+ * upstream_error (by provider) with `details` and `messageId`, and
+ * `message` as given (NULL: the provider's own reason). */
+enum status ep_common_send(struct req *r, const struct send_req *rq, struct outgoing *out, char *id,
 			   size_t idlen, const char *message);
+
+/* Write outgoing message m (as db_outgoing_get reads it, with its
+ * history) as the message object (views_message) and return st. */
+enum status ep_common_message(struct req *r, const struct outgoing *m, enum status st);
 
 /*
  * Set client_id's webhook to url (NULL: keep the current URL; then it must
  * have one).  secret: the client's own, or NULL to keep the current one or
  * generate one when none is set; rotate: generate a new one regardless.
+ * events (FIELD_EVENTS) not present: keep the client's (sms.received at
+ * first).
  * A generated secret is returned once, in the answer.
- *   200 {clientId, url, configured, secretSet, secret?}
+ *   200 {clientId, url, configured, secretSet, secret?, deliveryMode, events}
  *   400 invalid_webhook_url (with the reason) / invalid_webhook_secret
  *   404 client_not_found
  */
 enum status ep_common_webhook_set(struct req *r, long long client_id, const struct fval *url,
-				  const struct fval *secret, bool rotate);
+				  const struct fval *secret, const struct fval *events,
+				  bool rotate);
 
 #endif

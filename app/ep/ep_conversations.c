@@ -111,7 +111,7 @@ const struct endpoint ep_conversations_thread = ENDPOINT(thread, thread_fields);
 static enum status send_reply(struct req *r, const char *to, const char *body, size_t len)
 {
 	struct send_req rq = {0};
-	struct send_out out;
+	struct outgoing out;
 	enum db_rc rc;
 	enum status st;
 	char id[32], reply[32];
@@ -139,14 +139,14 @@ static enum status send_reply(struct req *r, const char *to, const char *body, s
 	jsonw_kstr(w, "messageId", id);
 	jsonw_kstr(w, "to", to);
 	jsonw_kstr(w, "provider", rq.provider);
-	jsonw_kstr(w, "providerMessageId", out.up.id);
+	jsonw_kstr(w, "providerMessageId", out.provider_message_id);
 	jsonw_kstr(w, "from", twilio ? rq.from : NULL);
 	views_kint_or_null(w, "usemodem", rq.usemodem);
 	views_kint_or_null(w, "port", rq.port);
 	jsonw_kstr(w, "inReplyTo", reply);
-	jsonw_kint(w, "segments", out.parts.segments);
-	jsonw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
-	jsonw_kstr(w, "timestamp", out.sent_at);
+	jsonw_kint(w, "segments", out.segments);
+	jsonw_kstr(w, "encoding", out.encoding);
+	views_time(w, "timestamp", out.sent_at);
 	jsonw_obj_end(w);
 	return ST_OK;
 }

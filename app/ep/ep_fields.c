@@ -13,5 +13,7 @@ const char *const ep_fields_user_status[] = {
 	[EP_USER_ACTIVE] = "active", [EP_USER_INACTIVE] = "inactive", NULL};
 const char *const ep_fields_user_filter[] = {
 	[EP_USER_ACTIVE] = "active", [EP_USER_INACTIVE] = "inactive", [EP_USER_ALL] = "all", NULL};
+const char *const ep_fields_events[] = {
+	[EP_EVENT_RECEIVED] = "sms.received", [EP_EVENT_STATUS] = "sms.status", NULL};
 const char *const ep_fields_out_status[] = {"queued",	   "sent",   "delivered",
 					    "undelivered", "failed", NULL};

@@ -83,6 +83,17 @@ extern const char *const ep_fields_sort[];
 		.status = ST_NOT_FOUND, .code = "client_not_found", .message = "No such client"    \
 	}
 
+/* The events a webhook receives: a non-empty array of sms.received and
+ * sms.status (bits 1 << enum ep_event). */
+enum ep_event { EP_EVENT_RECEIVED, EP_EVENT_STATUS, EP_EVENT__MAX };
+extern const char *const ep_fields_events[];
+#define FIELD_EVENTS                                                                               \
+	{                                                                                          \
+		.name = "events", .type = FT_SET, .flags = F_NULL, .choices = ep_fields_events,    \
+		.min = 1, .code = "invalid_events",                                                \
+		.message = "events must be a non-empty array of sms.received and sms.status"       \
+	}
+
 /* Words accepted by enumerations, NULL-terminated, in the order of their
  * enums. */
 enum ep_provider { EP_PROVIDER_TWILIO, EP_PROVIDER_EXTREME, EP_PROVIDER__MAX };

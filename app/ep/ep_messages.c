@@ -75,7 +75,7 @@ static enum status send_message(struct req *r)
 	const struct fval *in = r->in;
 	const char *phone = in[S_PHONE].s;
 	struct send_req rq = {0};
-	struct send_out out;
+	struct outgoing out;
 	struct user u;
 	enum db_rc rc;
 	enum status st;
@@ -113,10 +113,10 @@ static enum status send_message(struct req *r)
 	jsonw_kstr(w, "status", "sent");
 	jsonw_kstr(w, "messageId", id);
 	jsonw_kstr(w, "phoneNumber", phone);
-	jsonw_kstr(w, "timestamp", out.sent_at);
-	jsonw_kstr(w, "twilio_MessageSid", out.up.id);
-	jsonw_kint(w, "segments", out.parts.segments);
-	jsonw_kstr(w, "encoding", sms_encoding_name(out.parts.encoding));
+	views_time(w, "timestamp", out.sent_at);
+	jsonw_kstr(w, "twilio_MessageSid", out.provider_message_id);
+	jsonw_kint(w, "segments", out.segments);
+	jsonw_kstr(w, "encoding", out.encoding);
 	jsonw_obj_end(w);
 	return ST_OK;
 }

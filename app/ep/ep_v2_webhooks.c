@@ -20,17 +20,20 @@
 #include "db/db_outbox.h"
 #include "svc/views.h"
 #include "ep/ep_common.h"
+#include "ep/ep_fields.h"
 
-enum { W_URL, W_SECRET };
+enum { W_URL, W_SECRET, W_EVENTS };
 
 static const struct field register_fields[] = {
 	[W_URL] = {.name = "url", .type = FT_STR, .flags = F_REQ},
 	[W_SECRET] = {.name = "secret", .type = FT_STR, .flags = F_NULL},
+	[W_EVENTS] = FIELD_EVENTS,
 };
 
 static enum status register_hook(struct req *r)
 {
-	return ep_common_webhook_set(r, r->actor.client_id, &r->in[W_URL], &r->in[W_SECRET], false);
+	return ep_common_webhook_set(r, r->actor.client_id, &r->in[W_URL], &r->in[W_SECRET],
+				     &r->in[W_EVENTS], false);
 }
 
 const struct endpoint ep_v2_webhooks_register = ENDPOINT(register_hook, register_fields);
@@ -54,6 +57,7 @@ static enum status status(struct req *r)
 	jsonw_kstr(w, "mode", c.mode);
 	jsonw_kbool(w, "configured", configured);
 	jsonw_kbool(w, "secretSet", c.webhook_secret != NULL && *c.webhook_secret != '\0');
+	views_events(w, c.webhook_events);
 	views_delivery_health_members(w, &s, c.webhook_disabled);
 	jsonw_obj_end(w);
 	return ST_OK;

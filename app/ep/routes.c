@@ -22,7 +22,7 @@
 
 const struct route routes_table[] = {
 	/* Monitoring */
-	{M_GET, "/health", &ep_health_get, CRED_NONE, BODY_NONE, 0, 0},
+	{M_GET, "/health", &ep_health_get, CRED_NONE, BODY_NONE, 0, ROUTE_INGEST},
 	{M_GET, "/metrics", &ep_health_metrics, CRED_NONE, BODY_NONE, 0, 0},
 
 	/* Login */
@@ -35,6 +35,8 @@ const struct route routes_table[] = {
 	{M_GET, "/api/admin/clients/{id}", &ep_admin_clients_get, CRED_ADMIN, BODY_NONE, 0, 0},
 	{M_POST, "/api/admin/clients/{id}/routes", &ep_admin_routes_create, CRED_ADMIN, BODY_JSON,
 	 4 * KB, 0},
+	{M_PATCH, "/api/admin/clients/{id}/routes/{routeId}", &ep_admin_routes_update, CRED_ADMIN,
+	 BODY_JSON, 4 * KB, 0},
 	{M_POST, "/api/admin/clients/{id}/api-keys", &ep_admin_keys_create, CRED_ADMIN, BODY_JSON,
 	 4 * KB, 0},
 	{M_DELETE, "/api/admin/clients/{id}/api-keys/{keyId}", &ep_admin_keys_revoke, CRED_ADMIN,
@@ -51,9 +53,12 @@ const struct route routes_table[] = {
 	 0},
 
 	/* Provider webhooks */
-	{M_POST, "/twilio/incoming", &ep_twilio_incoming, CRED_TWILIO, BODY_FORM, 64 * KB, 0},
-	{M_POST, "/twilio/status", &ep_twilio_status, CRED_TWILIO, BODY_FORM, 16 * KB, 0},
-	{M_POST, "/extreme/incoming", &ep_extreme_incoming, CRED_EXTREME, BODY_JSON, 64 * KB, 0},
+	{M_POST, "/twilio/incoming", &ep_twilio_incoming, CRED_TWILIO, BODY_FORM, 64 * KB,
+	 ROUTE_INGEST},
+	{M_POST, "/twilio/status", &ep_twilio_status, CRED_TWILIO, BODY_FORM, 16 * KB,
+	 ROUTE_INGEST},
+	{M_POST, "/extreme/incoming", &ep_extreme_incoming, CRED_EXTREME, BODY_JSON, 64 * KB,
+	 ROUTE_INGEST},
 
 	/* Operator API */
 	{M_POST, "/api/send-message", &ep_messages_send, CRED_OPERATOR, BODY_JSON, 16 * KB,
@@ -75,6 +80,10 @@ const struct route routes_table[] = {
 	{M_GET, "/api/v2/sms/inbox", &ep_v2_sms_inbox, CRED_KEY, BODY_NONE, 0, 0},
 	{M_POST, "/api/v2/sms/sendsingle", &ep_v2_sms_sendsingle, CRED_KEY, BODY_JSON, 16 * KB,
 	 ROUTE_IDEMPOTENT},
+	{M_POST, "/api/v2/sms/send", &ep_v2_sms_send, CRED_KEY, BODY_JSON, 16 * KB,
+	 ROUTE_IDEMPOTENT},
+	{M_GET, "/api/v2/sms/messages/{id}", &ep_v2_sms_message, CRED_KEY, BODY_NONE, 0, 0},
+	{M_GET, "/api/v2/sms/outbox", &ep_v2_sms_outbox, CRED_KEY, BODY_NONE, 0, 0},
 	{M_POST, "/api/v2/sms/reply", &ep_conversations_reply, CRED_KEY, BODY_JSON, 16 * KB,
 	 ROUTE_IDEMPOTENT},
 	{M_POST, "/api/v2/webhooks/register", &ep_v2_webhooks_register, CRED_KEY, BODY_JSON, 8 * KB,

@@ -25,8 +25,31 @@ static enum status invalid(struct req *r, const struct field *f)
 
 static const char *const type_names[FT__MAX] = {
 	[FT_STR] = "a string",	[FT_INT] = "an integer", [FT_BOOL] = "a boolean",
-	[FT_ENUM] = "a string", [FT_ID] = "a string",
+	[FT_ENUM] = "a string", [FT_ID] = "a string",	 [FT_SET] = "an array of strings",
 };
+
+/* An FT_SET value: each element one of the choices; v->i their bits. */
+static enum status set_of(struct req *r, const struct field *f, const struct json *j,
+			  struct fval *v)
+{
+	const struct json *e;
+	size_t i;
+
+	v->present = true;
+	v->i = 0;
+	for (e = j->first; e != NULL; e = e->next) {
+		if (e->type != JSON_STRING)
+			return invalid(r, f);
+		for (i = 0; f->choices != NULL && f->choices[i] != NULL && i < 62; i++)
+			if (strlen(f->choices[i]) == e->len &&
+			    memcmp(f->choices[i], e->s, e->len) == 0)
+				break;
+		if (f->choices == NULL || f->choices[i] == NULL || i >= 62)
+			return invalid(r, f);
+		v->i |= 1LL << i;
+	}
+	return (long long)j->n < f->min ? invalid(r, f) : ST_OK;
+}
 
 /* A value given as text (query, form, path, header), typed. */
 static enum status from_text(struct req *r, const struct field *f, const char *s, size_t len,
@@ -42,6 +65,7 @@ static enum status from_text(struct req *r, const struct field *f, const char *s
 	case FT_ENUM:
 	case FT_ID:
 		return ST_OK; /* resolved with the bounds */
+	case FT_SET:	      /* JSON only */
 	case FT_INT:
 		if (len == 0 || len > 18 || strspn(s, "-0123456789") != len)
 			return invalid(r, f);
@@ -90,6 +114,10 @@ static enum status from_json(struct req *r, const struct field *f, const struct 
 		v->present = true;
 		v->b = j->b;
 		return ST_OK;
+	case FT_SET:
+		if (j->type != JSON_ARRAY)
+			break;
+		return set_of(r, f, j, v);
 	case FT__MAX:
 		break;
 	}
@@ -173,6 +201,7 @@ static enum status bound(struct req *r, const struct field *f, struct fval *v)
 	case FT_INT:
 		return v->i < f->min || v->i > f->max ? invalid(r, f) : ST_OK;
 	case FT_BOOL:
+	case FT_SET: /* checked as it was read */
 		return ST_OK;
 	case FT_ENUM:
 		for (i = 0; f->choices != NULL && f->choices[i] != NULL; i++) {

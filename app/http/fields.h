@@ -26,6 +26,7 @@ enum ftype {
 	FT_BOOL, /* true | false */
 	FT_ENUM, /* one of `choices`; the value's i is its index */
 	FT_ID,	 /* `prefix` then digits, min..max (msg_42, dlv_7; "" for bare ids) */
+	FT_SET,	 /* JSON array of at least min of `choices`; i: their bits (1 << index) */
 	FT__MAX
 };
 

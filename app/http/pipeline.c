@@ -16,7 +16,7 @@
 #include "lib/json.h"
 #include "http/router.h"
 
-enum status pipeline_route(struct req *r, const struct route *table, size_t n)
+enum status pipeline_route(struct req *r, const struct route *table, size_t n, enum route_pool pool)
 {
 	char allow[128];
 	enum route_result rr;
@@ -37,6 +37,12 @@ enum status pipeline_route(struct req *r, const struct route *table, size_t n)
 	case ROUTE_NO_PATH:
 	default:
 		st = req_fail(r, ST_NOT_FOUND, "not_found", "No such endpoint");
+		req_render_error(r, st);
+		return st;
+	}
+	if (pool != ROUTE_POOL_ANY &&
+	    ((r->route->flags & ROUTE_INGEST) != 0) != (pool == ROUTE_POOL_INGEST)) {
+		st = req_fail(r, ST_NOT_FOUND, "not_found", "No such endpoint in this pool");
 		req_render_error(r, st);
 		return st;
 	}
@@ -134,7 +140,7 @@ out:
 
 enum status pipeline_request(struct req *r, const struct route *table, size_t n)
 {
-	enum status st = pipeline_route(r, table, n);
+	enum status st = pipeline_route(r, table, n, ROUTE_POOL_ANY);
 
 	if (st != ST_OK)
 		return st;

@@ -14,10 +14,12 @@
 #include "http/req.h"
 #include "http/router.h"
 
-/* Find r's route in table (n entries).  ST_OK with r->route set, or
- * 404/405/413 rendered into r->out.  Uses r->content_length, so it can run
- * before the body is read. */
-enum status pipeline_route(struct req *r, const struct route *table, size_t n);
+/* Find r's route in table (n entries) among those of pool.  ST_OK with
+ * r->route set, or 404/405/413 rendered into r->out (404 too for a route
+ * of the other pool: nginx sent it to the wrong socket).  Uses
+ * r->content_length, so it can run before the body is read. */
+enum status pipeline_route(struct req *r, const struct route *table, size_t n,
+			   enum route_pool pool);
 
 /* Run the routed request (body read) to its final status; the response
  * body (or the rendered error) is in r->out. */

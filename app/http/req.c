@@ -98,6 +98,7 @@ static const struct {
 	{"X-Extreme-Token", offsetof(struct req, extreme_token)},
 	{"Idempotency-Key", offsetof(struct req, idempotency_key)},
 	{"X-Ibiki-Client", offsetof(struct req, client_header)},
+	{"Prefer", offsetof(struct req, prefer)},
 };
 
 const char *req_header_in(const struct req *r, const char *name)
@@ -108,6 +109,22 @@ const char *req_header_in(const struct req *r, const char *name)
 		if (strcasecmp(headers_in[i].name, name) == 0)
 			return *(const char *const *)((const char *)r + headers_in[i].off);
 	return NULL;
+}
+
+bool req_prefers_async(const struct req *r)
+{
+	const char *p = r->prefer;
+	size_t n;
+
+	/* Preferences are separated by commas, parameters by semicolons. */
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,;=");
+		if (n == 13 && strncasecmp(p, "respond-async", 13) == 0)
+			return true;
+		p += strcspn(p, ",");
+	}
+	return false;
 }
 
 void req_err_member(struct req *r, const char *key, const char *value)

@@ -20,7 +20,6 @@
 #include "http/status.h"
 
 struct db;
-struct httpc;
 struct route;
 
 enum method { M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OPTIONS, M_OTHER, M__MAX };
@@ -65,7 +64,6 @@ struct req {
 	struct arena *a;
 	const struct config *cfg;
 	struct db *db;
-	struct httpc *http; /* upstream calls (Twilio, Extreme) */
 
 	/* Input, as the transport received it. */
 	enum method method;
@@ -81,6 +79,7 @@ struct req {
 	const char *twilio_signature;
 	const char *extreme_token;
 	const char *idempotency_key;
+	const char *prefer;	   /* Prefer (RFC 7240) */
 	const char *client_header; /* X-Ibiki-Client: admin acting for a client */
 	const char *request_id;
 	const char *remote_addr;
@@ -131,6 +130,10 @@ bool req_is_form(const struct req *r);
  * the transport passes in (Authorization, Cookie, Idempotency-Key,
  * X-Ibiki-Client...), or NULL when absent or not one of them. */
 const char *req_header_in(const struct req *r, const char *name);
+
+/* Whether the request says Prefer: respond-async (RFC 7240), among any
+ * other preferences. */
+bool req_prefers_async(const struct req *r);
 
 /* A database failure as a response: 503 database_unavailable when the
  * database cannot be reached, else 500. */

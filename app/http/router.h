@@ -44,6 +44,10 @@ struct endpoint {
 	}
 
 #define ROUTE_IDEMPOTENT 0x1 /* honours Idempotency-Key (idem.h) */
+#define ROUTE_INGEST	 0x2 /* served by the ingest pool (the others: api) */
+
+/* Which routes a worker answers: its pool's, or (unit tests) all. */
+enum route_pool { ROUTE_POOL_INGEST, ROUTE_POOL_API, ROUTE_POOL_ANY };
 
 struct route {
 	enum method method;

@@ -11,6 +11,7 @@
 #define STATUS_LIST(X)                                                                             \
 	X(OK, 200, "OK", NULL)                                                                     \
 	X(CREATED, 201, "Created", NULL)                                                           \
+	X(ACCEPTED, 202, "Accepted", NULL)                                                         \
 	X(BAD_REQUEST, 400, "Bad Request", "invalid_request")                                      \
 	X(UNAUTHORIZED, 401, "Unauthorized", "unauthorized")                                       \
 	X(FORBIDDEN, 403, "Forbidden", "forbidden")                                                \

@@ -34,7 +34,11 @@ struct ckey {
 
 static const struct ckey keys[] = {
 	{"server", "workers", C_LONG, false, O(server.workers), "4", 1, 256},
-	{"server", "socket", C_STR, false, O(server.socket), "/run/ibiki/fcgi.sock", 0, 0},
+	{"server", "ingest_workers", C_LONG, false, O(server.ingest_workers), "0", 0, 256},
+	{"server", "api_workers", C_LONG, false, O(server.api_workers), "0", 0, 256},
+	{"server", "ingest_socket", C_STR, false, O(server.ingest_socket), "/run/ibiki/ingest.sock",
+	 0, 0},
+	{"server", "api_socket", C_STR, false, O(server.api_socket), "/run/ibiki/api.sock", 0, 0},
 	{"server", "socket_mode", C_OCTAL, false, O(server.socket_mode), "0660", 0, 0777},
 	{"server", "public_base_url", C_STR, false, O(server.public_base_url),
 	 "https://127.0.0.1:8443", 0, 0},
@@ -63,11 +67,17 @@ static const struct ckey keys[] = {
 	{"push", "backoff_max_s", C_LONG, false, O(push.backoff_max_s), "3600", 0, 604800},
 	{"push", "timeout_s", C_LONG, false, O(push.timeout_s), "15", 1, 300},
 	{"push", "connect_timeout_s", C_LONG, false, O(push.connect_timeout_s), "5", 1, 60},
-	{"push", "max_in_flight", C_LONG, false, O(push.max_in_flight), "64", 1, 4096},
+	{"push", "max_in_flight", C_LONG, false, O(push.max_in_flight), "512", 1, 4096},
 	{"push", "max_per_host", C_LONG, false, O(push.max_per_host), "8", 1, 1024},
 	{"push", "allow_loopback", C_BOOL, false, O(push.allow_loopback), "false", 0, 0},
 	{"push", "ca_file", C_STR, false, O(push.ca_file), "", 0, 0},
 	{"push", "lease_s", C_LONG, false, O(push.lease_s), "60", 5, 3600},
+	{"upstream", "sync_wait_s", C_LONG, false, O(upstream.sync_wait_s), "10", 0, 120},
+	{"upstream", "stale_after_s", C_LONG, false, O(upstream.stale_after_s), "300", 5, 86400},
+	{"upstream", "default_mps", C_LONG, false, O(upstream.default_mps), "0", 0, 100000},
+	{"upstream", "reconcile_window_s", C_LONG, false, O(upstream.reconcile_window_s), "60", 1,
+	 86400},
+	{"upstream", "max_per_host", C_LONG, false, O(upstream.max_per_host), "256", 1, 4096},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -334,6 +344,14 @@ static int validate(struct config *c, char *err, size_t errlen)
 		     "[push] lease_s must exceed [twilio] timeout_s: an acknowledgement SMS must "
 		     "end"
 		     " before its lease does");
+		return -1;
+	}
+	if (c->server.ingest_workers == 0)
+		c->server.ingest_workers = c->server.workers;
+	if (c->server.api_workers == 0)
+		c->server.api_workers = c->server.workers;
+	if (strcmp(c->server.ingest_socket, c->server.api_socket) == 0) {
+		fail(err, errlen, "[server] ingest_socket and api_socket must differ");
 		return -1;
 	}
 	c->auth.jwt_secret_len = strlen(c->auth.jwt_secret);

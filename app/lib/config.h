@@ -14,8 +14,11 @@
 
 struct config {
 	struct {
-		long workers;
-		char *socket;
+		long workers;	     /* both pools, unless set apart */
+		long ingest_workers; /* provider webhooks and /health */
+		long api_workers;    /* everything else */
+		char *ingest_socket;
+		char *api_socket;
 		long socket_mode;      /* octal in the file: 0660 */
 		char *public_base_url; /* no trailing slash */
 		char *log_file;
@@ -60,6 +63,13 @@ struct config {
 		char *ca_file;
 		long lease_s;
 	} push;
+	struct {
+		long sync_wait_s;	 /* a synchronous send waits this long, then 202 */
+		long stale_after_s;	 /* no message stays queued longer unreconciled */
+		long default_mps;	 /* a route's rate when it has none; 0 unthrottled */
+		long reconcile_window_s; /* how long a lost send is looked for */
+		long max_per_host;	 /* SMS in flight to one provider host */
+	} upstream;
 };
 
 /* Load `path` (NULL: $IBIKI_CONF, else the compiled-in default) and apply

@@ -1,11 +1,12 @@
 /*
  * Sending an SMS, whoever asks (an operator, a client system, the
  * dispatcher's acknowledgements): one path for all.  The message is
- * recorded queued with its segments and encoding (outbound_record), sent
- * through the provider client (upstream.h), and its outcome recorded
- * (outbound_settle): sent with the provider's id, or failed with the
- * reason.  The workers send and wait (outbound_send); the dispatcher uses
- * the same record and settle around its own transfers.  Also the reply
+ * queued -- its outgoing row (with segments, encoding and route) and the
+ * outbox job that sends it, in one transaction (outbound_queue) -- and the
+ * dispatcher sends it through the provider client (upstream.h) and records
+ * the outcome (outbound_settle): sent with the provider's id, or failed
+ * with the reason.  No worker calls a provider: a synchronous endpoint
+ * waits for the dispatcher's outcome (outbound_wait).  Also the reply
  * helper: answer a phone number the way its last message came in (Twilio
  * from the number it texted, Extreme through the same modem and port).
  */
@@ -15,10 +16,10 @@
 #include <stdbool.h>
 
 #include "db/db.h"
+#include "db/db_outgoing.h"
 #include "lib/arena.h"
 #include "lib/config.h"
 #include "svc/sms.h"
-#include "upstream/httpc.h"
 #include "upstream/upstream.h"
 
 struct send_req {
@@ -37,33 +38,28 @@ struct send_req {
 	long long in_reply_to;
 };
 
-struct send_out {
-	bool recorded;		/* the outgoing row exists (id set) */
-	enum db_rc db_rc;	/* when not recorded */
-	long long id;		/* outgoing id */
-	struct sms_parts parts; /* segments and encoding */
-	struct upstream_outcome up;
-	const char *sent_at; /* ISO 8601, when sent */
-};
+/* The upstream message of an outgoing row. */
+void outbound_msg(const struct outgoing *m, struct upstream_msg *msg);
 
-/* The upstream message of rq. */
-void outbound_msg(const struct send_req *rq, struct upstream_msg *msg);
-
-/* Record rq as queued: out->recorded and out->id, or out->db_rc. */
-void outbound_record(struct db *db, struct arena *a, const struct send_req *rq,
-		     struct send_out *out);
+/* Queue rq: *m is its row (segments and encoding counted), m->id set.
+ * job_id 0: with a new sms job; > 0: linked to that existing job (an
+ * acknowledgement; DB_DUP when the job has its row already).  Nothing is
+ * queued on failure. */
+enum db_rc outbound_queue(struct db *db, struct arena *a, const struct send_req *rq,
+			  long long job_id, struct outgoing *m);
 
 /* Record the provider's final outcome of outgoing message id: sent with
- * its id (sent_at set), or failed with its code and message.  A failure
- * to record is logged, never returned: the send itself happened. */
+ * its id, or failed with its code and message.  A failure to record is
+ * logged, never returned: the send itself happened (the sweeper reconciles
+ * a row left queued). */
 void outbound_settle(struct db *db, struct arena *a, long long id,
-		     const struct upstream_outcome *up, const char **sent_at);
+		     const struct upstream_outcome *up);
 
-/* Record, send (waiting for the provider, with upstream_send's retries)
- * and settle.  Returns with out->recorded false when it could not even be
- * recorded (nothing sent); else out->up holds the outcome. */
-void outbound_send(const struct config *cfg, struct db *db, struct httpc *h, struct arena *a,
-		   const struct send_req *rq, struct send_out *out);
+/* Wait up to wait_ms for client_id's message id to leave `queued`
+ * (polling its row, a few ms apart at first); *m is the row as last read.
+ * DB_OK with m->status still "queued" when the time ran out. */
+enum db_rc outbound_wait(struct db *db, struct arena *a, long long client_id, long long id,
+			 long wait_ms, struct outgoing *m);
 
 /* Fill rq's provider, from / usemodem / port and in_reply_to from the
  * client's last inbound message from `to`.  DB_NOTFOUND when there is

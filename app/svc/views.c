@@ -37,9 +37,27 @@ void views_client_members(struct jsonw *w, const struct client *c)
 	jsonw_kbool(w, "configured", configured);
 	jsonw_kstr(w, "badge", configured ? "configured" : "not set");
 	jsonw_kbool(w, "secretSet", c->webhook_secret != NULL && *c->webhook_secret != '\0');
+	views_events(w, c->webhook_events);
 	jsonw_obj_end(w);
 	views_time(w, "createdAt", c->created_at);
 	views_time(w, "updatedAt", c->updated_at);
+}
+
+void views_events(struct jsonw *w, const char *events)
+{
+	const char *p = events != NULL ? events : "";
+	size_t n;
+
+	jsonw_key(w, "events");
+	jsonw_arr(w);
+	while (*p != '\0') {
+		n = strcspn(p, ",");
+		if (n > 0)
+			jsonw_strn(w, p, n);
+		p += n;
+		p += *p == ',';
+	}
+	jsonw_arr_end(w);
 }
 
 void views_kint_or_null(struct jsonw *w, const char *key, long long v)
@@ -60,6 +78,7 @@ void views_route(struct jsonw *w, const struct client_route *r)
 	jsonw_kstr(w, "number", r->number);
 	views_kint_or_null(w, "usemodem", r->usemodem);
 	views_kint_or_null(w, "port", r->port);
+	views_kint_or_null(w, "mps", r->mps);
 	views_time(w, "createdAt", r->created_at);
 	jsonw_obj_end(w);
 }
@@ -159,6 +178,54 @@ void views_outgoing_operator(struct jsonw *w, const struct outgoing *m)
 	jsonw_obj_end(w);
 }
 
+void views_message(struct jsonw *w, const struct outgoing *m, const struct outgoing_history *h,
+		   size_t nh)
+{
+	char id[32];
+	size_t i;
+	/* An event reports the status of its own history row. */
+	const char *status = nh > 0 ? h[nh - 1].status : m->status;
+
+	views_msg_id(id, sizeof(id), "out_", m->id);
+	jsonw_obj(w);
+	jsonw_kstr(w, "id", id);
+	jsonw_kstr(w, "to", m->to);
+	jsonw_kstr(w, "from", m->from);
+	jsonw_kstrn(w, "message", m->body, m->body_len);
+	jsonw_kstr(w, "provider", m->provider);
+	if (m->usemodem >= 0) {
+		jsonw_kint(w, "usemodem", m->usemodem);
+		jsonw_kint(w, "port", m->port);
+	}
+	jsonw_kstr(w, "status", status);
+	jsonw_kint(w, "segments", m->segments);
+	jsonw_kstr(w, "encoding", m->encoding);
+	views_time(w, "queuedAt", m->queued_at);
+	views_time(w, "sentAt", m->sent_at);
+	views_time(w, "deliveredAt", m->delivered_at);
+	jsonw_kstr(w, "providerMessageId", m->provider_message_id);
+	jsonw_key(w, "error");
+	if (strcmp(status, "failed") == 0 || strcmp(status, "undelivered") == 0 ||
+	    m->error_code != NULL) {
+		jsonw_obj(w);
+		jsonw_kstr(w, "code", m->error_code != NULL ? m->error_code : status);
+		jsonw_kstr(w, "message", m->error_message);
+		jsonw_obj_end(w);
+	} else {
+		jsonw_null(w);
+	}
+	jsonw_key(w, "history");
+	jsonw_arr(w);
+	for (i = 0; i < nh; i++) {
+		jsonw_obj(w);
+		jsonw_kstr(w, "status", h[i].status);
+		views_time(w, "at", h[i].at);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
+}
+
 void views_user(struct jsonw *w, const struct user *u)
 {
 	jsonw_obj(w);
@@ -202,8 +269,12 @@ void views_delivery(struct jsonw *w, const struct delivery *d)
 	views_msg_id(id, sizeof(id), "dlv_", d->id);
 	jsonw_kstr(w, "id", id);
 	jsonw_kstr(w, "eventId", d->event_id);
-	views_msg_id(id, sizeof(id), "msg_", d->incoming_id);
-	jsonw_kstr(w, "messageId", d->incoming_id > 0 ? id : NULL);
+	jsonw_kstr(w, "type", d->status_event ? "sms.status" : "sms.received");
+	if (d->status_event)
+		views_msg_id(id, sizeof(id), "out_", d->outgoing_id);
+	else
+		views_msg_id(id, sizeof(id), "msg_", d->incoming_id);
+	jsonw_kstr(w, "messageId", d->incoming_id > 0 || d->outgoing_id > 0 ? id : NULL);
 	jsonw_kstr(w, "status", d->status);
 	jsonw_kint(w, "attempts", d->attempts);
 	views_kint_or_null(w, "lastHttpStatus", d->last_http_status > 0 ? d->last_http_status : -1);

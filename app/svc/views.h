@@ -22,10 +22,11 @@
 #include "lib/jsonw.h"
 
 /* Members of a client object (caller opens and closes it): id, name,
- * status, deliveryMode, webhook {url, configured, badge, secretSet},
+ * status, deliveryMode, webhook {url, configured, badge, secretSet, events},
  * createdAt, updatedAt.  Never the secret. */
 void views_client_members(struct jsonw *w, const struct client *c);
-/* {id, clientId, provider, number, usemodem, port, createdAt} */
+/* {id, clientId, provider, number, usemodem, port, mps (null: the
+ * default rate), createdAt} */
 void views_route(struct jsonw *w, const struct client_route *r);
 /* {id, clientId, prefix, label, createdAt, revokedAt, status}: never the
  * key, which is shown only once, when it is made. */
@@ -43,8 +44,19 @@ void views_inbound_operator(struct jsonw *w, const struct incoming *m);
  * twilio_SmsMessageSid, twilio_ErrorMessage, provider, from, segments,
  * encoding, inReplyTo}. */
 void views_outgoing_operator(struct jsonw *w, const struct outgoing *m);
+/* An outbound message as client systems see it (v2 API, sms.status
+ * events): {id, to, from, message, provider, usemodem?, port?, status,
+ * segments, encoding, queuedAt, sentAt, deliveredAt, providerMessageId,
+ * error:{code, message}|null, history:[{status, at}]}.  status is that of
+ * the last of the nh history entries (an event shows the change it
+ * reports), or the row's when nh is 0. */
+void views_message(struct jsonw *w, const struct outgoing *m, const struct outgoing_history *h,
+		   size_t nh);
 /* {phoneNumber, name, status, createdAt} */
 void views_user(struct jsonw *w, const struct user *u);
+/* "events": the webhook events of a client's webhook_events SET value
+ * ("sms.received,sms.status"). */
+void views_events(struct jsonw *w, const char *events);
 /* Key + v, or null when v < 0 (usemodem, port). */
 void views_kint_or_null(struct jsonw *w, const char *key, long long v);
 /* Open a list answer: {"status":"success","count":n,"<key>":[ ; the
@@ -59,9 +71,9 @@ void views_msg_id(char *out, size_t n, const char *prefix, long long id);
 void views_delivery_health_members(struct jsonw *w, const struct outbox_summary *s,
 				   bool endpoint_disabled);
 
-/* A webhook delivery with its attempt log: {id:"dlv_<n>", eventId,
- * messageId, status, attempts, lastHttpStatus, lastError, createdAt,
- * updatedAt, finishedAt, attemptLog:[{attempt, at, durationMs, httpStatus,
+/* A webhook delivery with its attempt log: {id:"dlv_<n>", eventId, type
+ * (sms.received | sms.status), messageId (msg_ or out_), status, attempts, lastHttpStatus,
+ * lastError, createdAt, updatedAt, finishedAt, attemptLog:[{attempt, at, durationMs, httpStatus,
  * outcome, error}]}. */
 void views_delivery(struct jsonw *w, const struct delivery *d);
 

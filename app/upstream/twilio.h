@@ -22,4 +22,16 @@ int twilio_prepare(const struct config *cfg, struct arena *a, const struct upstr
 void twilio_answer(struct arena *a, long http_status, const char *body, size_t len,
 		   struct upstream_outcome *out);
 
+/* The lookup of msg among the messages sent since since_day (YYYY-MM-DD):
+ * GET Messages.json?To=&From=&DateSent>=.  Returns 0, or -1 when Twilio
+ * is not configured. */
+int twilio_lookup_prepare(const struct config *cfg, struct arena *a, const struct upstream_msg *msg,
+			  const char *since_day, struct upstream_call *call);
+
+/* The lookup's answer: the sids of the listed messages with msg's body,
+ * oldest first, into *sids (*n of them, maybe 0).  Returns 0, or -1 when
+ * the answer is not a message list (ask again later). */
+int twilio_lookup_answer(struct arena *a, const struct upstream_msg *msg, long http_status,
+			 const char *body, size_t len, const char ***sids, size_t *n);
+
 #endif

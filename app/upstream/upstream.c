@@ -1,16 +1,15 @@
 /*
  * The provider client.  See upstream.h.
  *
- * Each provider contributes two functions: prepare (the request) and
- * answer (what an HTTP answer means).  Everything else is here: what a
- * failed connection or a missing answer means, and the blocking loop with
- * its retries.
+ * Each provider contributes prepare (the request) and answer (what an
+ * HTTP answer means), and where it has one, the message lookup that
+ * reconciles a lost outcome.  What a failed connection or a missing answer
+ * means is here, for all.
  */
 #include "upstream/upstream.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "upstream/extreme.h"
 #include "upstream/twilio.h"
@@ -22,9 +21,15 @@ static const struct {
 		       struct upstream_call *call, struct upstream_outcome *out);
 	void (*answer)(struct arena *a, long http_status, const char *body, size_t len,
 		       struct upstream_outcome *out);
+	/* The message lookup that reconciles a lost outcome; NULL: none. */
+	int (*lookup)(const struct config *cfg, struct arena *a, const struct upstream_msg *msg,
+		      const char *since_day, struct upstream_call *call);
+	int (*found)(struct arena *a, const struct upstream_msg *msg, long http_status,
+		     const char *body, size_t len, const char ***ids, size_t *n);
 } providers[UPSTREAM_PROVIDER__MAX] = {
-	[UPSTREAM_TWILIO] = {"twilio", "Twilio", twilio_prepare, twilio_answer},
-	[UPSTREAM_EXTREME] = {"extreme", "Extreme", extreme_prepare, extreme_answer},
+	[UPSTREAM_TWILIO] = {"twilio", "Twilio", twilio_prepare, twilio_answer,
+			     twilio_lookup_prepare, twilio_lookup_answer},
+	[UPSTREAM_EXTREME] = {"extreme", "Extreme", extreme_prepare, extreme_answer, NULL, NULL},
 };
 
 const char *upstream_name(enum upstream_provider p)
@@ -92,41 +97,21 @@ void upstream_interpret(enum upstream_provider p, struct arena *a, enum httpc_ou
 	providers[p].answer(a, http_status, body, len, out);
 }
 
-/* Wait before try n + 1: Retry-After when given (up to 2 s), else
- * 250 ms * 2^(n-1). */
-static void backoff(int n, long retry_after_s)
+int upstream_lookup_prepare(const struct config *cfg, struct arena *a,
+			    const struct upstream_msg *msg, const char *since_day,
+			    struct upstream_call *call)
 {
-	long ms = 250L << (n - 1);
-
-	if (retry_after_s > 0 && retry_after_s <= 2)
-		ms = retry_after_s * 1000;
-	usleep((useconds_t)ms * 1000);
+	memset(call, 0, sizeof(*call));
+	if (msg->provider >= UPSTREAM_PROVIDER__MAX || providers[msg->provider].lookup == NULL)
+		return -1;
+	return providers[msg->provider].lookup(cfg, a, msg, since_day, call);
 }
 
-void upstream_send(const struct config *cfg, struct httpc *h, struct arena *a,
-		   const struct upstream_msg *msg, struct upstream_outcome *out)
+int upstream_lookup_answer(struct arena *a, const struct upstream_msg *msg, long http_status,
+			   const char *body, size_t len, const char ***ids, size_t *n)
 {
-	struct upstream_call call;
-	struct httpc_request rq = {0};
-	struct httpc_result res;
-	int n;
-
-	if (upstream_prepare(cfg, a, msg, &call, out) < 0)
-		return;
-	rq.url = call.url;
-	rq.headers = call.headers;
-	rq.body = call.body;
-	rq.body_len = call.body_len;
-	rq.userpwd = call.userpwd;
-	rq.timeout_s = call.timeout_s;
-	for (n = 1; n <= call.max_tries; n++) {
-		httpc_post(h, &rq, &res);
-		out->tries = n;
-		upstream_interpret(msg->provider, a, res.outcome, res.status, res.body.p,
-				   res.body.len, res.retry_after, res.error, out);
-		httpc_result_free(&res);
-		if (out->result != UPSTREAM_RETRY || n == call.max_tries)
-			break;
-		backoff(n, out->retry_after_s);
-	}
+	*n = 0;
+	if (msg->provider >= UPSTREAM_PROVIDER__MAX || providers[msg->provider].found == NULL)
+		return -1;
+	return providers[msg->provider].found(a, msg, http_status, body, len, ids, n);
 }

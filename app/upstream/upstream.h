@@ -4,10 +4,9 @@
  * prepared HTTP call and one outcome.  A provider module (twilio.c,
  * extreme.c) only builds its request and reads its answer; what happens
  * around them -- which failures may be sent again and how often, and what
- * "outcome unknown" means -- is decided here once, for every provider and
- * every transport: the blocking client of the workers (upstream_send) and
- * the dispatcher's curl multi loop (which prepares and interprets with the
- * same two functions).
+ * "outcome unknown" means -- is decided here once, for every provider.  The
+ * one transport is the dispatcher's curl multi loop (dispatch_sms.c): no
+ * worker calls a provider.
  */
 #ifndef IBIKI_UPSTREAM_H
 #define IBIKI_UPSTREAM_H
@@ -45,7 +44,7 @@ struct upstream_call {
 	size_t body_len;
 	const char *userpwd; /* HTTP Basic "user:password", or NULL */
 	long timeout_s;
-	int max_tries; /* how often the blocking client may try in all */
+	int max_tries; /* how often a send may be tried in all */
 };
 
 enum upstream_result {
@@ -79,10 +78,18 @@ void upstream_interpret(enum upstream_provider p, struct arena *a, enum httpc_ou
 			long http_status, const char *body, size_t len, const char *retry_after,
 			const char *error, struct upstream_outcome *out);
 
-/* Send msg now and wait (the synchronous endpoints): RETRY outcomes are
- * tried again after 250 ms * 2^(n-1) (or a Retry-After of up to 2 s), up
- * to the provider's tries; the last outcome is in *out. */
-void upstream_send(const struct config *cfg, struct httpc *h, struct arena *a,
-		   const struct upstream_msg *msg, struct upstream_outcome *out);
+/* Reconciling a send whose outcome was lost: the provider's lookup of msg
+ * among what it sent since since_day (YYYY-MM-DD), as a GET (call->body
+ * NULL).  Returns 0, or -1 when the provider has none (Extreme) or is not
+ * configured: the outcome stays unknown. */
+int upstream_lookup_prepare(const struct config *cfg, struct arena *a,
+			    const struct upstream_msg *msg, const char *since_day,
+			    struct upstream_call *call);
+
+/* The lookup's answer: the provider's ids of messages like msg, oldest
+ * first (*n may be 0: not found).  Returns 0, or -1 for an answer that is
+ * not a list (ask again later). */
+int upstream_lookup_answer(struct arena *a, const struct upstream_msg *msg, long http_status,
+			   const char *body, size_t len, const char ***ids, size_t *n);
 
 #endif

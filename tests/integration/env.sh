@@ -48,6 +48,8 @@ test_env_setup() {
 	# Quick retries and timeouts, so retry and hang cases take seconds.
 	export IBIKI_PUSH_BACKOFF_BASE_S=1 IBIKI_PUSH_BACKOFF_MAX_S=4 IBIKI_PUSH_TIMEOUT_S=3
 	export IBIKI_PUSH_CONNECT_TIMEOUT_S=2 IBIKI_PUSH_LEASE_S=8
+	# A lost send is looked up for 3 s before its one resend.
+	export IBIKI_UPSTREAM_RECONCILE_WINDOW_S=3
 }
 
 test_env_teardown() {

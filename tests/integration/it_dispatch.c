@@ -17,53 +17,7 @@
 
 #include "fixture.h"
 
-#define SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-
-static const char *receiver(void)
-{
-	return it_env("IBIKI_TEST_RECEIVER");
-}
-
-/* Configure the receiver's path: its secret and its answers, in order. */
-static void receiver_path(const char *path, const char *secret, const char *responses)
-{
-	struct resp r = it_url("POST", it_fmt("%s/_mock/config", receiver()), "application/json",
-			       it_fmt("{\"path\":\"%s\",\"secret\":%s,\"responses\":%s}", path,
-				      secret ? it_fmt("\"%s\"", secret) : "null",
-				      responses ? responses : "[{\"status\":200}]"));
-
-	CU_ASSERT_EQUAL_FATAL(r.status, 200);
-}
-
-/* A client whose webhook is the receiver at a fresh path. */
-struct hookfx {
-	struct fixture f;
-	const char *path;
-	const char *key;
-};
-
-static struct hookfx hook_client(const char *name, const char *mode, const char *responses)
-{
-	struct hookfx h;
-	struct resp r;
-
-	h.f = fx_new(name);
-	h.path = it_unique("/hooks/");
-	h.key = it_new_key(h.f.client);
-	receiver_path(h.path, SECRET, responses);
-	r = it_post(it_fmt("/api/admin/clients/%lld/webhook", h.f.client), it_admin_token(),
-		    it_fmt("{\"url\":\"%s%s\",\"secret\":\"%s\"}", receiver(), h.path, SECRET));
-	CU_ASSERT_EQUAL_FATAL(r.status, 200);
-	r = it_post(it_fmt("/api/admin/clients/%lld/delivery-mode", h.f.client), it_admin_token(),
-		    it_fmt("{\"mode\":\"%s\"}", mode));
-	CU_ASSERT_EQUAL_FATAL(r.status, 200);
-	return h;
-}
-
-static const struct json *deliveries(const char *path, size_t *n)
-{
-	return it_mock_requests(receiver(), it_fmt("?path=%s", path), n);
-}
+#define SECRET FX_HOOK_SECRET
 
 struct count_arg {
 	const char *path;
@@ -75,7 +29,7 @@ static bool has_deliveries(void *arg)
 	struct count_arg *c = arg;
 	size_t n;
 
-	deliveries(c->path, &n);
+	fx_deliveries(c->path, &n);
 	return n >= c->want;
 }
 
@@ -105,40 +59,11 @@ static bool flag(const struct json *rec, const char *name)
 	return v && v->type == JSON_BOOL && v->b;
 }
 
-static void stop_loop(void)
-{
-	CU_ASSERT_PTR_NOT_NULL_FATAL(
-		it_sh(NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" dispatcher stop && echo ok"));
-}
-
-static void start_loop(void)
-{
-	CU_ASSERT_PTR_NOT_NULL(it_sh(
-		NULL, "\"$IBIKI_TEST_ROOT/tools/stack\" dispatcher start >/dev/null && echo ok"));
-}
-
-/* Start `ibiki-dispatch ARGS` in the background (with extra environment
- * before it, e.g. "IBIKI_PUSH_ALLOW_LOOPBACK=false"); returns its pid. */
-static pid_t dispatcher(const char *env, const char *args)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		char *cmd = it_fmt("exec env %s \"$IBIKI_TEST_BUILD/ibiki-dispatch\" -c "
-				   "\"$IBIKI_TEST_CONF\" %s"
-				   " >>\"$IBIKI_STACK_DIR/log/dispatch.out\" 2>&1",
-				   env ? env : "", args);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
 /* --- pushes ------------------------------------------------------------ */
 
 static void twilio_inbound_is_pushed_signed_as_the_inbox_shows_it(void)
 {
-	struct hookfx h = hook_client("PushTw ", "push", NULL);
+	struct hookfx h = fx_hook_client("PushTw ", "push", NULL);
 	const char *from = fx_phone(), *data;
 	const struct json *all, *rec;
 	struct resp inbox;
@@ -146,7 +71,7 @@ static void twilio_inbound_is_pushed_signed_as_the_inbox_shows_it(void)
 
 	fx_inbound(from, h.f.number, "push me \xf0\x9f\x9a\x80");
 	CU_ASSERT_TRUE_FATAL(wait_deliveries(h.path, 1, 3000));
-	all = deliveries(h.path, &n);
+	all = fx_deliveries(h.path, &n);
 	rec = all->first;
 	CU_ASSERT_EQUAL(n, 1);
 	CU_ASSERT_TRUE(flag(rec, "sig_ibiki_ok"));
@@ -166,7 +91,7 @@ static void twilio_inbound_is_pushed_signed_as_the_inbox_shows_it(void)
 
 static void extreme_inbound_is_pushed(void)
 {
-	struct hookfx h = hook_client("PushEx ", "push", NULL);
+	struct hookfx h = fx_hook_client("PushEx ", "push", NULL);
 	int modem, port;
 	size_t n;
 	const struct json *all;
@@ -176,7 +101,7 @@ static void extreme_inbound_is_pushed(void)
 	fx_extreme_inbound(it_unique("ext-"), fx_phone(), "+15550009999", "from a modem", modem,
 			   port, NULL);
 	CU_ASSERT_TRUE_FATAL(wait_deliveries(h.path, 1, 3000));
-	all = deliveries(h.path, &n);
+	all = fx_deliveries(h.path, &n);
 	CU_ASSERT_TRUE(flag(all->first, "sig_standard_ok"));
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(it_member(all->first, "body")->s, "\"provider\":\"extreme\""));
@@ -184,7 +109,7 @@ static void extreme_inbound_is_pushed(void)
 
 static void poll_mode_pushes_nothing(void)
 {
-	struct hookfx h = hook_client("PushPoll ", "poll", NULL);
+	struct hookfx h = fx_hook_client("PushPoll ", "poll", NULL);
 	size_t n;
 	const char *sid;
 
@@ -196,7 +121,7 @@ static void poll_mode_pushes_nothing(void)
 				      " ON i.id = o.incoming_id WHERE i.provider_message_id = '%s'",
 				      sid),
 			       "0");
-	deliveries(h.path, &n);
+	fx_deliveries(h.path, &n);
 	CU_ASSERT_EQUAL(n, 0);
 	CU_ASSERT_EQUAL(
 		it_int(&(struct resp){.json = it_get("/api/v2/sms/inbox", h.key).json}, "count"),
@@ -205,7 +130,7 @@ static void poll_mode_pushes_nothing(void)
 
 static void both_mode_pushes_and_keeps_the_inbox(void)
 {
-	struct hookfx h = hook_client("PushBoth ", "both", NULL);
+	struct hookfx h = fx_hook_client("PushBoth ", "both", NULL);
 	struct resp r;
 
 	fx_inbound(fx_phone(), h.f.number, "both ways");
@@ -240,8 +165,8 @@ static bool delivery_is(void *arg)
 
 static void two_500s_then_200_is_delivered_on_attempt_3(void)
 {
-	struct hookfx h = hook_client("Retry ", "push",
-				      "[{\"status\":500},{\"status\":500},{\"status\":200}]");
+	struct hookfx h = fx_hook_client("Retry ", "push",
+					 "[{\"status\":500},{\"status\":500},{\"status\":200}]");
 	struct status_arg a = {&h, "delivered"};
 	const struct json *d;
 	size_t n;
@@ -252,13 +177,13 @@ static void two_500s_then_200_is_delivered_on_attempt_3(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	CU_ASSERT_EQUAL(atoi(it_member(d, "attempts")->s), 3);
 	CU_ASSERT_EQUAL(it_member(d, "attemptLog")->n, 3);
-	deliveries(h.path, &n);
+	fx_deliveries(h.path, &n);
 	CU_ASSERT_EQUAL(n, 3);
 }
 
 static void three_500s_is_dead_and_redeliverable_with_the_same_id(void)
 {
-	struct hookfx h = hook_client(
+	struct hookfx h = fx_hook_client(
 		"Dead ", "push",
 		"[{\"status\":500},{\"status\":500},{\"status\":500},{\"status\":200}]");
 	struct status_arg dead = {&h, "dead"}, ok = {&h, "delivered"};
@@ -283,7 +208,7 @@ static void three_500s_is_dead_and_redeliverable_with_the_same_id(void)
 	CU_ASSERT_EQUAL(it_int(&r, "dead"), 0);
 	CU_ASSERT_EQUAL(it_int(&r, "delivered"), 1);
 	CU_ASSERT_TRUE(it_member(it_member(r.json, "lastDelivery"), "ok")->b);
-	all = deliveries(h.path, &n);
+	all = fx_deliveries(h.path, &n);
 	CU_ASSERT_EQUAL(n, 4);
 	for (rec = all->first; rec; rec = rec->next)
 		CU_ASSERT_STRING_EQUAL(header(rec, "webhook-id"), event);
@@ -295,7 +220,7 @@ static void three_500s_is_dead_and_redeliverable_with_the_same_id(void)
 
 static void gone_410_disables_the_endpoint_until_re_registered(void)
 {
-	struct hookfx h = hook_client("Gone ", "push", "[{\"status\":410},{\"status\":200}]");
+	struct hookfx h = fx_hook_client("Gone ", "push", "[{\"status\":410},{\"status\":200}]");
 	struct status_arg dead = {&h, "dead"};
 	const char *held;
 	struct resp r;
@@ -315,10 +240,10 @@ static void gone_410_disables_the_endpoint_until_re_registered(void)
 				   " ' ', o.attempts) FROM push_outbox o JOIN incoming_messages i"
 				   " ON i.id = o.incoming_id WHERE i.provider_message_id = '%s'",
 				   held));
-	deliveries(h.path, &n);
+	fx_deliveries(h.path, &n);
 	CU_ASSERT_EQUAL(n, 1);
 	r = it_post("/api/v2/webhooks/register", h.key,
-		    it_fmt("{\"url\":\"%s%s\"}", receiver(), h.path));
+		    it_fmt("{\"url\":\"%s%s\"}", fx_receiver(), h.path));
 	CU_ASSERT_EQUAL(r.status, 200);
 	CU_ASSERT_TRUE(wait_deliveries(h.path, 2, 5000));
 	r = it_get("/api/v2/webhooks/status", h.key);
@@ -329,13 +254,13 @@ static void redirect_is_not_followed(void)
 {
 	const char *elsewhere = it_unique("/hooks/elsewhere-");
 	struct hookfx h =
-		hook_client("Redirect ", "push",
-			    it_fmt("[{\"status\":302,\"headers\":{\"Location\":\"%s%s\"}}]",
-				   it_env("IBIKI_TEST_RECEIVER"), elsewhere));
+		fx_hook_client("Redirect ", "push",
+			       it_fmt("[{\"status\":302,\"headers\":{\"Location\":\"%s%s\"}}]",
+				      it_env("IBIKI_TEST_RECEIVER"), elsewhere));
 	const struct json *d;
 	size_t n;
 
-	receiver_path(elsewhere, NULL, NULL);
+	fx_receiver_path(elsewhere, NULL, NULL);
 	fx_inbound(fx_phone(), h.f.number, "redirect me");
 	CU_ASSERT_TRUE_FATAL(wait_deliveries(h.path, 1, 3000));
 	/* The attempt is recorded once its transfer ended: no redirect was
@@ -343,7 +268,7 @@ static void redirect_is_not_followed(void)
 	CU_ASSERT_TRUE(it_wait_sql(
 		"302", 5000, "SELECT last_http_status FROM push_outbox WHERE client_id = %lld",
 		h.f.client));
-	deliveries(elsewhere, &n);
+	fx_deliveries(elsewhere, &n);
 	CU_ASSERT_EQUAL(n, 0);
 	d = delivery_of(&h);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
@@ -353,8 +278,8 @@ static void redirect_is_not_followed(void)
 
 static void a_hanging_endpoint_does_not_delay_others(void)
 {
-	struct hookfx slow = hook_client("Hang ", "push", "[{\"status\":200,\"hang\":10}]");
-	struct hookfx fast = hook_client("Fast ", "push", NULL);
+	struct hookfx slow = fx_hook_client("Hang ", "push", "[{\"status\":200,\"hang\":10}]");
+	struct hookfx fast = fx_hook_client("Fast ", "push", NULL);
 	struct status_arg timed_out = {&slow, "pending"};
 	const struct json *d;
 	int i;
@@ -384,7 +309,7 @@ static void a_hanging_endpoint_does_not_delay_others(void)
 
 static void huge_answer_is_capped(void)
 {
-	struct hookfx h = hook_client("Huge ", "push", "[{\"status\":200,\"huge\":10000000}]");
+	struct hookfx h = fx_hook_client("Huge ", "push", "[{\"status\":200,\"huge\":10000000}]");
 	struct status_arg ok = {&h, "delivered"};
 
 	fx_inbound(fx_phone(), h.f.number, "tell me everything");
@@ -409,7 +334,7 @@ static void answer_of_any_bytes_is_recorded(void)
 	for (i = 0; i < 255; i++)
 		memcpy(hex + 2 * i, "61", 2);
 	memcpy(hex + 2 * 255, "c3a9ff", 7);
-	h = hook_client("Bytes ", "push", it_fmt("[{\"status\":200,\"body_hex\":\"%s\"}]", hex));
+	h = fx_hook_client("Bytes ", "push", it_fmt("[{\"status\":200,\"body_hex\":\"%s\"}]", hex));
 	fx_inbound(fx_phone(), h.f.number, "answer me in bytes");
 	CU_ASSERT_TRUE(it_wait(delivery_is, &ok, 5000));
 	CU_ASSERT_STRING_EQUAL(
@@ -431,10 +356,10 @@ static void loopback_is_refused_at_connect_time_without_the_switch(void)
 	struct resp r;
 	char *attempt;
 
-	stop_loop();
+	fx_dispatch_loop(false);
 	r = it_post(it_fmt("/api/admin/clients/%lld/webhook", f.client), it_admin_token(),
 		    it_fmt("{\"url\":\"https://%s:%s/hooks/rebind\"}", name,
-			   strrchr(receiver(), ':') + 1));
+			   strrchr(fx_receiver(), ':') + 1));
 	CU_ASSERT_EQUAL(r.status, 200);
 	it_post(it_fmt("/api/admin/clients/%lld/delivery-mode", f.client), it_admin_token(),
 		"{\"mode\":\"push\"}");
@@ -447,7 +372,7 @@ static void loopback_is_refused_at_connect_time_without_the_switch(void)
 		      "\"$IBIKI_TEST_CONF\" --once'"
 		      " >>\"$IBIKI_STACK_DIR/log/dispatch.out\" 2>&1 && echo ran",
 		      name, hosts, hosts));
-	start_loop();
+	fx_dispatch_loop(true);
 	attempt = it_sql(
 		"SELECT CONCAT(a.outcome, ' ', a.error) FROM push_attempts a JOIN push_outbox o"
 		" ON o.id = a.outbox_id WHERE o.client_id = %lld ORDER BY a.id LIMIT 1",
@@ -479,7 +404,7 @@ static void queue_events(long long client, const char *tag, int n)
 static size_t distinct_events(const char *path, long long client, size_t *total, int *strangers)
 {
 	struct resp r =
-		it_url("GET", it_fmt("%s/_mock/requests?path=%s", receiver(), path), NULL, NULL);
+		it_url("GET", it_fmt("%s/_mock/requests?path=%s", fx_receiver(), path), NULL, NULL);
 	char *known = it_sql(
 		"SELECT CONCAT(' ', GROUP_CONCAT(event_id SEPARATOR ' '), ' ') FROM push_outbox"
 		" WHERE client_id = %lld",
@@ -515,15 +440,15 @@ static size_t distinct_events(const char *path, long long client, size_t *total,
 
 static void kill_9_mid_batch_loses_nothing(void)
 {
-	struct hookfx h = hook_client("Kill9 ", "push", "[{\"status\":200,\"hang\":2}]");
+	struct hookfx h = fx_hook_client("Kill9 ", "push", "[{\"status\":200,\"hang\":2}]");
 	const char *tag = it_unique("k");
 	size_t total, distinct;
 	int strangers;
 	pid_t a, b;
 
-	stop_loop();
+	fx_dispatch_loop(false);
 	queue_events(h.f.client, tag, 40);
-	a = dispatcher(NULL, "--for 30");
+	a = fx_dispatcher(NULL, "--for 30");
 	/* A host's share is claimed and in flight (the receiver hangs 2 s),
 	 * none answered. */
 	CU_ASSERT_TRUE(it_wait_sql("1", 5000,
@@ -532,8 +457,8 @@ static void kill_9_mid_batch_loses_nothing(void)
 				   h.f.client));
 	kill(a, SIGKILL);
 	waitpid(a, NULL, 0);
-	receiver_path(h.path, SECRET, "[{\"status\":200}]");
-	b = dispatcher(NULL, "--for 30");
+	fx_receiver_path(h.path, SECRET, "[{\"status\":200}]");
+	b = fx_dispatcher(NULL, "--for 30");
 	/* After the lease (8 s) every event is delivered. */
 	CU_ASSERT_TRUE(wait_deliveries(h.path, 40, 20000));
 	CU_ASSERT_TRUE(it_wait_sql("0", 5000,
@@ -542,7 +467,7 @@ static void kill_9_mid_batch_loses_nothing(void)
 				   h.f.client));
 	kill(b, SIGTERM);
 	waitpid(b, NULL, 0);
-	start_loop();
+	fx_dispatch_loop(true);
 	distinct = distinct_events(h.path, h.f.client, &total, &strangers);
 	CU_ASSERT_EQUAL(distinct, 40);
 	CU_ASSERT_EQUAL(strangers, 0);
@@ -554,21 +479,21 @@ static void kill_9_mid_batch_loses_nothing(void)
 
 static void two_dispatchers_share_1000_events(void)
 {
-	struct hookfx h = hook_client("Twins ", "push", NULL);
+	struct hookfx h = fx_hook_client("Twins ", "push", NULL);
 	const char *tag = it_unique("t");
 	size_t total, distinct;
 	int strangers, status;
 	pid_t a, b;
 
-	stop_loop();
+	fx_dispatch_loop(false);
 	queue_events(h.f.client, tag, 1000);
-	a = dispatcher(NULL, "--once");
-	b = dispatcher(NULL, "--once");
+	a = fx_dispatcher(NULL, "--once");
+	b = fx_dispatcher(NULL, "--once");
 	waitpid(a, &status, 0);
 	CU_ASSERT_EQUAL(status, 0);
 	waitpid(b, &status, 0);
 	CU_ASSERT_EQUAL(status, 0);
-	start_loop();
+	fx_dispatch_loop(true);
 	CU_ASSERT_STRING_EQUAL(it_sql("SELECT COUNT(*) FROM push_outbox WHERE client_id = %lld"
 				      " AND status = 'delivered'",
 				      h.f.client),
@@ -682,7 +607,7 @@ static bool all_imported(void *arg)
 
 static void database_outage_inbound_is_imported_from_the_spool(void)
 {
-	struct hookfx h = hook_client("Outage ", "push", NULL);
+	struct hookfx h = fx_hook_client("Outage ", "push", NULL);
 	const char *sids[5];
 	struct spool_arg s = {sids, 5};
 	int i;

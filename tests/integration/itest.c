@@ -441,6 +441,7 @@ int main(void)
 	SUITE(operator)
 	SUITE(v2)
 	SUITE(dispatch)
+	SUITE(outbound)
 	/* Destructive ones last: they kill workers, stop MariaDB, exhaust
 	 * rate limits. */
 	SUITE(resilience)

@@ -111,6 +111,7 @@ void it_suite_twilio(void);
 void it_suite_operator(void);
 void it_suite_v2(void);
 void it_suite_dispatch(void);
+void it_suite_outbound(void);
 void it_suite_resilience(void);
 
 #endif

@@ -90,6 +90,7 @@ class MockServer(ThreadingHTTPServer):
     does, so mocks with more state extend it."""
 
     daemon_threads = True  # hanging requests must not delay shutdown
+    request_queue_size = 1024  # a dispatcher opens hundreds of connections at once
 
     def __init__(self, address, handler, args=None):
         self.args = args

@@ -1,7 +1,7 @@
 /*
- * svc/outbound.c: the one send path, without a database -- what a send
- * becomes for the provider, and that nothing is sent unless it was first
- * recorded.
+ * svc/outbound.c: the one send path, without a database -- what an
+ * outgoing row becomes for the provider, and that a message that cannot
+ * be queued leaves nothing behind.
  */
 #include <string.h>
 
@@ -9,7 +9,6 @@
 #include "svc/outbound.h"
 #include "suites.h"
 #include "test.h"
-#include "upstream/httpc.h"
 
 static const struct send_req twilio_rq = {.client_id = 2,
 					  .provider = "twilio",
@@ -22,9 +21,18 @@ static const struct send_req twilio_rq = {.client_id = 2,
 					  .sent_by = "operator",
 					  .operator_id = "alice"};
 
+static const struct outgoing twilio_row = {.client_id = 2,
+					   .provider = "twilio",
+					   .to = "+12025550001",
+					   .from = "+12025550100",
+					   .usemodem = -1,
+					   .port = -1,
+					   .body = "Hello \xe2\x82\xac",
+					   .body_len = 9};
+
 static void message_for_the_provider(void)
 {
-	struct send_req rq = twilio_rq;
+	struct outgoing rq = twilio_row;
 	struct upstream_msg m;
 
 	outbound_msg(&rq, &m);
@@ -44,21 +52,19 @@ static void message_for_the_provider(void)
 	CU_ASSERT_EQUAL(m.provider, UPSTREAM_PROVIDER__MAX);
 }
 
-static void unrecorded_sends_nothing(void)
+static void unqueued_is_reported(void)
 {
-	struct httpc *h = httpc_new();
-	struct send_out out;
+	struct outgoing m;
 
-	/* The database is down: nothing is recorded, so nothing may be sent
-	 * (the provider client is never asked). */
-	outbound_send(&fake_cfg, fake_db, h, &fake_arena, &twilio_rq, &out);
-	CU_ASSERT_FALSE(out.recorded);
-	CU_ASSERT_EQUAL(out.db_rc, DB_UNAVAILABLE);
-	CU_ASSERT_EQUAL(out.up.tries, 0);
-	/* Segments and encoding are counted before anything is recorded. */
-	CU_ASSERT_EQUAL(out.parts.segments, 1);
-	CU_ASSERT_EQUAL(out.parts.encoding, SMS_GSM7);
-	httpc_free(h);
+	/* The database is down: the queueing fails (and says so), with the
+	 * row as it would have been: segments and encoding counted, queued,
+	 * no id. */
+	CU_ASSERT_EQUAL(outbound_queue(fake_db, &fake_arena, &twilio_rq, 0, &m), DB_UNAVAILABLE);
+	CU_ASSERT_EQUAL(m.id, 0);
+	CU_ASSERT_EQUAL(m.segments, 1);
+	ASSERT_STR(m.encoding, "GSM-7");
+	ASSERT_STR(m.status, "queued");
+	ASSERT_STR(m.operator_id, "alice");
 }
 
 static void reply_route_needs_the_database(void)
@@ -72,7 +78,7 @@ static void reply_route_needs_the_database(void)
 
 static const struct test_case tests[] = {
 	{"a send becomes the provider's message", message_for_the_provider},
-	{"a send that cannot be recorded is not sent", unrecorded_sends_nothing},
+	{"a send that cannot be queued says so", unqueued_is_reported},
 	{"the reply route is the database's answer", reply_route_needs_the_database},
 	{NULL, NULL},
 };
