@@ -155,6 +155,13 @@
 
 	/* opts: operator (send X-Ibiki-Client when an admin acts for a client),
 	 * idempotent (send a fresh Idempotency-Key), login (no 401 redirect). */
+	/* A send still queued when the gateway stopped waiting (202): it goes
+	 * on; the message log shows its outcome. */
+	function queuedText(r) {
+		return 'Queued for ' + dash(r.to) + ' (' + dash(r.id) + '): the provider has not answered yet;' +
+			' the message log shows when it is sent.';
+	}
+
 	async function api(method, path, body, opts) {
 		const o = opts || {};
 		const headers = { Accept: 'application/json' };
@@ -551,6 +558,35 @@
 		return el('span', { class: 'field' }, el('label', { for: id, text }), input);
 	}
 
+	/* A route's rate: messages per second (empty: the gateway's default,
+	 * 0: unthrottled), saved with PATCH .../routes/{id}. */
+	function rateForm(d, r) {
+		const id = 'd-route-mps-' + r.id;
+		const input = el('input', {
+			type: 'number', min: 0, max: 100000, step: 1, class: 'mps',
+			placeholder: 'default', 'aria-label': 'Messages per second of route ' + r.id,
+		});
+		input.id = id;
+		if (r.mps !== null && r.mps !== undefined) input.value = String(r.mps);
+		const save = el('button', { type: 'submit', text: 'Set' });
+		return el('form', {
+			class: 'inline',
+			on: {
+				submit: async (e) => {
+					e.preventDefault();
+					const v = input.value.trim();
+					await busy(save, async () => {
+						await api('PATCH', '/api/admin/clients/' + d.id + '/routes/' + r.id,
+							{ mps: v === '' ? null : Number(v) });
+						notify('Route ' + r.id + ': ' + (v === '' ? 'default rate' :
+							v === '0' ? 'unthrottled' : v + ' messages per second') + '.');
+						await refreshClient(d.id);
+					});
+				},
+			},
+		}, input, save);
+	}
+
 	function routesBlock(d) {
 		const provider = el('select', null,
 			el('option', { value: 'twilio', text: 'Twilio' }),
@@ -605,6 +641,7 @@
 				['Number', (r) => r.number],
 				['usemodem', (r) => r.usemodem],
 				['port', (r) => r.port],
+				['Rate (msg/s)', (r) => rateForm(d, r)],
 				['Created', (r) => fmtTime(r.createdAt)],
 			], d.routes, 'No routes: inbound messages cannot reach this client yet.'),
 			form);
@@ -886,7 +923,8 @@
 				const r = await opApi('POST', '/api/web/inbox/reply', { to, message: ta.value }, { idempotent: true });
 				ta.value = '';
 				updateCounter(ta, $('reply-count'));
-				result(out, 'Sent via ' + dash(r.provider) + ' (' + dash(r.messageId) + '): ' + dash(r.segments) +
+				if (r.status === 'queued') result(out, queuedText(r), 'ok');
+				else result(out, 'Sent via ' + dash(r.provider) + ' (' + dash(r.messageId) + '): ' + dash(r.segments) +
 					' segment(s), ' + dash(r.encoding) + '.', 'ok');
 			} catch (e) {
 				if (!e.handled) result(out, errorText(e), 'error');
@@ -931,7 +969,8 @@
 				}, { idempotent: true });
 				ta.value = '';
 				updateCounter(ta, $('send-count'));
-				result(out, 'Sent to ' + dash(r.phoneNumber) + ' (' + dash(r.messageId) + '): ' + dash(r.segments) +
+				if (r.status === 'queued') result(out, queuedText(r), 'ok');
+				else result(out, 'Sent to ' + dash(r.phoneNumber) + ' (' + dash(r.messageId) + '): ' + dash(r.segments) +
 					' segment(s), ' + dash(r.encoding) + ' encoding.', 'ok');
 			} catch (e) {
 				if (!e.handled) result(out, errorText(e), 'error');

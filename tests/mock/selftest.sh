@@ -170,6 +170,20 @@ test_twilio() {
 	expect "twilio: ?path= filter" 200 "len(d) == 1 and d[0]['answered_status'] == 401" \
 		"$base/_mock/requests?path=/2010-04-01/Accounts/ACother/Messages.json"
 	expect "twilio: unknown filter is 400" 400 "d['ok'] is False" "$base/_mock/requests?too=1"
+	# The message list: what reconciling a lost send looks up.
+	expect "twilio: GET Messages.json lists by To, newest first, with Twilio's paging" 200 \
+		"[m['to'] for m in d['messages']] == ['+15005550430'] and d['messages'][0]['sid'].startswith('SM')
+		and d['page'] == 0 and d['next_page_uri'] is None and d['first_page_uri'].startswith('/2010-04-01/')" \
+		-u "$sid:$token" -G --data-urlencode To=+15005550430 "$msg"
+	expect "twilio: GET Messages.json with From and DateSent>= (today)" 200 \
+		"len(d['messages']) == 3 and all(m['from'] == '+15550001111' for m in d['messages'])" \
+		-u "$sid:$token" -G --data-urlencode From=+15550001111 \
+		--data-urlencode "DateSent>=$(date -u +%Y-%m-%d)" --data-urlencode PageSize=50 "$msg"
+	expect "twilio: DateSent>= tomorrow lists nothing" 200 "d['messages'] == []" \
+		-u "$sid:$token" -G --data-urlencode "DateSent>=$(date -u -d tomorrow +%Y-%m-%d)" "$msg"
+	expect "twilio: GET with PageSize=1 pages" 200 "len(d['messages']) == 1 and d['next_page_uri'] is not None" \
+		-u "$sid:$token" -G --data-urlencode PageSize=1 "$msg"
+	expect "twilio: GET needs auth" 401 "d['code'] == 20003" -G "$msg"
 	expect "twilio: reset" 200 "d == {'ok': True}" -X POST "$base/_mock/reset"
 	expect "twilio: reset cleared the records" 200 "d == []" "$base/_mock/requests"
 	tw_send "reset restarted the +15005550430 count" 429 "d['code'] == 20429" +15005550430
