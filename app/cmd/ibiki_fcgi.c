@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcgiapp.h>
+#include <grp.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -211,9 +212,13 @@ static void serve(FCGX_Request *rq, struct worker *wk)
 	r.extreme_token = param(rq, "HTTP_X_EXTREME_TOKEN");
 	r.idempotency_key = param(rq, "HTTP_IDEMPOTENCY_KEY");
 	r.prefer = param(rq, "HTTP_PREFER");
+	r.origin = param(rq, "HTTP_ORIGIN");
+	r.sec_fetch_site = param(rq, "HTTP_SEC_FETCH_SITE");
 	r.client_header = param(rq, "HTTP_X_IBIKI_CLIENT");
 	r.request_id = param(rq, "REQUEST_ID");
-	r.remote_addr = param(rq, "REMOTE_ADDR");
+	/* REMOTE_ADDR is not read: what depends on the peer (/metrics to
+	 * loopback, rate limits) is nginx's to decide, and the sockets are
+	 * nginx's group only. */
 
 	st = pipeline_route(&r, routes_table, routes_count, wk->pool);
 	if (st == ST_OK) {
@@ -346,6 +351,16 @@ static int open_socket(const struct config *cfg, const char *path)
 	}
 	if (chmod(path, (mode_t)cfg->server.socket_mode) != 0)
 		log_msg(LOG_WARN, "master", "chmod %s: %s", path, strerror(errno));
+	if (*cfg->server.socket_group != '\0') {
+		struct group *g = getgrnam(cfg->server.socket_group);
+
+		if (g == NULL || chown(path, (uid_t)-1, g->gr_gid) != 0) {
+			log_msg(LOG_ERROR, "master", "cannot give %s to group %s", path,
+				cfg->server.socket_group);
+			close(fd);
+			return -1;
+		}
+	}
 	return fd;
 }
 

@@ -18,6 +18,7 @@
 #include "http/auth.h"
 #include "lib/crypto.h"
 #include "db/db_accounts.h"
+#include "db/db_clients.h"
 #include "lib/timeutil.h"
 
 enum { L_USERNAME, L_PASSWORD };
@@ -44,6 +45,17 @@ static enum status login(struct req *r)
 	if (!ok || rc != DB_OK || strcmp(acc.status, "active") != 0)
 		return req_fail(r, ST_UNAUTHORIZED, "invalid_credentials",
 				"Invalid username or password");
+	/* An operator of a disabled client could do nothing with a session. */
+	if (acc.client_id > 0) {
+		struct client c;
+
+		rc = db_clients_get(r->db, r->a, acc.client_id, &c);
+		if (rc != DB_OK && rc != DB_NOTFOUND)
+			return req_db_fail(r, rc);
+		if (rc == DB_NOTFOUND || strcmp(c.status, "active") != 0)
+			return req_fail(r, ST_FORBIDDEN, "client_disabled",
+					"This account's client is disabled");
+	}
 	if (auth_issue_token(r->cfg, &acc, timeutil_now_s(), token, sizeof(token), &exp) < 0)
 		return req_fail(r, ST_INTERNAL, "internal_error", "Cannot issue token");
 	r->actor.kind = strcmp(acc.role, "admin") == 0 ? ACTOR_ADMIN : ACTOR_OPERATOR;

@@ -111,6 +111,7 @@ enum status ep_common_webhook_set(struct req *r, long long client_id, const stru
 	const char *ev = events_text(r, events);
 	char generated[WEBHOOKS_SECRET_GEN_LEN + 1];
 	const char *new_secret = NULL, *reason, *new_url;
+	struct netcheck_url u;
 	size_t new_url_len;
 	struct client c;
 	enum db_rc rc;
@@ -131,7 +132,9 @@ enum status ep_common_webhook_set(struct req *r, long long client_id, const stru
 		return req_fail(r, ST_BAD_REQUEST, "invalid_webhook_url",
 				"Missing required field: url");
 	}
-	reason = netcheck_url(new_url, new_url_len, r->cfg->push.allow_loopback, NULL);
+	reason = netcheck_url(new_url, new_url_len, r->cfg->push.allow_loopback, &u);
+	if (reason == NULL && !u.host_is_ip)
+		reason = netcheck_resolve(u.host, r->cfg->push.allow_loopback, 2);
 	if (reason != NULL)
 		return req_failf(r, ST_BAD_REQUEST, "invalid_webhook_url",
 				 "Webhook URL refused: %s", reason);

@@ -170,7 +170,12 @@ static enum status check_extreme(struct req *r)
 				"Extreme inbound is not configured");
 	if (got == NULL || *got == '\0')
 		return req_fail(r, ST_UNAUTHORIZED, "unauthorized", "Missing X-Extreme-Token");
-	if (!crypto_eq(got, strlen(got), want, strlen(want)))
+	/* Compared as SHA-256 digests: fixed length, constant time, whatever
+	 * the lengths of the two tokens. */
+	unsigned char hg[CRYPTO_SHA256_LEN], hw[CRYPTO_SHA256_LEN];
+	crypto_sha256(got, strlen(got), hg);
+	crypto_sha256(want, strlen(want), hw);
+	if (!crypto_eq((const char *)hg, sizeof(hg), (const char *)hw, sizeof(hw)))
 		return req_fail(r, ST_UNAUTHORIZED, "unauthorized", "Invalid X-Extreme-Token");
 	r->actor.kind = ACTOR_EXTREME;
 	r->actor.name = "extreme";
@@ -203,6 +208,47 @@ static enum status check_twilio(struct req *r)
 	r->actor.kind = ACTOR_TWILIO;
 	r->actor.name = "twilio";
 	return ST_OK;
+}
+
+/* Whether the Cookie header holds the session cookie. */
+static bool has_session_cookie(const struct req *r)
+{
+	const char *tok;
+	size_t len;
+
+	if (r->cookie == NULL)
+		return false;
+	struct req bare = {.cookie = r->cookie};
+	return find_token(&bare, &tok, &len) != TOKEN_NONE;
+}
+
+/* Origin (scheme://host[:port]) equal to that of base (which may go on
+ * with a path). */
+static bool same_origin(const char *origin, const char *base)
+{
+	const char *host = strstr(base, "://");
+	size_t n;
+
+	if (origin == NULL || host == NULL)
+		return false;
+	n = (size_t)(host + 3 - base) + strcspn(host + 3, "/?#");
+	return strlen(origin) == n && strncasecmp(origin, base, n) == 0;
+}
+
+enum status auth_csrf(struct req *r)
+{
+	if (r->method != M_POST && r->method != M_PUT && r->method != M_PATCH &&
+	    r->method != M_DELETE)
+		return ST_OK;
+	if (r->authorization != NULL || !has_session_cookie(r))
+		return ST_OK;
+	if (same_origin(r->origin, r->cfg->server.public_base_url) ||
+	    (r->sec_fetch_site != NULL && strcmp(r->sec_fetch_site, "same-origin") == 0))
+		return ST_OK;
+	return req_fail(
+		r, ST_FORBIDDEN, "csrf_rejected",
+		"Cross-site request refused: a request made with the session cookie must come "
+		"from the dashboard's own origin");
 }
 
 enum status auth_request(struct req *r)

@@ -24,6 +24,13 @@
  * status with r->err set. */
 enum status auth_request(struct req *r);
 
+/* Cross-site writes (DESIGN "Reliability"): a state-changing request
+ * (POST, PUT, PATCH, DELETE) that carries the session cookie and no
+ * Authorization header must come from the dashboard's own origin -- Origin
+ * equal to public_base_url's, or Sec-Fetch-Site: same-origin -- else 403
+ * csrf_rejected.  Runs before anything reads the body.  ST_OK otherwise. */
+enum status auth_csrf(struct req *r);
+
 /* A signed token for acc valid for cfg->auth.token_ttl_s from now.
  * Returns 0, or -1 if out is too small. */
 int auth_issue_token(const struct config *cfg, const struct account *acc, int64_t now, char *out,

@@ -158,9 +158,11 @@ static enum status take(struct req *r, const struct field *f, struct fval *v)
 	}
 	from = (f->flags & F_QUERY) ? &r->query_kv : &r->form;
 	kv = kv_get(from, f->name, &count);
-	if (kv != NULL && count > 1 && (f->flags & F_QUERY))
-		return req_failf(r, ST_BAD_REQUEST, "invalid_request",
-				 "Parameter %s given more than once", f->name);
+	/* Neither a query nor a provider's form repeats a name (Twilio never
+	 * does): a repeat is refused, never settled by picking one. */
+	if (kv != NULL && count > 1)
+		return req_failf(r, ST_BAD_REQUEST, "invalid_request", "%s %s given more than once",
+				 (f->flags & F_QUERY) ? "Parameter" : "Field", f->name);
 	return kv != NULL ? from_text(r, f, kv->value, kv->vlen, v) : ST_OK;
 }
 

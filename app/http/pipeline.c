@@ -1,7 +1,8 @@
 /*
- * The pipeline's steps in order: routing (404, 405, 413 before the body is
- * read), the query string, a form body (Twilio signs it, so it is parsed
- * before authentication), authentication, a JSON body (only for callers who
+ * The pipeline's steps in order: routing (404, 405, a cross-site write with
+ * the session cookie 403, 413 -- all before the body is read), the query
+ * string, a form body (Twilio signs it, so it is parsed before
+ * authentication), authentication, a JSON body (only for callers who
  * got in), the endpoint's field table, the Idempotency-Key, the handler --
  * and, on any error, the one error renderer.
  */
@@ -43,6 +44,12 @@ enum status pipeline_route(struct req *r, const struct route *table, size_t n, e
 	if (pool != ROUTE_POOL_ANY &&
 	    ((r->route->flags & ROUTE_INGEST) != 0) != (pool == ROUTE_POOL_INGEST)) {
 		st = req_fail(r, ST_NOT_FOUND, "not_found", "No such endpoint in this pool");
+		req_render_error(r, st);
+		return st;
+	}
+	/* Before the body's size or content: a cookie-only write from another
+	 * site is refused whatever it carries. */
+	if ((st = auth_csrf(r)) != ST_OK) {
 		req_render_error(r, st);
 		return st;
 	}

@@ -99,6 +99,8 @@ static const struct {
 	{"Idempotency-Key", offsetof(struct req, idempotency_key)},
 	{"X-Ibiki-Client", offsetof(struct req, client_header)},
 	{"Prefer", offsetof(struct req, prefer)},
+	{"Origin", offsetof(struct req, origin)},
+	{"Sec-Fetch-Site", offsetof(struct req, sec_fetch_site)},
 };
 
 const char *req_header_in(const struct req *r, const char *name)

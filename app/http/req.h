@@ -79,10 +79,11 @@ struct req {
 	const char *twilio_signature;
 	const char *extreme_token;
 	const char *idempotency_key;
-	const char *prefer;	   /* Prefer (RFC 7240) */
-	const char *client_header; /* X-Ibiki-Client: admin acting for a client */
+	const char *prefer;	    /* Prefer (RFC 7240) */
+	const char *origin;	    /* Origin */
+	const char *sec_fetch_site; /* Sec-Fetch-Site */
+	const char *client_header;  /* X-Ibiki-Client: admin acting for a client */
 	const char *request_id;
-	const char *remote_addr;
 	bool from_spool; /* replayed from the spool: provider already verified */
 
 	/* Filled by handle.c before the handler runs. */

@@ -40,6 +40,7 @@ static const struct ckey keys[] = {
 	 0, 0},
 	{"server", "api_socket", C_STR, false, O(server.api_socket), "/run/ibiki/api.sock", 0, 0},
 	{"server", "socket_mode", C_OCTAL, false, O(server.socket_mode), "0660", 0, 0777},
+	{"server", "socket_group", C_STR, false, O(server.socket_group), "", 0, 0},
 	{"server", "public_base_url", C_STR, false, O(server.public_base_url),
 	 "https://127.0.0.1:8443", 0, 0},
 	{"server", "log_file", C_STR, false, O(server.log_file), "", 0, 0},

@@ -20,6 +20,7 @@ struct config {
 		char *ingest_socket;
 		char *api_socket;
 		long socket_mode;      /* octal in the file: 0660 */
+		char *socket_group;    /* the sockets' group (nginx's), "": the process's */
 		char *public_base_url; /* no trailing slash */
 		char *log_file;
 		char *spool_dir;

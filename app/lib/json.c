@@ -192,14 +192,7 @@ static int cb_start_map(void *ctx)
 static int cb_map_key(void *ctx, const unsigned char *k, size_t len)
 {
 	struct builder *bd = ctx;
-	const struct json *m;
 
-	for (m = bd->cur->first; m != NULL; m = m->next) {
-		if (m->keylen == len && memcmp(m->key, k, len) == 0) {
-			bd->err = "duplicate key in JSON object";
-			return 0;
-		}
-	}
 	bd->pending_key = arena_strndup(bd->a, (const char *)k, len);
 	bd->pending_keylen = len;
 	return 1;
@@ -208,6 +201,38 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t len)
 static int cb_end(void *ctx)
 {
 	return close_container(ctx);
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct json *x = *(const struct json *const *)a, *y = *(const struct json *const *)b;
+
+	if (x->keylen != y->keylen)
+		return x->keylen < y->keylen ? -1 : 1;
+	return memcmp(x->key, y->key, x->keylen);
+}
+
+/* An object is closed: its keys, sorted, must all differ (O(n log n) per
+ * object, however many keys a hostile body holds). */
+static int cb_end_map(void *ctx)
+{
+	struct builder *bd = ctx;
+	const struct json *m, **keys;
+	size_t n = bd->cur->n, i = 0;
+
+	if (n > 1) {
+		keys = arena_alloc(bd->a, n * sizeof(*keys));
+		for (m = bd->cur->first; m != NULL; m = m->next)
+			keys[i++] = m;
+		qsort(keys, n, sizeof(*keys), key_cmp);
+		for (i = 1; i < n; i++) {
+			if (key_cmp(&keys[i - 1], &keys[i]) == 0) {
+				bd->err = "duplicate key in JSON object";
+				return 0;
+			}
+		}
+	}
+	return close_container(bd);
 }
 
 static int cb_start_array(void *ctx)
@@ -222,7 +247,7 @@ static const yajl_callbacks callbacks = {
 	.yajl_string = cb_string,
 	.yajl_start_map = cb_start_map,
 	.yajl_map_key = cb_map_key,
-	.yajl_end_map = cb_end,
+	.yajl_end_map = cb_end_map,
 	.yajl_start_array = cb_start_array,
 	.yajl_end_array = cb_end,
 };

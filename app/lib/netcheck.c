@@ -2,13 +2,16 @@
  * Webhook destination rules: the address classes Ibiki never connects to
  * (v4 ranges and the IPv6 forms that embed them) and the URL check --
  * scheme, authority, host (an IPv6 literal, an IPv4 address in any
- * inet_aton form, or a DNS name), port.  No name is resolved here.
+ * inet_aton form, or a DNS name), port; and, at registration, the
+ * resolution of a name with a bounded wait.
  */
 #include "lib/netcheck.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <resolv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +78,8 @@ static bool v6_forbidden_addr(const unsigned char *a, bool allow_loopback)
 {
 	static const unsigned char zero[16] = {0};
 	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const unsigned char translated[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0};
+	static const unsigned char discard[8] = {0x01, 0, 0, 0, 0, 0, 0, 0};
 	static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
 	static const unsigned char nat64_local[6] = {0, 0x64, 0xff, 0x9b, 0, 1};
 	static const unsigned char sixto4[2] = {0x20, 0x02};
@@ -88,6 +93,10 @@ static bool v6_forbidden_addr(const unsigned char *a, bool allow_loopback)
 		return a[15] == 0 || !allow_loopback;
 	if (memcmp(a, mapped, 12) == 0 || memcmp(a, zero, 12) == 0) /* ::ffff:v4, ::v4 */
 		return v4_forbidden_addr(v4_at(a + 12), allow_loopback);
+	if (memcmp(a, translated, 12) == 0) /* ::ffff:0:v4, IPv4-translated (RFC 2765) */
+		return v4_forbidden_addr(v4_at(a + 12), allow_loopback);
+	if (prefix_is(a, discard, 64)) /* 100::/64 discard-only */
+		return true;
 	if (memcmp(a, nat64, 12) == 0) /* 64:ff9b::v4 */
 		return v4_forbidden_addr(v4_at(a + 12), allow_loopback);
 	if (prefix_is(a, nat64_local, 48)) /* 64:ff9b:1::/48 local-use NAT64 */
@@ -219,6 +228,9 @@ static const char *name_host(const char *p, const char *auth_end, struct netchec
 	if (hlen > 1 && u->host[hlen - 1] == '.')
 		hlen--;
 	u->host[hlen] = '\0';
+	/* More than one root dot is an empty label: no host at all. */
+	if (hlen > 0 && u->host[hlen - 1] == '.')
+		return "host is not a valid DNS name";
 	if (memchr(u->host, '%', hlen) != NULL)
 		return "host must not be percent-encoded";
 	if (ends_in_number(u->host)) {
@@ -294,4 +306,32 @@ const char *netcheck_url(const char *url, size_t len, bool allow_loopback, struc
 	if (u->host_is_ip && netcheck_addr_forbidden((struct sockaddr *)&u->addr, allow_loopback))
 		return "address is loopback, private, link-local or otherwise not public";
 	return NULL;
+}
+
+const char *netcheck_addrs(const struct addrinfo *list, bool allow_loopback)
+{
+	const struct addrinfo *ai;
+
+	for (ai = list; ai != NULL; ai = ai->ai_next)
+		if (ai->ai_addr == NULL || netcheck_addr_forbidden(ai->ai_addr, allow_loopback))
+			return "host resolves to a loopback, private or reserved address";
+	return NULL;
+}
+
+const char *netcheck_resolve(const char *host, bool allow_loopback, int timeout_s)
+{
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *list = NULL;
+	const char *why;
+
+	/* This process's resolver waits timeout_s per server, once: the
+	 * registration answers in bounded time. */
+	if (res_init() == 0) {
+		_res.retrans = timeout_s > 0 ? timeout_s : 1;
+		_res.retry = 1;
+	}
+	if (getaddrinfo(host, NULL, &hints, &list) != 0)
+		return NULL; /* no answer now: the connect-time check decides */
+	why = netcheck_addrs(list, allow_loopback);
+	freeaddrinfo(list);
+	return why;
 }

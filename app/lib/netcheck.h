@@ -1,8 +1,9 @@
 /*
  * Webhook destination rules (DESIGN "Webhook destinations"): which URLs a
  * client may register and which addresses the dispatcher may connect to.
- * Knows nothing of the application; used at registration (URL syntax and
- * literal addresses) and again at connect time (every resolved address).
+ * Knows nothing of the application; used at registration (URL syntax,
+ * literal addresses, and the addresses a name resolves to) and again at
+ * connect time (every resolved address).
  */
 #ifndef IBIKI_LIB_NETCHECK_H
 #define IBIKI_LIB_NETCHECK_H
@@ -38,5 +39,17 @@ struct netcheck_url {
  * Returns NULL when acceptable (filling *out when given), else a reason. */
 const char *netcheck_url(const char *url, size_t len, bool allow_loopback,
 			 struct netcheck_url *out);
+
+struct addrinfo;
+
+/* Whether any address of a resolved list is forbidden: a reason, or NULL. */
+const char *netcheck_addrs(const struct addrinfo *list, bool allow_loopback);
+
+/* Resolve host (a name) waiting at most about timeout_s per name server,
+ * and check every address it resolves to.  A reason when any is
+ * forbidden; NULL when all are allowed -- or when the name does not
+ * resolve now (nothing to refuse yet: the dispatcher checks the address it
+ * connects to, every time). */
+const char *netcheck_resolve(const char *host, bool allow_loopback, int timeout_s);
 
 #endif

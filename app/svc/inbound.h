@@ -11,6 +11,7 @@
 #define IBIKI_SVC_INBOUND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "lib/arena.h"
 #include "db/db.h"
@@ -18,8 +19,13 @@
 
 #define INBOUND_ACK_TEXT "Your number is recognized. Message received."
 
-/* Returns DB_OK, or DB_UNAVAILABLE / DB_ERROR when it could not be stored
- * (the caller spools the request then). */
+/* The bytes of body (valid UTF-8, len bytes) that are stored: at most
+ * SMS_MAX_CHARS code points. */
+size_t inbound_body_len(const char *body, size_t len);
+
+/* Store m (its body cut to inbound_body_len, logged when cut).  Returns
+ * DB_OK, or DB_UNAVAILABLE / DB_ERROR when it could not be stored (the
+ * caller spools the request then). */
 enum db_rc inbound_store(struct db *db, struct arena *a, const struct incoming *m,
 			 struct inbound_stored *out);
 

@@ -4,8 +4,13 @@
  * JSON, webhook URL rules.
  */
 #include <stdlib.h>
+#include <grp.h>
+#include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "fixture.h"
 #include "itest.h"
 
 static const char *json_hdr[] = {"Content-Type: application/json", NULL};
@@ -73,13 +78,72 @@ static void session_cookie_authenticates(void)
 	CU_ASSERT_EQUAL(r.status, 200);
 }
 
+/* The cookie alone, from another site: refused before anything reads the
+ * body, whatever its content type; from the dashboard's own origin (or
+ * Sec-Fetch-Site: same-origin) it works, and Bearer calls are unaffected. */
+static void cookie_only_cross_site_writes_are_refused(void)
+{
+	long long client = it_new_client("Csrf ");
+	const char *cookie = it_fmt("Cookie: ibiki_session=%s", it_admin_token());
+	const char *path = it_fmt("/api/admin/clients/%lld/api-keys", client);
+	const char *evil[] = {cookie, "Origin: https://evil.example", NULL};
+	const char *none[] = {cookie, NULL};
+	const char *own[] = {cookie, it_fmt("Origin: %s", it_env("IBIKI_TEST_URL")), NULL};
+	const char *fetch[] = {cookie, "Sec-Fetch-Site: same-origin", NULL};
+	const char *paths[] = {path, "/api/admin/clients/1/deliveries/dlv_1/redeliver",
+			       "/api/auth/logout"};
+	struct resp r;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		r = it_req("POST", paths[i], evil, "application/x-www-form-urlencoded", "", 0);
+		CU_ASSERT_EQUAL(r.status, 403);
+		CU_ASSERT_TRUE(it_is_error(&r, "csrf_rejected"));
+		r = it_req("POST", paths[i], none, "text/plain", "x", 1);
+		CU_ASSERT_EQUAL(r.status, 403);
+	}
+	CU_ASSERT_STRING_EQUAL(
+		it_sql("SELECT COUNT(*) FROM api_keys WHERE client_id = %lld", client), "0");
+	r = it_req("POST", path, own, "application/json", "{}", 2);
+	CU_ASSERT_EQUAL(r.status, 201);
+	r = it_req("POST", path, fetch, "application/json", "{}", 2);
+	CU_ASSERT_EQUAL(r.status, 201);
+	CU_ASSERT_EQUAL(it_post(path, it_admin_token(), "{}").status, 201);
+}
+
+/* The workers' sockets are nginx's alone: mode 0660, nginx's group; a
+ * local user outside it cannot reach the workers past nginx. */
+static void worker_sockets_are_for_nginx_only(void)
+{
+	const char *names[] = {"ingest", "api"};
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const char *path = it_fmt("%s/run/%s.sock", it_env("IBIKI_STACK_DIR"), names[i]);
+
+		CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+		CU_ASSERT_EQUAL(st.st_mode & 0777, 0660);
+		if (getuid() != 0 || getgrnam("www-data") == NULL || getpwnam("nobody") == NULL)
+			continue;
+		CU_ASSERT_EQUAL(st.st_gid, getgrnam("www-data")->gr_gid);
+		CU_ASSERT_STRING_EQUAL(
+			it_sh(NULL,
+			      "runuser -u nobody -- python3 -c 'import socket, sys;"
+			      " s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])' '%s'"
+			      " 2>/dev/null && echo reachable || echo refused",
+			      path),
+			"refused");
+	}
+}
+
 static void admin_creates_client_route_and_key(void)
 {
 	const char *tok = it_admin_token();
 	const char *name = it_unique("Acme ");
 	struct resp r = it_post("/api/admin/clients", tok, it_fmt("{\"name\":\"%s\"}", name));
 	long long id;
-	const char *key, *num = it_fmt("+1555%07d", rand() % 10000000);
+	const char *key, *num = fx_phone();
 
 	CU_ASSERT_EQUAL_FATAL(r.status, 201);
 	CU_ASSERT_STRING_EQUAL(it_str(&r, "name"), name);
@@ -115,7 +179,7 @@ static void duplicate_client_and_route_are_409(void)
 {
 	const char *tok = it_admin_token();
 	const char *name = it_unique("Dup ");
-	const char *num = it_fmt("+1666%07d", rand() % 10000000);
+	const char *num = it_fmt("+1666%s", fx_phone() + 5);
 	struct resp r = it_post("/api/admin/clients", tok, it_fmt("{\"name\":\"%s\"}", name));
 	long long a = it_int(&r, "id"), b = it_new_client("Other ");
 
@@ -137,6 +201,7 @@ static void route_validation(void)
 	long long id = it_new_client("Routes ");
 	const char *path = it_fmt("/api/admin/clients/%lld/routes", id);
 	struct resp r;
+	int modem, port;
 
 	r = it_post(path, tok, "{\"provider\":\"twilio\",\"number\":\"12345\"}");
 	CU_ASSERT_EQUAL(r.status, 400);
@@ -145,9 +210,9 @@ static void route_validation(void)
 	CU_ASSERT_EQUAL(r.status, 400);
 	r = it_post(path, tok, "{\"provider\":\"extreme\",\"usemodem\":1}");
 	CU_ASSERT_EQUAL(r.status, 400);
+	fx_modem_port(&modem, &port);
 	r = it_post(path, tok,
-		    it_fmt("{\"provider\":\"extreme\",\"usemodem\":%d,\"port\":%d}",
-			   rand() % 9000 + 1, rand() % 9000 + 1));
+		    it_fmt("{\"provider\":\"extreme\",\"usemodem\":%d,\"port\":%d}", modem, port));
 	CU_ASSERT_EQUAL(r.status, 201);
 	r = it_post("/api/admin/clients/999999999/routes", tok,
 		    "{\"provider\":\"twilio\",\"number\":\"+12025550100\"}");
@@ -421,6 +486,9 @@ static const struct {
 	{"login with a wrong password is 401", login_bad_password_is_401},
 	{"login of an unknown user is 401 alike", login_unknown_user_is_401_alike},
 	{"the session cookie authenticates", session_cookie_authenticates},
+	{"the workers' sockets are nginx's group only", worker_sockets_are_for_nginx_only},
+	{"cookie-only cross-site writes are 403 csrf_rejected",
+	 cookie_only_cross_site_writes_are_refused},
 	{"admin creates a client, a route and an API key", admin_creates_client_route_and_key},
 	{"a duplicate client name or routed number is 409", duplicate_client_and_route_are_409},
 	{"routes are validated", route_validation},

@@ -112,6 +112,7 @@ void it_suite_operator(void);
 void it_suite_v2(void);
 void it_suite_dispatch(void);
 void it_suite_outbound(void);
+void it_suite_hardening(void);
 void it_suite_resilience(void);
 
 #endif

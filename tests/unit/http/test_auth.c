@@ -205,7 +205,47 @@ static void actor_labels_name_the_kind(void)
 	ASSERT_STR(auth_actor_label(r), "key:ibk_AbCdEfGh");
 }
 
+static void cookie_only_writes_need_the_own_origin(void)
+{
+	struct req *r = with_cred(CRED_ADMIN);
+
+	r->cookie = "ibiki_session=eyJ.x.y";
+	r->origin = "https://evil.example";
+	CU_ASSERT_EQUAL(auth_csrf(r), ST_FORBIDDEN);
+	ASSERT_STR(r->err.code, "csrf_rejected");
+	r = with_cred(CRED_ADMIN);
+	r->cookie = "ibiki_session=eyJ.x.y";
+	CU_ASSERT_EQUAL(auth_csrf(r), ST_FORBIDDEN); /* no Origin at all */
+	r->origin = FAKE_PUBLIC_BASE "x";	     /* a longer host is another */
+	CU_ASSERT_EQUAL(auth_csrf(with_cred(CRED_ADMIN)), ST_OK);
+	r = with_cred(CRED_ADMIN);
+	r->cookie = "a=1; ibiki_session=eyJ.x.y";
+	r->origin = FAKE_PUBLIC_BASE "x";
+	CU_ASSERT_EQUAL(auth_csrf(r), ST_FORBIDDEN);
+	r->origin = FAKE_PUBLIC_BASE;
+	CU_ASSERT_EQUAL(auth_csrf(r), ST_OK);
+	r->origin = NULL;
+	r->sec_fetch_site = "same-origin";
+	CU_ASSERT_EQUAL(auth_csrf(r), ST_OK);
+	r->sec_fetch_site = "cross-site";
+	CU_ASSERT_EQUAL(auth_csrf(r), ST_FORBIDDEN);
+	/* A bearer header is not a browser's ambient credential. */
+	r->authorization = "Bearer eyJ.x.y";
+	CU_ASSERT_EQUAL(auth_csrf(r), ST_OK);
+	/* Reads are never refused; nor requests without the session cookie. */
+	r = fake_req(M_GET, "/x", NULL, NULL);
+	r->cookie = "ibiki_session=eyJ.x.y";
+	r->origin = "https://evil.example";
+	CU_ASSERT_EQUAL(auth_csrf(r), ST_OK);
+	r = with_cred(CRED_ADMIN);
+	r->cookie = "other=1";
+	r->origin = "https://evil.example";
+	CU_ASSERT_EQUAL(auth_csrf(r), ST_OK);
+}
+
 static const struct test_case tests[] = {
+	{"a cookie-only write needs the dashboard's origin",
+	 cookie_only_writes_need_the_own_origin},
 	{"a public route needs no credential", public_route_needs_nothing},
 	{"no bearer is 401 with WWW-Authenticate", missing_bearer_is_401_with_challenge},
 	{"a malformed API key is 401 without a lookup", malformed_key_is_401_without_a_lookup},

@@ -7,6 +7,7 @@
 #include "http/fields.h"
 #include "http/router.h"
 #include "lib/json.h"
+#include "lib/kv.h"
 #include "svc/sms.h"
 #include "suites.h"
 #include "test.h"
@@ -243,7 +244,24 @@ static void one_row_checks_alone(void)
 	CU_ASSERT_EQUAL(fields_check(r, &kinds[3], &v), ST_BAD_REQUEST);
 }
 
+/* A form (a provider's webhook) that repeats a field Ibiki reads is
+ * refused, never read as its first value. */
+static void repeated_form_fields_are_refused(void)
+{
+	static const struct field body_row[] = {{.name = "Body", .type = FT_STR, .flags = F_REQ}};
+	struct req *r = req_with(NULL, "");
+	const char *err;
+
+	kv_parse(&a, "Body=one&From=%2B1", 18, &r->form, &err);
+	CU_ASSERT_EQUAL(fields_validate(r, body_row, 1), ST_OK);
+	r = req_with(NULL, "");
+	kv_parse(&a, "Body=one&Body=two", 17, &r->form, &err);
+	CU_ASSERT_EQUAL(fields_validate(r, body_row, 1), ST_BAD_REQUEST);
+	ASSERT_STR(r->err.message, "Field Body given more than once");
+}
+
 static const struct test_case tests[] = {
+	{"a repeated form field is refused", repeated_form_fields_are_refused},
 	{"an enum field gives its word's index, and refuses others",
 	 enum_gives_the_index_of_its_word},
 	{"a path id needs its prefix, digits and a positive value",

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "lib/arena.h"
+#include "lib/buf.h"
 #include "lib/json.h"
 #include "lib/jsonw.h"
 #include "suites.h"
@@ -45,6 +46,37 @@ static void rejects_duplicate_key(void)
 static void rejects_duplicate_key_nested(void)
 {
 	BAD("{\"o\":{\"k\":1,\"k\":1}}");
+}
+/* 6,500 keys (a 64 KB body's worth): the check is a sort per object, not
+ * a scan per key, so the large case is as plain as the small one; a
+ * duplicate anywhere among them is still found, first or last. */
+static void many_keys_are_checked_whole(void)
+{
+	struct buf b;
+	struct json *j;
+	const char *err;
+	int i, dup;
+
+	for (dup = -1; dup <= 1; dup++) {
+		arena_init(&a, 4096, 1 << 24);
+		buf_init(&b, 1 << 20);
+		buf_add(&b, "{", 1);
+		for (i = 0; i < 6500; i++)
+			buf_printf(&b, "%s\"k%d\":%d", i ? "," : "", i, i);
+		if (dup == 0)
+			buf_printf(&b, ",\"k0\":0");
+		if (dup == 1)
+			buf_printf(&b, ",\"k6499\":0");
+		buf_add(&b, "}", 1);
+		CU_ASSERT_EQUAL(json_parse(&a, b.p, b.len, &j, &err), dup < 0 ? 0 : -1);
+		if (dup < 0) {
+			CU_ASSERT_EQUAL(j->n, 6500);
+		} else {
+			ASSERT_STR(err, "duplicate key in JSON object");
+		}
+		buf_free(&b);
+		arena_free(&a);
+	}
 }
 static void allows_same_key_in_sibling_objects(void)
 {
@@ -208,6 +240,7 @@ static const struct test_case tests[] = {
 	{"accepts raw UTF-8", accepts_raw_utf8},
 	{"rejects a duplicate key", rejects_duplicate_key},
 	{"rejects a duplicate key in a nested object", rejects_duplicate_key_nested},
+	{"6,500 keys are checked, a duplicate among them found", many_keys_are_checked_whole},
 	{"allows the same key in sibling objects", allows_same_key_in_sibling_objects},
 	{"rejects // comments", rejects_line_comment},
 	{"rejects /* */ comments", rejects_block_comment},

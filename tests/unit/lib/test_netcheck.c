@@ -6,6 +6,8 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include <netdb.h>
+
 #include "lib/netcheck.h"
 #include "suites.h"
 #include "test.h"
@@ -164,7 +166,39 @@ static void classifier_on_sockaddrs(void)
 	CU_ASSERT_FALSE(netcheck_addr_forbidden((struct sockaddr *)&in6, false));
 }
 
+/* The audit's forms: extra root dots, the IPv4-translated embedding, the
+ * discard prefix. */
+static void refuses_the_audit_forms(void)
+{
+	CU_ASSERT_TRUE(refused("https://127.0.0.1../h"));
+	CU_ASSERT_TRUE(refused("https://hooks.example.com../h"));
+	CU_ASSERT_TRUE(refused("https://[::ffff:0:7f00:1]/h"));
+	CU_ASSERT_TRUE(refused("https://[::ffff:0:a00:1]/h"));
+	CU_ASSERT_TRUE(refused("https://[100::1]/h"));
+	CU_ASSERT_FALSE(refused("https://hooks.example.com./h"));
+	CU_ASSERT_FALSE(refused("https://[2606:4700::1111]/h"));
+}
+
+/* A name is resolved at registration, and refused when any address it
+ * resolves to is: "localhost" needs no DNS (the hosts file). */
+static void resolved_names_are_checked(void)
+{
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_flags = AI_NUMERICHOST}, *list;
+
+	CU_ASSERT_PTR_NOT_NULL(netcheck_resolve("localhost", false, 1));
+	CU_ASSERT_PTR_NULL(netcheck_resolve("localhost", true, 1));
+	CU_ASSERT_PTR_NULL(netcheck_resolve("no-such-host.invalid", false, 1));
+	CU_ASSERT_EQUAL_FATAL(getaddrinfo("0.0.0.0", NULL, &hints, &list), 0);
+	CU_ASSERT_PTR_NOT_NULL(netcheck_addrs(list, true));
+	freeaddrinfo(list);
+	CU_ASSERT_EQUAL_FATAL(getaddrinfo("2606:4700::1111", NULL, &hints, &list), 0);
+	CU_ASSERT_PTR_NULL(netcheck_addrs(list, false));
+	freeaddrinfo(list);
+}
+
 static const struct test_case tests[] = {
+	{"refuses the audit's dotted, translated and discard forms", refuses_the_audit_forms},
+	{"resolves names at registration and checks every address", resolved_names_are_checked},
 	{"refuses 127.0.0.1 in every numeric form", refuses_loopback_forms},
 	{"refuses metadata, private, link-local, ULA", refuses_metadata_and_private},
 	{"refuses documentation, benchmarking, multicast, reserved", refuses_reserved_ranges},
