@@ -115,6 +115,10 @@ static int find_client(struct ctl *c, const char *s, struct client *out)
 	return 0;
 }
 
+/* A migration may rewrite a large table: [database] timeout_s (seconds,
+ * sized for requests) would cut it off. */
+#define MIGRATE_TIMEOUT_S 3600
+
 static int cmd_migrate(struct ctl *c, int argc, char **argv)
 {
 	const char *dir = getenv("IBIKI_SQL_DIR");
@@ -423,6 +427,8 @@ int main(int argc, char **argv)
 	log_set_process("ctl");
 	log_open(NULL);
 	arena_init(&c.a, 64 * 1024, 64 * 1024 * 1024);
+	if (cmd->fn == cmd_migrate)
+		c.cfg.database.timeout_s = MIGRATE_TIMEOUT_S;
 	if (needs_db(cmd)) {
 		c.db = db_open(&c.cfg);
 		if (c.db == NULL || db_ping(c.db) != DB_OK) {

@@ -5,6 +5,11 @@
  * dropped with the connection; a transient failure reconnects, re-prepares
  * and reruns once (the whole transaction inside db_txn).  Rows are read by
  * db_fetch.c.
+ *
+ * [database] timeout_s bounds the connect and each read and write.  A
+ * server that let a call run that long is taken as hung: the call is not
+ * rerun, and for timeout_s more no connection is tried (every call fails at
+ * once, DB_UNAVAILABLE), so a request pays for a hung database once.
  */
 #include "db/db.h"
 
@@ -15,6 +20,7 @@
 
 #include "db/db_fetch.h"
 #include "lib/log.h"
+#include "lib/timeutil.h"
 
 #define STMT_SLOTS 256 /* power of two */
 #define MAX_ARGS   80
@@ -28,6 +34,7 @@ struct db {
 	const struct config *cfg;
 	MYSQL *conn; /* NULL when disconnected */
 	bool in_txn;
+	double down_until; /* monotonic ms: no connection is tried before */
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -73,32 +80,59 @@ static void disconnect(struct db *db)
 	db->in_txn = false;
 }
 
+/* Did a call begun at t0 fail only after the server let it run for
+ * timeout_s?  Then the server is hung: nothing is retried, and no
+ * connection is tried for timeout_s more. */
+static bool db_hung(struct db *db, double t0)
+{
+	double now = timeutil_mono_ms(), limit = 1000.0 * (double)db->cfg->database.timeout_s;
+
+	if (now - t0 < limit - 250.0)
+		return false;
+	if (now >= db->down_until)
+		log_msg(LOG_WARN, "db", "no answer in %ld s: unavailable for %ld s",
+			db->cfg->database.timeout_s, db->cfg->database.timeout_s);
+	db->down_until = now + limit;
+	disconnect(db);
+	return true;
+}
+
 static enum db_rc connect_db(struct db *db)
 {
 	const struct config *c = db->cfg;
 	my_bool off = 0;
-	unsigned int timeout = 2, rw_timeout = 30;
+	unsigned int timeout = (unsigned int)c->database.timeout_s;
 	const char *sock = (c->database.socket && *c->database.socket) ? c->database.socket : NULL;
+	double t0 = timeutil_mono_ms();
+	char init[400];
 	MYSQL *m;
 
 	disconnect(db);
+	if (t0 < db->down_until)
+		return DB_UNAVAILABLE;
 	m = mysql_init(NULL);
 	if (m == NULL)
 		log_fatal("db", "out of memory");
 	mysql_optionsv(m, MYSQL_OPT_RECONNECT, &off);
 	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
-	mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
+	mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_optionsv(m, MYSQL_INIT_COMMAND,
-		       "SET time_zone='+00:00', sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,"
-		       "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO',"
-		       " innodb_lock_wait_timeout=10");
+	/* The server gives up first (a lock wait, a statement that runs too
+	 * long: an error the caller sees), before the client's read timeout
+	 * takes the connection down. */
+	snprintf(init, sizeof(init),
+		 "SET time_zone='+00:00', sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,"
+		 "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO',"
+		 " innodb_lock_wait_timeout=%u, max_statement_time=%.1f",
+		 timeout > 1 ? timeout - 1 : 1, timeout > 1 ? (double)timeout - 0.5 : 0.8);
+	mysql_optionsv(m, MYSQL_INIT_COMMAND, init);
 	if (mysql_real_connect(m, sock ? NULL : c->database.host, c->database.user,
 			       c->database.password, c->database.name,
 			       (unsigned int)c->database.port, sock, CLIENT_FOUND_ROWS) == NULL) {
 		log_msg(LOG_WARN, "db", "connect failed: %u %s", mysql_errno(m), mysql_error(m));
 		mysql_close(m);
+		db_hung(db, t0);
 		return DB_UNAVAILABLE;
 	}
 	db->conn = m;
@@ -288,6 +322,7 @@ static enum db_rc ensure_conn(struct db *db)
 enum db_rc db_exec(struct db *db, const struct db_sql *q, const struct db_arg *args, size_t nargs,
 		   struct db_res *res)
 {
+	double t0 = timeutil_mono_ms();
 	enum db_rc rc;
 	int attempt;
 
@@ -299,6 +334,8 @@ enum db_rc db_exec(struct db *db, const struct db_sql *q, const struct db_arg *a
 		rc = exec_once(db, q, args, nargs, res);
 		if (rc != DB_RETRY)
 			return rc;
+		if (db_hung(db, t0))
+			break;
 	}
 	return DB_UNAVAILABLE;
 }
@@ -320,6 +357,7 @@ static enum db_rc simple(struct db *db, const char *sql)
 
 enum db_rc db_txn(struct db *db, db_txn_fn fn, void *ctx)
 {
+	double t0 = timeutil_mono_ms();
 	enum db_rc rc = DB_UNAVAILABLE;
 	int attempt;
 
@@ -327,6 +365,8 @@ enum db_rc db_txn(struct db *db, db_txn_fn fn, void *ctx)
 		if (ensure_conn(db) != DB_OK)
 			return DB_UNAVAILABLE;
 		rc = simple(db, "START TRANSACTION");
+		if (rc == DB_RETRY && db_hung(db, t0))
+			break;
 		if (rc == DB_RETRY)
 			continue;
 		if (rc != DB_OK)
@@ -346,14 +386,20 @@ enum db_rc db_txn(struct db *db, db_txn_fn fn, void *ctx)
 			simple(db, "ROLLBACK");
 		if (rc != DB_RETRY)
 			return rc;
+		if (db_hung(db, t0))
+			break;
 	}
 	return DB_UNAVAILABLE;
 }
 
 enum db_rc db_ping(struct db *db)
 {
+	double t0 = timeutil_mono_ms();
+
 	if (db->conn != NULL && mysql_ping(db->conn) == 0)
 		return DB_OK;
+	if (db->conn != NULL && db_hung(db, t0))
+		return DB_UNAVAILABLE;
 	if (connect_db(db) != DB_OK)
 		return DB_UNAVAILABLE;
 	return DB_OK;

@@ -234,7 +234,6 @@ void dispatch_xfer_prepare(struct dispatcher *d, struct xfer *x, const char *url
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "Ibiki/" PACKAGE_VERSION);
 	/* HTTP/2 where the receiver offers it: transfers share established
 	 * connections.  No CURLOPT_PIPEWAIT and no curl connection caps: a
@@ -244,13 +243,23 @@ void dispatch_xfer_prepare(struct dispatcher *d, struct xfer *x, const char *url
 	curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 }
 
+/* The attempt's timeout is ours (expire), not curl's: a loop held up by a
+ * slow database must not turn an answer that arrived meanwhile into a
+ * timeout.  curl's own limit is only a backstop, the rest of the lease
+ * (outlasts_lease leaves at least timeout_s + 2 s of it). */
 static void activate(struct dispatcher *d, struct xfer *x, struct host_count *h)
 {
+	double lease_left;
+
 	if (x->kind->activate != NULL)
 		x->kind->activate(d, x);
 	x->state = X_ACTIVE;
 	x->started_ms = timeutil_now_ms();
 	x->t0 = timeutil_mono_ms();
+	lease_left = 1000.0 * (double)d->cfg->push.lease_s - (x->t0 - x->claimed) - 1000.0;
+	if (lease_left < 1000.0 * (double)x->timeout_s)
+		lease_left = 1000.0 * (double)x->timeout_s;
+	curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, (long)lease_left);
 	h->n++;
 	curl_multi_add_handle(d->multi, x->easy);
 }
@@ -363,6 +372,24 @@ static void finish(struct dispatcher *d, struct xfer *x, CURLcode code)
 	host_release(d, x->host);
 	x->state = X_FREE;
 	d->busy--;
+}
+
+/* Transfers still running past their timeout at `before`, a time taken
+ * before curl last read everything that had arrived: they end as timeouts
+ * (an answer that came in while the loop waited on the database is not
+ * one: curl read it first). */
+static void expire(struct dispatcher *d, double before)
+{
+	size_t i;
+
+	for (i = 0; i < d->nx; i++) {
+		struct xfer *x = &d->x[i];
+
+		if (x->state != X_ACTIVE || before - x->t0 <= 1000.0 * (double)x->timeout_s)
+			continue;
+		curl_multi_remove_handle(d->multi, x->easy);
+		finish(d, x, CURLE_OPERATION_TIMEDOUT);
+	}
 }
 
 static void collect(struct dispatcher *d)
@@ -579,6 +606,7 @@ int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
 	struct dispatcher d;
 	double t0 = timeutil_mono_ms(), last_spool = -SPOOL_EVERY_MS, drain_since = -1;
 	int running, ret = -1;
+	double before;
 
 	memset(st, 0, sizeof(*st));
 	if (setup(&d, cfg, st) < 0) {
@@ -596,10 +624,16 @@ int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
 			sweep(&d);
 			last_spool = timeutil_mono_ms();
 		}
-		if (!draining)
+		/* Results not yet written go first: their jobs must not be
+		 * claimed again meanwhile (their leases may have ended). */
+		flush(&d);
+		if (!draining && d.nresults == 0)
 			claimed = claim(&d);
+		before = timeutil_mono_ms();
 		curl_multi_perform(d.multi, &running);
 		collect(&d);
+		expire(&d, before);
+		promote(&d);
 		flush(&d);
 		arena_reset(&d.a);
 		if (done(&d, o, draining, claimed, &drain_since))

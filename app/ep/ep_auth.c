@@ -5,8 +5,9 @@
  * clientId} and the same token as an HttpOnly, Secure, SameSite=Strict
  * session cookie; 401 invalid_credentials for an unknown user, a wrong
  * password or a disabled account, all alike and in the same time (the
- * password hash is computed even for unknown users).  nginx rate-limits
- * this location.
+ * password hash is computed even for unknown users); 403 client_disabled
+ * for the right password of an operator whose client is disabled (told
+ * only to whoever knows the password).  nginx rate-limits this location.
  *
  * POST /api/auth/logout: 200, and the cookie cleared.
  */

@@ -51,6 +51,7 @@ static const struct ckey keys[] = {
 	{"database", "user", C_STR, false, O(database.user), "ibiki", 0, 0},
 	{"database", "password", C_STR, true, O(database.password), "", 0, 0},
 	{"database", "name", C_STR, false, O(database.name), "ibiki", 0, 0},
+	{"database", "timeout_s", C_LONG, false, O(database.timeout_s), "5", 1, 60},
 	{"auth", "jwt_secret", C_STR, true, O(auth.jwt_secret), "", 0, 0},
 	{"auth", "token_ttl_s", C_LONG, false, O(auth.token_ttl_s), "3600", 60, 2592000},
 	{"twilio", "account_sid", C_STR, false, O(twilio.account_sid), "", 0, 0},

@@ -32,6 +32,7 @@ struct config {
 		char *user;
 		char *password;
 		char *name;
+		long timeout_s; /* connect, read, write: bounds every statement */
 	} database;
 	struct {
 		char *jwt_secret;

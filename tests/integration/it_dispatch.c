@@ -212,6 +212,19 @@ static void three_500s_is_dead_and_redeliverable_with_the_same_id(void)
 	CU_ASSERT_EQUAL(n, 4);
 	for (rec = all->first; rec; rec = rec->next)
 		CU_ASSERT_STRING_EQUAL(header(rec, "webhook-id"), event);
+	/* The admin sees the same delivery in the client's list, and can send
+	 * it again. */
+	r = it_get(it_fmt("/api/admin/clients/%lld/deliveries", h.f.client), it_admin_token());
+	CU_ASSERT_EQUAL(r.status, 200);
+	d = it_member(r.json, "deliveries");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d->first);
+	CU_ASSERT_STRING_EQUAL(it_member(d->first, "id")->s, id);
+	CU_ASSERT_STRING_EQUAL(it_member(d->first, "status")->s, "delivered");
+	r = it_post(it_fmt("/api/admin/clients/%lld/deliveries/%s/redeliver", h.f.client, id),
+		    it_admin_token(), NULL);
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT_TRUE(wait_deliveries(h.path, 5, 5000));
 	/* Redelivering what is pending, or another client's, is refused. */
 	r = it_post(it_fmt("/api/v2/webhooks/deliveries/%s/redeliver", id),
 		    it_new_key(fx_new("Other ").client), NULL);

@@ -90,6 +90,7 @@ static void cookie_only_cross_site_writes_are_refused(void)
 	const char *none[] = {cookie, NULL};
 	const char *own[] = {cookie, it_fmt("Origin: %s", it_env("IBIKI_TEST_URL")), NULL};
 	const char *fetch[] = {cookie, "Sec-Fetch-Site: same-origin", NULL};
+	const char *cleared;
 	const char *paths[] = {path, "/api/admin/clients/1/deliveries/dlv_1/redeliver",
 			       "/api/auth/logout"};
 	struct resp r;
@@ -109,6 +110,12 @@ static void cookie_only_cross_site_writes_are_refused(void)
 	r = it_req("POST", path, fetch, "application/json", "{}", 2);
 	CU_ASSERT_EQUAL(r.status, 201);
 	CU_ASSERT_EQUAL(it_post(path, it_admin_token(), "{}").status, 201);
+	/* The dashboard's logout: its own origin, the cookie cleared. */
+	r = it_req("POST", "/api/auth/logout", own, NULL, NULL, 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	cleared = it_header(&r, "Set-Cookie");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cleared);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cleared, "Max-Age=0"));
 }
 
 /* The workers' sockets are nginx's alone: mode 0660, nginx's group; a

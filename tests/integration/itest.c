@@ -15,6 +15,7 @@
 #include "lib/buf.h"
 #include "lib/crypto.h"
 #include "lib/enc.h"
+#include "lib/jsonw.h"
 #include "lib/kv.h"
 #include "upstream/twilio_sign.h"
 
@@ -69,6 +70,44 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 	return buf_add(b, p, size * n) == 0 ? size * n : 0;
 }
 
+/* With IBIKI_TEST_RECORD set, each answer of the gateway is appended to
+ * that file as one JSON line {method, path, status, contentType, body}:
+ * tests/contract checks them all against docs/openapi.yaml. */
+static void record(const char *method, const char *path, const struct resp *r)
+{
+	const char *file = getenv("IBIKI_TEST_RECORD"), *ct;
+	size_t n = r->len;
+	struct buf b;
+	struct jsonw w;
+	FILE *f;
+
+	if (file == NULL || *file == '\0' || *base_url == '\0' || r->status == 0)
+		return;
+	ct = it_header(r, "Content-Type");
+	buf_init(&b, 128 << 20);
+	jsonw_init(&w, &b);
+	jsonw_obj(&w);
+	jsonw_kstr(&w, "method", method);
+	jsonw_kstrn(&w, "path", path, strcspn(path, "?"));
+	jsonw_kint(&w, "status", r->status);
+	jsonw_kstr(&w, "contentType", ct ? ct : "");
+	jsonw_key(&w, "body");
+	while (n > 0 && (r->body[n - 1] == '\n' || r->body[n - 1] == '\r' || r->body[n - 1] == ' '))
+		n--;
+	if (r->json != NULL && memchr(r->body, '\n', n) == NULL)
+		jsonw_raw(&w, r->body, n); /* one line: the JSONL stays one record a line */
+	else if (r->json != NULL)
+		jsonw_str(&w, "(a JSON body on several lines)");
+	else
+		jsonw_null(&w);
+	jsonw_obj_end(&w);
+	if (!jsonw_failed(&w) && (f = fopen(file, "a")) != NULL) {
+		fprintf(f, "%.*s\n", (int)b.len, b.p);
+		fclose(f);
+	}
+	buf_free(&b);
+}
+
 struct resp it_req(const char *method, const char *path, const char *const *hdrs, const char *ctype,
 		   const char *body, size_t blen)
 {
@@ -111,6 +150,7 @@ struct resp it_req(const char *method, const char *path, const char *const *hdrs
 		r.json = j;
 	buf_free(&b);
 	buf_free(&h);
+	record(method, path, &r);
 	return r;
 }
 
