@@ -37,15 +37,18 @@ const char *it_env(const char *name)
 char *it_fmt(const char *fmt, ...)
 {
 	va_list ap;
-	char *out;
+	char tmp[512], *out;
 	int n;
 
-	/* Any length (a test may build a 60,000-character body). */
+	/* Any length (a test may build a 60,000-character body): a second
+	 * pass when it does not fit the stack buffer. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return arena_strdup(&it_arena, "");
+	if ((size_t)n < sizeof(tmp))
+		return arena_strdup(&it_arena, tmp);
 	out = arena_alloc(&it_arena, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(out, (size_t)n + 1, fmt, ap);
