@@ -95,6 +95,16 @@ struct db_res {
 
 #define DB_AT(res, row, col) (&(res)->v[(size_t)(row) * (res)->ncols + (size_t)(col)])
 
+/* A keyset page of a list in id order: the ids below `before` and above
+ * `after` (DB_PAGE_NO_BEFORE, DB_PAGE_NO_AFTER: no bound), at most `limit`,
+ * ascending if asc. */
+struct db_page {
+	bool asc;
+	long long before, after, limit;
+};
+#define DB_PAGE_NO_BEFORE 0x7fffffffffffffffLL
+#define DB_PAGE_NO_AFTER  (-1LL)
+
 /* Create a handle and try to connect; a handle is returned even when the
  * server is down (it connects on first use).  NULL only when out of memory. */
 struct db *db_open(const struct config *cfg);
@@ -120,6 +130,13 @@ enum db_rc db_get(struct db *db, const struct db_sql *q, const struct db_arg *ar
 /* Every row of res into a new array of size-byte structs on res->a, never
  * NULL; *n is the number of rows. */
 void *db_rows(const struct db_res *res, db_row_fn fn, size_t size, size_t *n);
+/* Run q, a page statement whose last placeholders are the page's bounds
+ * and limit: args[0..k) then before, after and limit + 1 (args has room
+ * for three more).  The page's rows by fn into *out (at most pg->limit,
+ * DB_PAGE_BYTES), and whether more follow. */
+enum db_rc db_page_fetch(struct db *db, const struct db_sql *q, struct db_arg *args, size_t k,
+			 const struct db_page *pg, struct arena *a, db_row_fn fn, size_t size,
+			 void **out, size_t *n, bool *more);
 /* The rows of a cursor feed page (the v2 inbox and outbox; column 0 is
  * the id, settled_col is 1 once the row is old enough that every smaller
  * id has committed).  after >= 0 (a cursor, oldest first): the rows up to

@@ -1,32 +1,46 @@
 /*
- * The web inbox's reads: a client's conversations (one per phone number,
- * over both message tables) and one conversation's thread.  Both read the
- * client's whole timeline as a UNION of incoming and outgoing messages, so
- * their cost grows with the client's history.
+ * The web inbox's reads: a client's conversations, from the summary table
+ * the triggers of sql/006_conversations.sql keep on every write, and one
+ * conversation's thread, a page of each direction read newest first on
+ * its (client, phone, time, id) index and merged.  Neither reads more than
+ * the page it returns, whatever the client's history.
  */
 #include "db/db_conversations.h"
 
-/* Both directions as one timeline, per client. */
-#define TIMELINE                                                                                   \
-	"SELECT from_number AS phone, 'in' AS direction, body, received_at AS at, provider,"       \
-	" id, read_at IS NULL AS unread, NULL AS status FROM incoming_messages"                    \
-	" WHERE client_id = ?"                                                                     \
-	" UNION ALL SELECT to_number, 'out', body, queued_at, provider, id, 0, status"             \
-	" FROM outgoing_messages WHERE client_id = ?"
-
 static const struct db_sql Q_CONVERSATIONS = {
 	"inbox_conversations",
-	"SELECT phone, direction, body, at, provider, unread_total, total FROM ("
-	" SELECT t.*, ROW_NUMBER() OVER (PARTITION BY phone ORDER BY at DESC, id DESC) AS rn,"
-	" SUM(unread) OVER (PARTITION BY phone) AS unread_total,"
-	" COUNT(*) OVER (PARTITION BY phone) AS total FROM (" TIMELINE ") t"
-	") w WHERE rn = 1 ORDER BY at DESC LIMIT ?"};
+	"SELECT phone, last_direction, last_body, last_at, last_provider, unread, messages"
+	" FROM conversations WHERE client_id = ? ORDER BY last_at DESC, phone DESC LIMIT ?"};
 
-static const struct db_sql Q_THREAD = {"inbox_thread",
-				       "SELECT id, direction, body, at, status, provider FROM ("
-				       " SELECT * FROM (" TIMELINE
-				       ") t WHERE phone = ? ORDER BY at DESC, id DESC LIMIT ?"
-				       ") x ORDER BY at, id"};
+/*
+ * The thread's order is (time, id, direction) descending, direction 'in'
+ * before 'out' at the same time and id; a page is the rows before the
+ * cursor (c_at, c_id, c_dir) in that order.  Each branch reads at most
+ * `limit` rows of its index; the outer query keeps the newest `limit`.
+ */
+static const struct db_sql Q_THREAD = {
+	"inbox_thread",
+	"SELECT id, direction, body, at, status, provider FROM ("
+	" (SELECT id, 'in' AS direction, body, received_at AS at, CAST(NULL AS CHAR) AS status,"
+	"  provider FROM incoming_messages FORCE INDEX (ix_incoming_thread)"
+	"  WHERE client_id = ? AND from_number = ? AND received_at <= ?"
+	"  AND (received_at < ? OR id < ? OR (id = ? AND ? = 'out'))"
+	"  ORDER BY received_at DESC, id DESC LIMIT ?)"
+	" UNION ALL"
+	" (SELECT id, 'out', body, queued_at, status, provider"
+	"  FROM outgoing_messages FORCE INDEX (ix_outgoing_thread)"
+	"  WHERE client_id = ? AND to_number = ? AND queued_at <= ? AND (queued_at < ? OR id < ?)"
+	"  ORDER BY queued_at DESC, id DESC LIMIT ?)"
+	") t ORDER BY at DESC, id DESC, direction DESC LIMIT ?"};
+
+/* A cursor's place in the thread: its message's time, within this client
+ * and phone only. */
+static const struct db_sql Q_AT[2] = {
+	{"inbox_cursor_in", "SELECT received_at FROM incoming_messages"
+			    " WHERE id = ? AND client_id = ? AND from_number = ?"},
+	{"inbox_cursor_out", "SELECT queued_at FROM outgoing_messages"
+			     " WHERE id = ? AND client_id = ? AND to_number = ?"},
+};
 
 static void conversation_row(const struct db_res *res, size_t i, void *out)
 {
@@ -61,8 +75,7 @@ enum db_rc db_conversations_list(struct db *db, struct arena *a, long long clien
 				 long long limit, struct conversation **out, size_t *n)
 {
 	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
-	enum db_rc rc =
-		DB_EXEC(db, &Q_CONVERSATIONS, &res, DBI(client_id), DBI(client_id), DBI(limit));
+	enum db_rc rc = DB_EXEC(db, &Q_CONVERSATIONS, &res, DBI(client_id), DBI(limit));
 
 	if (rc == DB_OK)
 		*out = db_rows(&res, conversation_row, sizeof **out, n);
@@ -70,14 +83,35 @@ enum db_rc db_conversations_list(struct db *db, struct arena *a, long long clien
 }
 
 enum db_rc db_conversations_thread(struct db *db, struct arena *a, long long client_id,
-				   const char *phone, long long limit, struct thread_msg **out,
-				   size_t *n)
+				   const char *phone, const struct thread_cursor *before,
+				   long long limit, struct thread_msg **out, size_t *n, bool *more)
 {
 	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
-	enum db_rc rc = DB_EXEC(db, &Q_THREAD, &res, DBI(client_id), DBI(client_id), DBZ(phone),
-				DBI(limit));
+	const char *at = "9999-12-31 23:59:59.999", *dir = "out";
+	long long id = 0x7fffffffffffffffLL;
+	enum db_rc rc;
 
-	if (rc == DB_OK)
-		*out = db_rows(&res, thread_row, sizeof **out, n);
-	return rc;
+	if (before != NULL) {
+		rc = DB_EXEC(db, &Q_AT[before->out], &res, DBI(before->id), DBI(client_id),
+			     DBZ(phone));
+		if (rc != DB_OK)
+			return rc;
+		if (res.nrows == 0)
+			return DB_NOTFOUND;
+		at = DB_AT(&res, 0, 0)->s;
+		id = before->id;
+		dir = before->out ? "out" : "in";
+	}
+	/* One more than the page: whether there is an older one. */
+	limit++;
+	rc = DB_EXEC(db, &Q_THREAD, &res, DBI(client_id), DBZ(phone), DBZ(at), DBZ(at), DBI(id),
+		     DBI(id), DBZ(dir), DBI(limit), DBI(client_id), DBZ(phone), DBZ(at), DBZ(at),
+		     DBI(id), DBI(limit), DBI(limit));
+	if (rc != DB_OK)
+		return rc;
+	*out = db_rows(&res, thread_row, sizeof **out, n);
+	*more = res.truncated || *n == (size_t)limit;
+	if (*n == (size_t)limit)
+		(*n)--;
+	return DB_OK;
 }

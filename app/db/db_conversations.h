@@ -1,8 +1,9 @@
 /*
  * Conversations for the operators' web inbox: one per phone number that
  * wrote to or was written to by a client, with its last message, unread
- * count and last activity.  Reads incoming_messages and
- * outgoing_messages; owns no table.
+ * count and last activity.  Owns the conversations table (a summary kept
+ * by triggers on incoming_messages and outgoing_messages); reads those
+ * tables for threads.
  */
 #ifndef IBIKI_DB_CONVERSATIONS_H
 #define IBIKI_DB_CONVERSATIONS_H
@@ -37,9 +38,18 @@ struct thread_msg {
 	const char *provider;
 };
 
-/* The messages with phone, both ways, oldest first (the newest `limit`). */
+/* A place in a thread: the message a page ends at (its id and table). */
+struct thread_cursor {
+	long long id;
+	bool out; /* outgoing_messages; else incoming_messages */
+};
+
+/* The messages with phone, both ways, newest first: the newest `limit`
+ * before `before` (NULL: the newest of all), and whether older ones are
+ * left (*more).  DB_NOTFOUND when the cursor is not a message of this
+ * client and phone. */
 enum db_rc db_conversations_thread(struct db *db, struct arena *a, long long client_id,
-				   const char *phone, long long limit, struct thread_msg **out,
-				   size_t *n);
+				   const char *phone, const struct thread_cursor *before,
+				   long long limit, struct thread_msg **out, size_t *n, bool *more);
 
 #endif

@@ -252,3 +252,23 @@ enum db_rc db_matched(enum db_rc rc, const struct db_res *res)
 {
 	return rc == DB_OK && res->affected == 0 ? DB_NOTFOUND : rc;
 }
+
+enum db_rc db_page_fetch(struct db *db, const struct db_sql *q, struct db_arg *args, size_t k,
+			 const struct db_page *pg, struct arena *a, db_row_fn fn, size_t size,
+			 void **out, size_t *n, bool *more)
+{
+	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
+	enum db_rc rc;
+
+	args[k++] = DBI(pg->before);
+	args[k++] = DBI(pg->after);
+	args[k++] = DBI(pg->limit + 1); /* one more: is there a next page? */
+	rc = db_exec(db, q, args, k, &res);
+	if (rc != DB_OK)
+		return rc;
+	*out = db_rows(&res, fn, size, n);
+	*more = res.truncated || *n > (size_t)pg->limit;
+	if (*n > (size_t)pg->limit)
+		*n = (size_t)pg->limit;
+	return DB_OK;
+}

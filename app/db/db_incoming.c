@@ -36,22 +36,32 @@ static const struct db_sql Q_LAST_FROM = {
 	"SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ? AND from_number = ?"
 	" ORDER BY id DESC LIMIT 1"};
 
-/* Operator lists: sort and phone filter choose the statement (and index);
- * the registered filter is a nullable argument. */
+/*
+ * Operator lists: [asc][plan].  The plan is the filter that leads, read on
+ * its own index in id order from the cursor (ids below `before` and above
+ * `after`): the phone number, else the registered flag, else the client
+ * alone.  A second filter (registered with a phone) is checked on the rows
+ * of the first.  See docs/operations.md, "Query plans".
+ */
+#define KEYSET	   " AND id < ? AND id > ?"
 #define REG_FILTER " AND (? IS NULL OR is_registered = ?)"
-static const struct db_sql Q_LIST[2][2] = {
-	{{"incoming_list_desc",
-	  "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?" REG_FILTER
-	  " ORDER BY id DESC LIMIT ?"},
-	 {"incoming_list_desc_phone",
-	  "SELECT " IN_COLS " FROM incoming_messages"
-	  " WHERE client_id = ? AND from_number = ?" REG_FILTER " ORDER BY id DESC LIMIT ?"}},
-	{{"incoming_list_asc",
-	  "SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ?" REG_FILTER
-	  " ORDER BY id ASC LIMIT ?"},
-	 {"incoming_list_asc_phone",
-	  "SELECT " IN_COLS " FROM incoming_messages"
-	  " WHERE client_id = ? AND from_number = ?" REG_FILTER " ORDER BY id ASC LIMIT ?"}},
+#define IN_LIST(nm, idx, lead, dir)                                                                \
+	{                                                                                          \
+		nm, "SELECT " IN_COLS " FROM incoming_messages FORCE INDEX (" idx ")"              \
+		    " WHERE client_id = ?" lead KEYSET " ORDER BY id " dir " LIMIT ?"              \
+	}
+enum { PLAN_CLIENT, PLAN_PHONE, PLAN_REG };
+static const struct db_sql Q_LIST[2][3] = {
+	{IN_LIST("incoming_list_desc", "ix_incoming_client", "", "DESC"),
+	 IN_LIST("incoming_list_desc_phone", "ix_incoming_client_from",
+		 " AND from_number = ?" REG_FILTER, "DESC"),
+	 IN_LIST("incoming_list_desc_reg", "ix_incoming_registered", " AND is_registered = ?",
+		 "DESC")},
+	{IN_LIST("incoming_list_asc", "ix_incoming_client", "", "ASC"),
+	 IN_LIST("incoming_list_asc_phone", "ix_incoming_client_from",
+		 " AND from_number = ?" REG_FILTER, "ASC"),
+	 IN_LIST("incoming_list_asc_reg", "ix_incoming_registered", " AND is_registered = ?",
+		 "ASC")},
 };
 
 /*
@@ -71,15 +81,20 @@ static const struct db_sql Q_LIST[2][2] = {
  */
 #define SETTLED " , received_at <= NOW(3) - INTERVAL " INBOX_SETTLE_SQL " AS settled"
 static const struct db_sql Q_INBOX[2][2] = {
-	{{"inbox_newest", "SELECT " IN_COLS SETTLED " FROM incoming_messages WHERE client_id = ?"
+	{{"inbox_newest", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
+			  " FORCE INDEX (ix_incoming_client) WHERE client_id = ?"
 			  " ORDER BY id DESC LIMIT ? LOCK IN SHARE MODE"},
 	 {"inbox_newest_from", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
+			       " FORCE INDEX (ix_incoming_client_from)"
 			       " WHERE client_id = ? AND from_number = ? ORDER BY id DESC LIMIT ?"
 			       " LOCK IN SHARE MODE"}},
+	/* The index is forced: left alone, the optimizer reads the client's
+	 * rows from the first one up to the cursor (docs/operations.md). */
 	{{"inbox_after",
-	  "SELECT " IN_COLS SETTLED " FROM incoming_messages"
+	  "SELECT " IN_COLS SETTLED " FROM incoming_messages FORCE INDEX (ix_incoming_client)"
 	  " WHERE client_id = ? AND id > ? ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"},
 	 {"inbox_after_from", "SELECT " IN_COLS SETTLED " FROM incoming_messages"
+			      " FORCE INDEX (ix_incoming_client_from)"
 			      " WHERE client_id = ? AND from_number = ? AND id > ?"
 			      " ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"}},
 };
@@ -137,17 +152,6 @@ enum db_rc db_incoming_store(struct db *db, struct arena *a, const struct incomi
 	return DB_OK;
 }
 
-static enum db_rc many(struct db *db, struct arena *a, const struct db_sql *q,
-		       const struct db_arg *args, size_t nargs, struct incoming **out, size_t *n)
-{
-	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
-	enum db_rc rc = db_exec(db, q, args, nargs, &res);
-
-	if (rc == DB_OK)
-		*out = db_rows(&res, row, sizeof **out, n);
-	return rc;
-}
-
 enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long client_id,
 				 const char *from, struct incoming *out)
 {
@@ -156,17 +160,25 @@ enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long clien
 	return db_get(db, &Q_LAST_FROM, args, 2, a, row, out);
 }
 
-enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id, bool asc,
-			    const char *phone, int registered, long long limit,
-			    struct incoming **out, size_t *n)
+enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id,
+			    const struct db_page *pg, const char *phone, int registered,
+			    struct incoming **out, size_t *n, bool *more)
 {
 	struct db_arg reg = registered < 0 ? DBNULL : DBI(registered);
-	struct db_arg with_phone[] = {DBI(client_id), DBZ(phone), reg, reg, DBI(limit)};
-	struct db_arg without[] = {DBI(client_id), reg, reg, DBI(limit)};
+	struct db_arg args[7];
+	size_t k = 0;
+	int plan = phone != NULL ? PLAN_PHONE : registered >= 0 ? PLAN_REG : PLAN_CLIENT;
 
-	if (phone != NULL)
-		return many(db, a, &Q_LIST[asc][1], with_phone, 5, out, n);
-	return many(db, a, &Q_LIST[asc][0], without, 4, out, n);
+	args[k++] = DBI(client_id);
+	if (plan == PLAN_PHONE) {
+		args[k++] = DBZ(phone);
+		args[k++] = reg;
+		args[k++] = reg;
+	} else if (plan == PLAN_REG) {
+		args[k++] = reg;
+	}
+	return db_page_fetch(db, &Q_LIST[pg->asc][plan], args, k, pg, a, row, sizeof **out,
+			     (void **)out, n, more);
 }
 
 enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id, long long after,

@@ -61,11 +61,11 @@ enum db_rc db_incoming_store(struct db *db, struct arena *a, const struct incomi
 enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long client_id,
 				 const char *from, struct incoming *out);
 
-/* The operator list: newest first unless asc; phone NULL: any sender;
- * registered < 0: any. */
-enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id, bool asc,
-			    const char *phone, int registered, long long limit,
-			    struct incoming **out, size_t *n);
+/* The operator list, a page of pg (newest first unless asc); phone NULL:
+ * any sender; registered < 0: any. */
+enum db_rc db_incoming_list(struct db *db, struct arena *a, long long client_id,
+			    const struct db_page *pg, const char *phone, int registered,
+			    struct incoming **out, size_t *n, bool *more);
 /* The v2 inbox.  after >= 0 (0: from the start) gives the messages after
  * that id, oldest first, without gaps: the page ends before the first
  * message younger than INBOX_SETTLE_MS (see db_incoming.c).  after < 0

@@ -65,21 +65,33 @@ static const struct db_sql Q_FAILED = {
 	" status = IF(status_rank < 3, 'failed', status), status_rank = GREATEST(status_rank, 3)"
 	" WHERE id = ?"};
 
-#define OUT_FILTERS " AND (? IS NULL OR status = ?) AND (? IS NULL OR operator_id = ?)"
-static const struct db_sql Q_LIST[2][2] = {
-	{{"outgoing_list_desc",
-	  "SELECT " OUT_COLS " FROM outgoing_messages WHERE client_id = ?" OUT_FILTERS
-	  " ORDER BY id DESC LIMIT ?"},
-	 {"outgoing_list_desc_phone",
-	  "SELECT " OUT_COLS " FROM outgoing_messages"
-	  " WHERE client_id = ? AND to_number = ?" OUT_FILTERS " ORDER BY id DESC LIMIT ?"}},
-	{{"outgoing_list_asc",
-	  "SELECT " OUT_COLS " FROM outgoing_messages WHERE client_id = ?" OUT_FILTERS
-	  " ORDER BY id ASC LIMIT ?"},
-	 {"outgoing_list_asc_phone",
-	  "SELECT " OUT_COLS " FROM outgoing_messages"
-	  " WHERE client_id = ? AND to_number = ?" OUT_FILTERS " ORDER BY id ASC LIMIT ?"}},
-};
+/*
+ * Operator list: [asc][plan].  The plan is the filter that leads, read on
+ * its own index in id order from the cursor: the phone number, else the
+ * operator, else the status, else the client alone; the other filters are
+ * checked on the rows of the leading one.  See docs/operations.md,
+ * "Query plans".
+ */
+#define OUT_KEYSET   " AND id < ? AND id > ?"
+#define OUT_STATUS   " AND (? IS NULL OR status = ?)"
+#define OUT_OPERATOR " AND (? IS NULL OR operator_id = ?)"
+#define OUT_LIST(nm, idx, lead, dir)                                                               \
+	{                                                                                          \
+		nm, "SELECT " OUT_COLS " FROM outgoing_messages FORCE INDEX (" idx ")"             \
+		    " WHERE client_id = ?" lead OUT_KEYSET " ORDER BY id " dir " LIMIT ?"          \
+	}
+#define OUT_PLANS(d, D)                                                                            \
+	{                                                                                          \
+		OUT_LIST("outgoing_list_" d, "ix_outgoing_client", "", D),                         \
+			OUT_LIST("outgoing_list_" d "_phone", "ix_outgoing_client_to",             \
+				 " AND to_number = ?" OUT_STATUS OUT_OPERATOR, D),                 \
+			OUT_LIST("outgoing_list_" d "_operator", "ix_outgoing_operator",           \
+				 " AND operator_id = ?" OUT_STATUS, D),                            \
+			OUT_LIST("outgoing_list_" d "_status", "ix_outgoing_client_status",        \
+				 " AND status = ?", D)                                             \
+	}
+enum { OPLAN_CLIENT, OPLAN_PHONE, OPLAN_OPERATOR, OPLAN_STATUS };
+static const struct db_sql Q_LIST[2][4] = {OUT_PLANS("desc", "DESC"), OUT_PLANS("asc", "ASC")};
 
 static const struct db_sql Q_EVENT = {
 	"status_event_insert",
@@ -109,14 +121,17 @@ static const struct db_sql Q_HISTORY = {
 #define OUT_SETTLED HISTORY_COL ", queued_at <= NOW(3) - INTERVAL " INBOX_SETTLE_SQL " AS settled"
 static const struct db_sql Q_OUTBOX[2][2] = {
 	{{"outbox_newest", "SELECT " OUT_COLS OUT_SETTLED " FROM outgoing_messages"
+			   " FORCE INDEX (ix_outgoing_client)"
 			   " WHERE client_id = ? ORDER BY id DESC LIMIT ? LOCK IN SHARE MODE"},
 	 {"outbox_newest_status",
 	  "SELECT " OUT_COLS OUT_SETTLED " FROM outgoing_messages"
+	  " FORCE INDEX (ix_outgoing_client_status)"
 	  " WHERE client_id = ? AND status = ? ORDER BY id DESC LIMIT ? LOCK IN SHARE MODE"}},
 	{{"outbox_after",
-	  "SELECT " OUT_COLS OUT_SETTLED " FROM outgoing_messages"
+	  "SELECT " OUT_COLS OUT_SETTLED " FROM outgoing_messages FORCE INDEX (ix_outgoing_client)"
 	  " WHERE client_id = ? AND id > ? ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"},
 	 {"outbox_after_status", "SELECT " OUT_COLS OUT_SETTLED " FROM outgoing_messages"
+				 " FORCE INDEX (ix_outgoing_client_status)"
 				 " WHERE client_id = ? AND status = ? AND id > ?"
 				 " ORDER BY id ASC LIMIT ? LOCK IN SHARE MODE"}},
 };
@@ -267,27 +282,33 @@ enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id,
 	return DB_EXEC(db, &Q_FAILED, NULL, DBTEXT(a, code, 32), DBTEXT(a, message, 1024), DBI(id));
 }
 
-enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id, bool asc,
-			    const char *phone, const char *status, const char *operator_id,
-			    long long limit, struct outgoing **out, size_t *n)
+enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id,
+			    const struct db_page *pg, const char *phone, const char *status,
+			    const char *operator_id, struct outgoing **out, size_t *n, bool *more)
 {
-	struct db_res res = {.a = a, .max_bytes = DB_PAGE_BYTES};
-	struct db_arg args[8];
+	struct db_arg args[10];
 	size_t k = 0;
-	enum db_rc rc;
+	int plan = phone != NULL	 ? OPLAN_PHONE
+		   : operator_id != NULL ? OPLAN_OPERATOR
+		   : status != NULL	 ? OPLAN_STATUS
+					 : OPLAN_CLIENT;
 
 	args[k++] = DBI(client_id);
-	if (phone != NULL)
+	if (plan == OPLAN_PHONE) {
 		args[k++] = DBZ(phone);
-	args[k++] = DBZ(status);
-	args[k++] = DBZ(status);
-	args[k++] = DBZ(operator_id);
-	args[k++] = DBZ(operator_id);
-	args[k++] = DBI(limit);
-	rc = db_exec(db, &Q_LIST[asc][phone != NULL], args, k, &res);
-	if (rc == DB_OK)
-		*out = db_rows(&res, row, sizeof **out, n);
-	return rc;
+		args[k++] = DBZ(status);
+		args[k++] = DBZ(status);
+		args[k++] = DBZ(operator_id);
+		args[k++] = DBZ(operator_id);
+	} else if (plan == OPLAN_OPERATOR) {
+		args[k++] = DBZ(operator_id);
+		args[k++] = DBZ(status);
+		args[k++] = DBZ(status);
+	} else if (plan == OPLAN_STATUS) {
+		args[k++] = DBZ(status);
+	}
+	return db_page_fetch(db, &Q_LIST[pg->asc][plan], args, k, pg, a, row, sizeof **out,
+			     (void **)out, n, more);
 }
 
 struct status_ctx {

@@ -66,10 +66,10 @@ enum db_rc db_outgoing_mark_sent(struct db *db, struct arena *a, long long id, c
 /* Record a failure (status failed unless already further). */
 enum db_rc db_outgoing_mark_failed(struct db *db, struct arena *a, long long id, const char *code,
 				   const char *message);
-/* Operator list; phone, status, operator NULL: any. */
-enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id, bool asc,
-			    const char *phone, const char *status, const char *operator_id,
-			    long long limit, struct outgoing **out, size_t *n);
+/* Operator list, a page of pg; phone, status, operator NULL: any. */
+enum db_rc db_outgoing_list(struct db *db, struct arena *a, long long client_id,
+			    const struct db_page *pg, const char *phone, const char *status,
+			    const char *operator_id, struct outgoing **out, size_t *n, bool *more);
 
 /* Client client_id's message id, with its history; DB_NOTFOUND for none
  * (or another client's). */

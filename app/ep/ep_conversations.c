@@ -5,10 +5,14 @@
  *   200 {status:"success", count, conversations:[{phoneNumber,
  *   lastMessage:{direction, message, timestamp, provider}, unread,
  *   messages, lastActivity}]}, most recent activity first.
- * GET /api/web/inbox/{phoneNumber}?limit
+ * GET /api/web/inbox/{phoneNumber}?limit&before
  *   200 {status:"success", phoneNumber, count, messages:[{id, direction,
- *   message, timestamp, status, provider}]} oldest first; marks the
- *   conversation's inbound messages read.
+ *   message, timestamp, status, provider}], next} oldest first: the newest
+ *   `limit` messages (before the message `before`, msg_<n> or out_<n>);
+ *   next is the `before` of the older page, null at the oldest.  The first
+ *   page marks the conversation's inbound messages read.  Reads the
+ *   conversations summary and one page of each direction: its cost does
+ *   not grow with the client's history.
  * POST /api/web/inbox/reply {to, message}, and POST /api/v2/sms/reply
  *   Replies the way the conversation came in: ep_conversations_reply.
  */
@@ -60,26 +64,71 @@ static enum status inbox(struct req *r)
 
 const struct endpoint ep_conversations_list = ENDPOINT(inbox, list_fields);
 
-enum { T_LIMIT, T_PHONE };
+enum { T_LIMIT, T_PHONE, T_BEFORE };
+
+/* A thread cursor: a message id of the thread, msg_<n> or out_<n>. */
+static bool thread_cursor_parse(const char *s, size_t len, struct thread_cursor *c)
+{
+	long long v = 0;
+	size_t i;
+
+	if (len < 5 || len > 4 + 19 || (strncmp(s, "msg_", 4) != 0 && strncmp(s, "out_", 4) != 0))
+		return false;
+	for (i = 4; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > (0x7fffffffffffffffLL - 9) / 10)
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (c != NULL) {
+		c->id = v;
+		c->out = s[0] == 'o';
+	}
+	return true;
+}
+
+static bool thread_cursor_ok(const char *s, size_t len)
+{
+	return thread_cursor_parse(s, len, NULL);
+}
 
 static const struct field thread_fields[] = {
 	[T_LIMIT] = FIELD_LIMIT(1000),
 	[T_PHONE] = FIELD_PHONE_NUMBER(F_PATH | F_REQ),
+	[T_BEFORE] = {.name = "before",
+		      .type = FT_STR,
+		      .flags = F_QUERY,
+		      .valid = thread_cursor_ok,
+		      .message = "before must be a message id of this thread (msg_<n> or out_<n>)"},
 };
+
+/* A thread message's id: msg_<n> inbound, out_<n> outbound. */
+static void thread_id(char *buf, size_t len, const struct thread_msg *m)
+{
+	views_msg_id(buf, len, strcmp(m->direction, "in") == 0 ? "msg_" : "out_", m->id);
+}
 
 static enum status thread(struct req *r)
 {
 	const char *phone = r->in[T_PHONE].s;
+	long long limit = fields_int_or(&r->in[T_LIMIT], EP_FIELDS_LIMIT_DEFAULT);
+	struct thread_cursor before, *bp = NULL;
 	struct thread_msg *ms;
 	size_t i, n;
+	bool more = false;
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
 	char id[32];
 
-	rc = db_conversations_thread(r->db, r->a, r->actor.client_id, phone,
-				     fields_int_or(&r->in[T_LIMIT], EP_FIELDS_LIMIT_DEFAULT), &ms,
-				     &n);
-	if (rc == DB_OK)
+	if (r->in[T_BEFORE].present) {
+		thread_cursor_parse(r->in[T_BEFORE].s, r->in[T_BEFORE].len, &before);
+		bp = &before;
+	}
+	rc = db_conversations_thread(r->db, r->a, r->actor.client_id, phone, bp, limit, &ms, &n,
+				     &more);
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_BAD_REQUEST, "invalid_cursor",
+				"before is not a message of this conversation");
+	if (rc == DB_OK && bp == NULL)
 		rc = db_incoming_mark_read(r->db, r->a, r->actor.client_id, phone);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
@@ -89,9 +138,9 @@ static enum status thread(struct req *r)
 	jsonw_kint(w, "count", (long long)n);
 	jsonw_key(w, "messages");
 	jsonw_arr(w);
-	for (i = 0; i < n; i++) {
-		bool in = strcmp(ms[i].direction, "in") == 0;
-		views_msg_id(id, sizeof(id), in ? "msg_" : "out_", ms[i].id);
+	/* Newest first from the database, oldest first in the answer. */
+	for (i = n; i-- > 0;) {
+		thread_id(id, sizeof(id), &ms[i]);
 		jsonw_obj(w);
 		jsonw_kstr(w, "id", id);
 		jsonw_kstr(w, "direction", ms[i].direction);
@@ -102,6 +151,13 @@ static enum status thread(struct req *r)
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);
+	/* The older page: before the oldest message shown, when there is one. */
+	if (more && n > 0) {
+		thread_id(id, sizeof(id), &ms[n - 1]);
+		jsonw_kstr(w, "next", id);
+	} else {
+		jsonw_knull(w, "next");
+	}
 	jsonw_obj_end(w);
 	return ST_OK;
 }

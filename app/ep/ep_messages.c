@@ -16,10 +16,13 @@
  *   {error:"twilio_error", message, details, messageId}.  Honours
  *   Idempotency-Key.
  *
- * GET /api/messages/incoming?limit&sort&phoneNumber&isRegistered
- * GET /api/messages/outgoing?limit&sort&phoneNumber&status&operatorId
- *   200 {status:"success", count, messages:[...]}, the caller's client
- *   only, newest first by default; a bad parameter is 400.
+ * GET /api/messages/incoming?limit&sort&phoneNumber&isRegistered&before&after
+ * GET /api/messages/outgoing?limit&sort&phoneNumber&status&operatorId&before&after
+ *   200 {status:"success", count, messages:[...], next}, the caller's
+ *   client only, newest first by default; before and after (message ids,
+ *   msg_<n> or out_<n>) bound the page to older or newer messages; next is
+ *   the id to pass as `before` (as `after` with sort=asc) for the following
+ *   page, null on the last.  A bad parameter is 400.
  */
 #include "ep/ep_messages.h"
 
@@ -125,7 +128,40 @@ const struct endpoint ep_messages_send = ENDPOINT(send_message, send_fields);
 
 /* --- message lists ---------------------------------------------------------- */
 
-enum { LI_LIMIT, LI_SORT, LI_PHONE, LI_REG };
+/* A keyset page from the list fields: sort, limit, before and after. */
+static struct db_page page_of(const struct fval *sort, const struct fval *limit,
+			      const struct fval *before, const struct fval *after)
+{
+	return (struct db_page){
+		.asc = sort->i == EP_SORT_ASC,
+		.before = before->present ? before->i : DB_PAGE_NO_BEFORE,
+		.after = after->present ? after->i : DB_PAGE_NO_AFTER,
+		.limit = fields_int_or(limit, EP_FIELDS_LIMIT_DEFAULT),
+	};
+}
+
+/* The end of a list answer: next, the id the following page starts from. */
+static void list_close(struct jsonw *w, bool more, const char *prefix, long long last_id)
+{
+	char id[32];
+
+	jsonw_arr_end(w);
+	if (more) {
+		views_msg_id(id, sizeof(id), prefix, last_id);
+		jsonw_kstr(w, "next", id);
+	} else {
+		jsonw_knull(w, "next");
+	}
+	jsonw_obj_end(w);
+}
+
+#define FIELD_BOUND(nm, pfx)                                                                       \
+	{                                                                                          \
+		.name = nm, .type = FT_ID, .flags = F_QUERY | F_BARE, .prefix = pfx, .min = 0,     \
+		.message = nm " must be a message id (" pfx "<n>)"                                 \
+	}
+
+enum { LI_LIMIT, LI_SORT, LI_PHONE, LI_REG, LI_BEFORE, LI_AFTER };
 
 static const struct field incoming_fields[] = {
 	[LI_LIMIT] = FIELD_LIMIT(1000),
@@ -135,33 +171,35 @@ static const struct field incoming_fields[] = {
 		    .type = FT_BOOL,
 		    .flags = F_QUERY,
 		    .message = "isRegistered must be true or false"},
+	[LI_BEFORE] = FIELD_BOUND("before", "msg_"),
+	[LI_AFTER] = FIELD_BOUND("after", "msg_"),
 };
 
 static enum status messages_incoming(struct req *r)
 {
 	const struct fval *in = r->in;
+	struct db_page pg = page_of(&in[LI_SORT], &in[LI_LIMIT], &in[LI_BEFORE], &in[LI_AFTER]);
 	struct incoming *ms;
 	size_t i, n;
+	bool more;
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
 
-	rc = db_incoming_list(r->db, r->a, r->actor.client_id, in[LI_SORT].i == EP_SORT_ASC,
+	rc = db_incoming_list(r->db, r->a, r->actor.client_id, &pg,
 			      in[LI_PHONE].present ? in[LI_PHONE].s : NULL,
-			      in[LI_REG].present ? (int)in[LI_REG].b : -1,
-			      fields_int_or(&in[LI_LIMIT], EP_FIELDS_LIMIT_DEFAULT), &ms, &n);
+			      in[LI_REG].present ? (int)in[LI_REG].b : -1, &ms, &n, &more);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	views_list_open(w, n, "messages");
 	for (i = 0; i < n; i++)
 		views_inbound_operator(w, &ms[i]);
-	jsonw_arr_end(w);
-	jsonw_obj_end(w);
+	list_close(w, more && n > 0, "msg_", n > 0 ? ms[n - 1].id : 0);
 	return ST_OK;
 }
 
 const struct endpoint ep_messages_incoming = ENDPOINT(messages_incoming, incoming_fields);
 
-enum { LO_LIMIT, LO_SORT, LO_PHONE, LO_STATUS, LO_OPERATOR };
+enum { LO_LIMIT, LO_SORT, LO_PHONE, LO_STATUS, LO_OPERATOR, LO_BEFORE, LO_AFTER };
 
 static const struct field outgoing_fields[] = {
 	[LO_LIMIT] = FIELD_LIMIT(1000),
@@ -178,28 +216,30 @@ static const struct field outgoing_fields[] = {
 			 .min = 1,
 			 .max = 64,
 			 .message = "operatorId must be 1 to 64 characters"},
+	[LO_BEFORE] = FIELD_BOUND("before", "out_"),
+	[LO_AFTER] = FIELD_BOUND("after", "out_"),
 };
 
 static enum status messages_outgoing(struct req *r)
 {
 	const struct fval *in = r->in;
+	struct db_page pg = page_of(&in[LO_SORT], &in[LO_LIMIT], &in[LO_BEFORE], &in[LO_AFTER]);
 	struct outgoing *ms;
 	size_t i, n;
+	bool more;
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
 
-	rc = db_outgoing_list(r->db, r->a, r->actor.client_id, in[LO_SORT].i == EP_SORT_ASC,
+	rc = db_outgoing_list(r->db, r->a, r->actor.client_id, &pg,
 			      in[LO_PHONE].present ? in[LO_PHONE].s : NULL,
 			      in[LO_STATUS].present ? ep_fields_out_status[in[LO_STATUS].i] : NULL,
-			      in[LO_OPERATOR].present ? in[LO_OPERATOR].s : NULL,
-			      fields_int_or(&in[LO_LIMIT], EP_FIELDS_LIMIT_DEFAULT), &ms, &n);
+			      in[LO_OPERATOR].present ? in[LO_OPERATOR].s : NULL, &ms, &n, &more);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	views_list_open(w, n, "messages");
 	for (i = 0; i < n; i++)
 		views_outgoing_operator(w, &ms[i]);
-	jsonw_arr_end(w);
-	jsonw_obj_end(w);
+	list_close(w, more && n > 0, "out_", n > 0 ? ms[n - 1].id : 0);
 	return ST_OK;
 }
 

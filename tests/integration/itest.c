@@ -494,6 +494,7 @@ int main(void)
 	SUITE(dispatch)
 	SUITE(outbound)
 	SUITE(hardening)
+	SUITE(summary)
 	/* Destructive ones last: they kill workers, stop MariaDB, exhaust
 	 * rate limits. */
 	SUITE(resilience)
