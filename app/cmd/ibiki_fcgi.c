@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/metrics.h"
 #include "lib/arena.h"
 #include "http/auth.h"
 #include "lib/buf.h"
@@ -245,6 +246,8 @@ static void serve(FCGX_Request *rq, struct worker *wk)
 	lr.actor = auth_actor_label(&r);
 	lr.error = status_code(st) >= 400 ? r.err.code : NULL;
 	log_request(&lr);
+	metrics_request(r.route != NULL ? (size_t)(r.route - routes_table) : routes_count,
+			(size_t)st, lr.duration_ms / 1000.0);
 }
 
 static int worker_main(const struct config *cfg, enum route_pool pool)
@@ -460,6 +463,8 @@ static int master(const struct config *cfg)
 	set_handler(SIGHUP, on_master_signal);
 	set_handler(SIGALRM, on_master_signal);
 	signal(SIGPIPE, SIG_IGN);
+	/* The request counters of both pools, shared with every worker. */
+	metrics_init(routes_count, ST__MAX);
 
 	refill(cfg);
 	for (k = 0; k < 2; k++)

@@ -1,13 +1,14 @@
 /*
  * ibikictl: the operator's command line.  Migrations, the first admin,
- * accounts, clients, routes, API keys and tokens, against the database
- * named in the config.  Secrets are read from standard input, never from
- * the command line (which other users can see in ps).
+ * accounts, clients, routes, API keys and tokens, retention (purge) and
+ * one person's erasure, against the database named in the config.  Secrets are read from standard
+ * input, never from the command line (which other users can see in ps).
  *
  * Exit status: 0 success, 1 failure, 2 usage, 3 already exists.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "db/db_client_routes.h"
 #include "lib/log.h"
 #include "db/db_migrate.h"
+#include "db/db_retention.h"
 #include "svc/sms.h"
 #include "lib/timeutil.h"
 
@@ -331,6 +333,85 @@ static int cmd_token(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* Every purge, batch after batch until none is left: [retention]. */
+static int cmd_purge(struct ctl *c, int argc, char **argv)
+{
+	const struct config *cfg = &c->cfg;
+	const long long day = 86400;
+	const struct {
+		enum purge_what what;
+		long long age_s; /* 0: kept */
+	} plan[] = {
+		{PURGE_INCOMING, cfg->retention.messages_days * day},
+		{PURGE_OUTGOING, cfg->retention.messages_days * day},
+		{PURGE_OUTBOX, cfg->retention.attempts_days * day},
+		{PURGE_ATTEMPTS, cfg->retention.attempts_days * day},
+		{PURGE_HISTORY, cfg->retention.history_days * day},
+		{PURGE_EVENTS, cfg->retention.history_days * day},
+		{PURGE_IDEM, cfg->retention.idempotency_hours * 3600},
+	};
+	size_t i;
+
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < sizeof(plan) / sizeof(plan[0]); i++) {
+		long long total = 0, n = 0;
+		enum db_rc rc = DB_OK;
+
+		if (plan[i].age_s == 0) {
+			printf("%-24s kept\n", db_retention_name(plan[i].what));
+			continue;
+		}
+		do {
+			rc = db_retention_purge(c->db, &c->a, plan[i].what, plan[i].age_s,
+						cfg->retention.batch, &n);
+			total += n;
+			arena_reset(&c->a);
+		} while (rc == DB_OK && n > 0);
+		if (rc != DB_OK)
+			return fail_db(db_retention_name(plan[i].what), rc);
+		printf("%-24s %lld deleted\n", db_retention_name(plan[i].what), total);
+	}
+	return 0;
+}
+
+/* erase PHONE --client CLIENT [--note TEXT] */
+static int cmd_erase(struct ctl *c, int argc, char **argv)
+{
+	const char *phone = argv[0], *client = NULL, *note = NULL;
+	const struct passwd *pw = getpwuid(getuid());
+	struct erase_counts n;
+	struct client cl;
+	enum db_rc rc;
+	char actor[200];
+	int i;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--client") == 0)
+			client = argv[i + 1];
+		else if (strcmp(argv[i], "--note") == 0)
+			note = argv[i + 1];
+		else
+			return EXIT_USAGE;
+	}
+	if (i != argc || client == NULL)
+		return EXIT_USAGE;
+	if (!sms_e164(phone, strlen(phone))) {
+		fprintf(stderr, "ibikictl: %s is not an E.164 number\n", phone);
+		return EXIT_USAGE;
+	}
+	if (find_client(c, client, &cl) < 0)
+		return 1;
+	snprintf(actor, sizeof(actor), "ibikictl:%s", pw != NULL ? pw->pw_name : "?");
+	rc = db_retention_erase(c->db, &c->a, cl.id, phone, actor, note, c->cfg.retention.batch,
+				&n);
+	if (rc != DB_OK)
+		return fail_db("erase", rc);
+	printf("erased %s of client %lld: %lld inbound, %lld outbound messages, %lld user\n", phone,
+	       cl.id, n.incoming, n.outgoing, n.users);
+	return 0;
+}
+
 static int cmd_config(struct ctl *c, int argc, char **argv)
 {
 	(void)argc;
@@ -355,6 +436,9 @@ static const struct command commands[] = {
 	{"key issue", "CLIENT [LABEL]", "issue an API key; prints it once", 1, 2, cmd_key_issue},
 	{"key revoke", "CLIENT KEYID", "revoke an API key", 2, 2, cmd_key_revoke},
 	{"token", "NAME", "print a login token (JWT) for account NAME", 1, 1, cmd_token},
+	{"purge", "", "delete what [retention] no longer keeps, in short batches", 0, 0, cmd_purge},
+	{"erase", "PHONE --client CLIENT [--note TEXT]",
+	 "erase one person: their messages, jobs, conversation and user, audited", 3, 5, cmd_erase},
 	{"config", "", "print the configuration, secrets masked", 0, 0, cmd_config},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };

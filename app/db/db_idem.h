@@ -7,7 +7,6 @@
 
 #include "db/db.h"
 
-#define IDEM_TTL_S (24 * 3600)
 /* A claim still without an answer after this long belongs to a request
  * whose worker died: the key may be used again (no request runs longer
  * than a few provider timeouts). */
@@ -31,7 +30,7 @@ enum db_rc db_idem_claim(struct db *db, struct arena *a, long long client_id, co
 enum db_rc db_idem_store(struct db *db, struct arena *a, long long id, int status,
 			 const char *response, size_t len);
 /* Delete a claim: the request ended without an answer worth keeping, or
- * the row outlived IDEM_TTL_S and the key may be claimed afresh. */
+ * the row outlived [retention] idempotency_hours and the key may be claimed afresh. */
 enum db_rc db_idem_release(struct db *db, struct arena *a, long long id);
 
 #endif

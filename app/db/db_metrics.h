@@ -1,6 +1,6 @@
 /*
- * Gauges for /metrics read from the tables: counts of clients, keys,
- * messages and outbox jobs.  Owns no table.
+ * Gauges for /metrics read from the tables by bounded index lookups (the
+ * outbox's lag).  Owns no table.
  */
 #ifndef IBIKI_DB_METRICS_H
 #define IBIKI_DB_METRICS_H

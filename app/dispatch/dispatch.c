@@ -20,6 +20,7 @@
 #include "lib/crypto.h"
 #include "lib/enc.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 #include "lib/timeutil.h"
 #include "upstream/httpc.h"
 
@@ -356,6 +357,12 @@ static void finish(struct dispatcher *d, struct xfer *x, CURLcode code)
 		r->head = arena_strndup(&d->ra, x->resp.p, r->head_len);
 	}
 	x->kind->finish(d, x, code, r);
+	if (r->outcome < OUTBOX_OUTCOME__MAX) {
+		if (!x->kind->upstream)
+			d->hooks[r->outcome]++;
+		else if (!x->reconcile && x->provider >= 0 && x->provider < UPSTREAM_PROVIDER__MAX)
+			d->sends[x->provider][r->outcome]++;
+	}
 	la = (struct log_attempt){
 		.outbox_id = x->id,
 		.event_id = x->event_id,
@@ -447,6 +454,43 @@ static void flush(struct dispatcher *d)
 	}
 	d->nresults = 0;
 	arena_reset(&d->ra);
+}
+
+/* The counts since the last call into [push] metrics_file (kept for the
+ * next call when it cannot be written). */
+static void metrics_flush(struct dispatcher *d)
+{
+	static const char *const sent[OUTBOX_OUTCOME__MAX] = {"accepted", "retry", "failed",
+							      "deferred"};
+	static const char *const hook[OUTBOX_OUTCOME__MAX] = {"delivered", "retry", "dead",
+							      "deferred"};
+	struct metrics_series s[(UPSTREAM_PROVIDER__MAX + 1) * OUTBOX_OUTCOME__MAX];
+	char labels[sizeof(s) / sizeof(s[0])][64];
+	size_t n = 0;
+	int p, o;
+
+	if (d->cfg->push.metrics_file == NULL || *d->cfg->push.metrics_file == '\0')
+		return;
+	for (p = 0; p < UPSTREAM_PROVIDER__MAX; p++)
+		for (o = 0; o < OUTBOX_OUTCOME__MAX; o++, n++) {
+			snprintf(labels[n], sizeof(labels[n]), "provider=\"%s\",outcome=\"%s\"",
+				 upstream_name((enum upstream_provider)p), sent[o]);
+			s[n] = (struct metrics_series){
+				"ibiki_upstream_sends_total", labels[n],
+				"SMS sent to a provider by the dispatchers, by outcome.",
+				d->sends[p][o]};
+		}
+	for (o = 0; o < OUTBOX_OUTCOME__MAX; o++, n++) {
+		snprintf(labels[n], sizeof(labels[n]), "outcome=\"%s\"", hook[o]);
+		s[n] = (struct metrics_series){
+			"ibiki_webhook_deliveries_total", labels[n],
+			"Webhook deliveries to clients by the dispatchers, by outcome.",
+			d->hooks[o]};
+	}
+	if (metrics_file_add(d->cfg->push.metrics_file, s, n) == 0) {
+		memset(d->sends, 0, sizeof(d->sends));
+		memset(d->hooks, 0, sizeof(d->hooks));
+	}
 }
 
 static const struct dispatch_kind *kind_of(const char *name)
@@ -622,6 +666,7 @@ int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
 			if (n > 0)
 				st->imported += n;
 			sweep(&d);
+			metrics_flush(&d);
 			last_spool = timeutil_mono_ms();
 		}
 		/* Results not yet written go first: their jobs must not be
@@ -643,6 +688,7 @@ int dispatch_run(const struct config *cfg, const struct dispatch_opts *o,
 					NULL);
 	}
 	ret = 0;
+	metrics_flush(&d);
 out:
 	teardown(&d);
 	return ret;

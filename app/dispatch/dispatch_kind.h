@@ -22,6 +22,7 @@
 #include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/config.h"
+#include "upstream/upstream.h"
 
 #define DISPATCH_RESP_CAP (64 * 1024) /* most of an answer that is read */
 #define DISPATCH_HOST_KEY 272
@@ -102,6 +103,10 @@ struct dispatcher {
 	char owner[160];
 	struct dispatch_stats *st;
 	bool curl_ready; /* curl_global_init done */
+	/* Counts not yet in [push] metrics_file: SMS sends by provider and
+	 * outcome, webhook deliveries by outcome (enum outbox_outcome). */
+	long long sends[UPSTREAM_PROVIDER__MAX][OUTBOX_OUTCOME__MAX];
+	long long hooks[OUTBOX_OUTCOME__MAX];
 };
 
 /* Settle job j without a transfer: outcome (DEFER: due again after

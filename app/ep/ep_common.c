@@ -12,6 +12,7 @@
 #include "db/db_outbox.h"
 #include "db/db_outgoing.h"
 #include "ep/ep_fields.h"
+#include "lib/metrics.h"
 #include "lib/log.h"
 #include "lib/netcheck.h"
 #include "svc/spool.h"
@@ -40,6 +41,7 @@ enum status ep_common_spool(struct req *r, const char *kind)
 				"Cannot store the message now; retry later");
 	}
 	log_msg(LOG_WARN, "spool", "database unavailable: %s webhook spooled", kind);
+	metrics_event(METRICS_INBOUND_SPOOLED);
 	return ST_OK;
 }
 

@@ -59,7 +59,7 @@ enum status idem_begin(struct req *r, struct idem *st, bool *replayed)
 			continue;
 		if (rc != DB_DUP)
 			return req_db_fail(r, rc);
-		if (old.age_s >= IDEM_TTL_S ||
+		if (old.age_s >= 3600 * r->cfg->retention.idempotency_hours ||
 		    (old.status_code == 0 && old.age_s >= IDEM_STALE_S)) {
 			db_idem_release(r->db, r->a, old.id);
 			continue;

@@ -64,6 +64,7 @@ struct config {
 		bool allow_loopback;
 		char *ca_file;
 		long lease_s;
+		char *metrics_file; /* the dispatchers' counters, for /metrics */
 	} push;
 	struct {
 		long sync_wait_s;	 /* a synchronous send waits this long, then 202 */
@@ -72,6 +73,13 @@ struct config {
 		long reconcile_window_s; /* how long a lost send is looked for */
 		long max_per_host;	 /* SMS in flight to one provider host */
 	} upstream;
+	struct {
+		long messages_days;	/* inbound and outbound messages; 0 keeps them */
+		long history_days;	/* status history and callbacks; 0 keeps them */
+		long attempts_days;	/* finished deliveries and their attempts; 0 keeps */
+		long idempotency_hours; /* idempotency keys */
+		long batch;		/* rows per purge transaction */
+	} retention;
 };
 
 /* Load `path` (NULL: $IBIKI_CONF, else the compiled-in default) and apply

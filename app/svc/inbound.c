@@ -13,7 +13,10 @@
  */
 #include "svc/inbound.h"
 
+#include <string.h>
+
 #include "db/db_outbox.h"
+#include "lib/metrics.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
 #include "svc/sms.h"
@@ -34,6 +37,7 @@ enum db_rc inbound_store(struct db *db, struct arena *a, const struct incoming *
 {
 	char evt_ack[OUTBOX_EVENT_ID_LEN + 1], evt_push[OUTBOX_EVENT_ID_LEN + 1];
 	struct incoming cut = *m;
+	enum db_rc rc;
 
 	cut.body_len = inbound_body_len(m->body, m->body_len);
 	if (cut.body_len < m->body_len)
@@ -42,5 +46,13 @@ enum db_rc inbound_store(struct db *db, struct arena *a, const struct incoming *
 			m->provider_message_id, SMS_MAX_CHARS, m->body_len);
 	db_outbox_new_event_id(evt_ack);
 	db_outbox_new_event_id(evt_push);
-	return db_incoming_store(db, a, &cut, evt_ack, evt_push, out);
+	rc = db_incoming_store(db, a, &cut, evt_ack, evt_push, out);
+	if (rc == DB_OK && out->duplicate)
+		metrics_event(METRICS_INBOUND_DUPLICATE);
+	else if (rc == DB_OK)
+		metrics_event(strcmp(m->provider, "twilio") == 0 ? METRICS_INBOUND_TWILIO
+								 : METRICS_INBOUND_EXTREME);
+	if (rc == DB_OK && !out->duplicate && out->client_id == 0)
+		metrics_event(METRICS_INBOUND_UNROUTED);
+	return rc;
 }

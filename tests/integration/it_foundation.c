@@ -476,6 +476,76 @@ static void metrics_answers_on_loopback(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "ibiki_database_up 1"));
 }
 
+/* The value of one series in a /metrics answer (0 when absent). */
+static long long metric(const char *series)
+{
+	struct resp r = it_get("/metrics", NULL);
+	const char *p = r.body ? strstr(r.body, it_fmt("\n%s ", series)) : NULL;
+
+	return p != NULL ? atoll(p + strlen(series) + 2) : 0;
+}
+
+#define REQS(route, method, status)                                                                \
+	"ibiki_http_requests_total{route=\"" route "\",method=\"" method "\",status=\"" status "\"}"
+
+/* Counters move by exactly the requests made, whichever worker of either
+ * pool answered them (16 at once: several workers each). */
+static void metrics_count_every_request(void)
+{
+	const char *h[] = {it_fmt("Authorization: Bearer %s", it_admin_token()), NULL};
+	long long health = metric(REQS("/health", "GET", "200"));
+	long long clients = metric(REQS("/api/admin/clients", "GET", "200"));
+	long long denied = metric(REQS("/api/admin/clients", "GET", "401"));
+	long long unmatched = metric(REQS("unmatched", "", "404"));
+	long long buckets = metric("ibiki_http_request_duration_seconds_count{route=\"/health\","
+				   "method=\"GET\"}");
+
+	CU_ASSERT_EQUAL(it_parallel(16, "GET", "/health", NULL, NULL, NULL, 200), 16);
+	CU_ASSERT_EQUAL(it_parallel(16, "GET", "/health", NULL, NULL, NULL, 200), 16);
+	CU_ASSERT_EQUAL(it_parallel(12, "GET", "/api/admin/clients", h, NULL, NULL, 200), 12);
+	CU_ASSERT_EQUAL(it_parallel(5, "GET", "/api/admin/clients", NULL, NULL, NULL, 401), 5);
+	CU_ASSERT_EQUAL(it_get("/api/no/such/thing", NULL).status, 404);
+	CU_ASSERT_EQUAL(metric(REQS("/health", "GET", "200")) - health, 32);
+	CU_ASSERT_EQUAL(metric(REQS("/api/admin/clients", "GET", "200")) - clients, 12);
+	CU_ASSERT_EQUAL(metric(REQS("/api/admin/clients", "GET", "401")) - denied, 5);
+	CU_ASSERT_EQUAL(metric(REQS("unmatched", "", "404")) - unmatched, 1);
+	CU_ASSERT_EQUAL(metric("ibiki_http_request_duration_seconds_count{route=\"/health\","
+			       "method=\"GET\"}") -
+				buckets,
+			32);
+}
+
+struct grew {
+	const char *series;
+	long long from;
+};
+
+static bool metric_grew(void *arg)
+{
+	struct grew *g = arg;
+
+	return metric(g->series) > g->from;
+}
+
+/* The dispatchers' counts reach /metrics through their counter file. */
+static void metrics_count_the_dispatchers_deliveries(void)
+{
+	struct grew g = {"ibiki_webhook_deliveries_total{outcome=\"delivered\"}", 0};
+	struct grew sms = {"ibiki_upstream_sends_total{provider=\"twilio\",outcome=\"accepted\"}",
+			   0};
+	struct hookfx h;
+	const char *phone = fx_phone();
+
+	g.from = metric(g.series);
+	sms.from = metric(sms.series);
+	h = fx_hook_client("Counted ", "push", NULL);
+	fx_user(&h.f, phone, "Counted", "active");
+	fx_inbound(phone, h.f.number, "count me");
+	/* A delivery and an acknowledgement SMS, counted within a flush (5 s). */
+	CU_ASSERT_TRUE(it_wait(metric_grew, &g, 20000));
+	CU_ASSERT_TRUE(it_wait(metric_grew, &sms, 20000));
+}
+
 static void dashboard_is_served(void)
 {
 	struct resp r = it_get("/", NULL);
@@ -516,6 +586,9 @@ static const struct {
 	{"webhook URLs are checked; a generated secret is shown once", webhook_url_rules},
 	{"accounts are validated", accounts_validation},
 	{"metrics answer on loopback", metrics_answers_on_loopback},
+	{"metrics count every request of both pools exactly", metrics_count_every_request},
+	{"metrics count the dispatchers' deliveries and sends",
+	 metrics_count_the_dispatchers_deliveries},
 	{"the dashboard is served", dashboard_is_served},
 };
 

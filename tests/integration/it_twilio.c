@@ -227,7 +227,7 @@ static void unrouted_message_is_stored_and_counted(void)
 				      sid),
 			       "1");
 	r = it_get("/metrics", NULL);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "ibiki_inbound_unrouted "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "ibiki_inbound_unrouted_total "));
 }
 
 static void push_queued_only_in_push_or_both_mode(void)

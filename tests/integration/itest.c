@@ -495,6 +495,7 @@ int main(void)
 	SUITE(outbound)
 	SUITE(hardening)
 	SUITE(summary)
+	SUITE(retention)
 	/* Destructive ones last: they kill workers, stop MariaDB, exhaust
 	 * rate limits. */
 	SUITE(resilience)

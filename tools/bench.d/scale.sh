@@ -62,15 +62,20 @@ t0=$SECONDS
 # triggers.
 sql "DROP TRIGGER IF EXISTS tr_incoming_conversation; DROP TRIGGER IF EXISTS tr_outgoing_conversation"
 PHONE="CONCAT('+1444', LPAD(FLOOR(POW(RAND(seq), 2) * 20000), 7, '0'))"
-sql "
+# In chunks of 500,000: no transaction holds millions of rows.
+CHUNK=500000
+for ((lo = 1; lo <= N; lo += CHUNK)); do
+	hi=$((lo + CHUNK - 1 < N ? lo + CHUNK - 1 : N))
+	last=$(sql "SELECT COALESCE(MAX(id), 0) FROM incoming_messages")
+	sql "
 	INSERT INTO incoming_messages (provider, provider_message_id, client_id, from_number,
 		to_number, body, is_registered, response_sent, received_at, read_at)
 	SELECT 'twilio', CONCAT('SMscale', seq), $CLIENT, $PHONE, '$TO',
 		CONCAT('Seeded inbound message ', seq, ', of an ordinary length for a text.'),
 		seq % 10 <> 0, 0, NOW(3) - INTERVAL ($N - seq) SECOND,
 		IF(seq > $N * 0.99, NULL, NOW(3) - INTERVAL ($N - seq) SECOND)
-	FROM seq_1_to_$N"
-sql "
+	FROM seq_1_to_$N WHERE seq BETWEEN $lo AND $hi"
+	sql "
 	INSERT INTO outgoing_messages (client_id, provider, to_number, from_number, body, segments,
 		encoding, sent_by, operator_id, operator_name, status, status_rank, provider_message_id,
 		route_id, queued_at, sent_at)
@@ -80,13 +85,14 @@ sql "
 		IF(seq % 100 = 0, 'failed', 'delivered'), IF(seq % 100 = 0, 3, 4),
 		CONCAT('SMout', seq), $ROUTE, NOW(3) - INTERVAL ($N - seq) SECOND + INTERVAL 500000 MICROSECOND,
 		NOW(3) - INTERVAL ($N - seq) SECOND + INTERVAL 1 SECOND
-	FROM seq_1_to_$N"
-sql "
+	FROM seq_1_to_$N WHERE seq BETWEEN $lo AND $hi"
+	sql "
 	INSERT INTO push_outbox (event_id, kind, client_id, incoming_id, status, attempts,
 		finished_at)
 	SELECT CONCAT('evt_scale', id), 'webhook', $CLIENT, id, 'delivered', 1,
 		received_at + INTERVAL 1 SECOND
-	FROM incoming_messages WHERE client_id = $CLIENT"
+	FROM incoming_messages WHERE id > $last AND client_id = $CLIENT"
+done
 # 006 again (it is safe to run twice): its triggers back, its backfill.
 sql "DELETE FROM schema_migrations WHERE name = '006_conversations.sql'"
 IBIKI_SQL_DIR=$ROOT/sql "${CTL[@]}" migrate >/dev/null
