@@ -130,6 +130,14 @@ void dispatch_xfer_prepare(struct dispatcher *d, struct xfer *x, const char *url
 /* The prepared slot goes out now if its host has room, else waits. */
 void dispatch_xfer_start(struct dispatcher *d, struct xfer *x);
 
+/* Engine internals shared by dispatch.c and dispatch_xfer.c: a new result
+ * for job id's attempt; a finished transfer's host share back; the
+ * waiting slots whose host has room started (or given back when they
+ * could no longer finish within their lease). */
+struct outbox_result *dispatch_result_for(struct dispatcher *d, long long id, long long attempt);
+void dispatch_host_release(struct dispatcher *d, const char *key);
+void dispatch_promote(struct dispatcher *d);
+
 /* A failed attempt: RETRY after backoff (Retry-After honoured on 429 and
  * 503), or DEAD after [push] max_attempts. */
 void dispatch_failed(struct dispatcher *d, struct outbox_result *r, const char *retry_after);
