@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "dispatch/dispatch_kind.h"
-#include "lib/log.h"
 #include "lib/timeutil.h"
 #include "upstream/httpc.h"
 
