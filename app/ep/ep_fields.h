@@ -32,13 +32,14 @@ extern const char *const ep_fields_sort[];
 		.message = "sort must be asc or desc"                                              \
 	}
 
-/* A cursor over inbound messages: msg_<n> or <n>, n >= 0 (0: from the
- * very start). */
-#define FIELD_MSG_CURSOR(nm)                                                                       \
+/* A message id as a cursor or bound: <pfx><n> or <n>, n >= 0 (0: from
+ * the very start); pfx msg_ (inbound) or out_ (outbound). */
+#define FIELD_ID_CURSOR(nm, pfx)                                                                   \
 	{                                                                                          \
-		.name = nm, .type = FT_ID, .flags = F_QUERY | F_BARE, .prefix = "msg_", .min = 0,  \
-		.message = nm " must be a message id (msg_<n>)"                                    \
+		.name = nm, .type = FT_ID, .flags = F_QUERY | F_BARE, .prefix = pfx, .min = 0,     \
+		.message = nm " must be a message id (" pfx "<n>)"                                 \
 	}
+#define FIELD_MSG_CURSOR(nm) FIELD_ID_CURSOR(nm, "msg_")
 
 /* An E.164 phone number named nm ("to must be in E.164 format ..."). */
 #define FIELD_PHONE(nm, fl)                                                                        \

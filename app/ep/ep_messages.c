@@ -155,12 +155,6 @@ static void list_close(struct jsonw *w, bool more, const char *prefix, long long
 	jsonw_obj_end(w);
 }
 
-#define FIELD_BOUND(nm, pfx)                                                                       \
-	{                                                                                          \
-		.name = nm, .type = FT_ID, .flags = F_QUERY | F_BARE, .prefix = pfx, .min = 0,     \
-		.message = nm " must be a message id (" pfx "<n>)"                                 \
-	}
-
 enum { LI_LIMIT, LI_SORT, LI_PHONE, LI_REG, LI_BEFORE, LI_AFTER };
 
 static const struct field incoming_fields[] = {
@@ -171,8 +165,8 @@ static const struct field incoming_fields[] = {
 		    .type = FT_BOOL,
 		    .flags = F_QUERY,
 		    .message = "isRegistered must be true or false"},
-	[LI_BEFORE] = FIELD_BOUND("before", "msg_"),
-	[LI_AFTER] = FIELD_BOUND("after", "msg_"),
+	[LI_BEFORE] = FIELD_ID_CURSOR("before", "msg_"),
+	[LI_AFTER] = FIELD_ID_CURSOR("after", "msg_"),
 };
 
 static enum status messages_incoming(struct req *r)
@@ -216,8 +210,8 @@ static const struct field outgoing_fields[] = {
 			 .min = 1,
 			 .max = 64,
 			 .message = "operatorId must be 1 to 64 characters"},
-	[LO_BEFORE] = FIELD_BOUND("before", "out_"),
-	[LO_AFTER] = FIELD_BOUND("after", "out_"),
+	[LO_BEFORE] = FIELD_ID_CURSOR("before", "out_"),
+	[LO_AFTER] = FIELD_ID_CURSOR("after", "out_"),
 };
 
 static enum status messages_outgoing(struct req *r)

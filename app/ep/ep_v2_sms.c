@@ -247,12 +247,7 @@ enum { O_LIMIT, O_AFTER, O_STATUS };
 
 static const struct field outbox_fields[] = {
 	[O_LIMIT] = FIELD_LIMIT(1000),
-	[O_AFTER] = {.name = "after",
-		     .type = FT_ID,
-		     .flags = F_QUERY | F_BARE,
-		     .prefix = "out_",
-		     .min = 0,
-		     .message = "after must be a message id (out_<n>)"},
+	[O_AFTER] = FIELD_ID_CURSOR("after", "out_"),
 	[O_STATUS] = {.name = "status",
 		      .type = FT_ENUM,
 		      .flags = F_QUERY,
