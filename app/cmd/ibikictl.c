@@ -349,6 +349,8 @@ static int cmd_purge(struct ctl *c, int argc, char **argv)
 		{PURGE_HISTORY, cfg->retention.history_days * day},
 		{PURGE_EVENTS, cfg->retention.history_days * day},
 		{PURGE_IDEM, cfg->retention.idempotency_hours * 3600},
+		/* Read for one day (sql/008); not a setting. */
+		{PURGE_HEALTH, 2 * day},
 	};
 	size_t i;
 

@@ -129,16 +129,25 @@ static const struct db_sql Q_REACTIVATE_JOBS = {
 				  " WHERE client_id = ? AND kind IN ('webhook', 'status') AND "
 				  "status = 'pending' AND lease_owner IS NULL"};
 
-/* Pending now; dead and delivered over the last 24 hours.  Each count is
- * a range of ix_outbox_health (sql/004), however long the client's
- * history. */
-#define HEALTH_COUNT(st, since)                                                                    \
+/*
+ * Pending now, a range of ix_outbox_health (sql/004) as long as the
+ * backlog.  Dead and delivered over the last 24 hours: the whole minutes
+ * from delivery_minutes (sql/008, at most 1,440 rows), and the minute the
+ * day's edge falls in counted exactly on ix_outbox_health.  NOW(3) is one
+ * value within the statement.
+ */
+#define EDGE_MINUTE "CAST(DATE_FORMAT(NOW(3) - INTERVAL 1 DAY, '%Y-%m-%d %H:%i:00') AS DATETIME)"
+#define JOB_COUNT(st, range)                                                                       \
 	"(SELECT COUNT(*) FROM push_outbox WHERE client_id = ? AND kind IN ('webhook', 'status')"  \
-	" AND status = '" st "'" since ")"
-#define LAST_DAY " AND finished_at >= NOW(3) - INTERVAL 1 DAY"
+	" AND status = '" st "'" range ")"
+#define DAY_COUNT(col, st)                                                                         \
+	"CAST((SELECT COALESCE(SUM(" col "), 0) FROM delivery_minutes WHERE client_id = ?"         \
+	" AND minute > " EDGE_MINUTE ") + " JOB_COUNT(                                             \
+		st, " AND finished_at >= NOW(3) - INTERVAL 1 DAY AND finished_at < " EDGE_MINUTE   \
+		    " + INTERVAL 1 MINUTE") " AS SIGNED)"
 static const struct db_sql Q_COUNTS = {
-	"outbox_counts", "SELECT " HEALTH_COUNT("pending", "") ", " HEALTH_COUNT(
-				 "dead", LAST_DAY) ", " HEALTH_COUNT("delivered", LAST_DAY)};
+	"outbox_counts", "SELECT " JOB_COUNT("pending", "") ", " DAY_COUNT(
+				 "dead", "dead") ", " DAY_COUNT("delivered", "delivered")};
 /* The last attempt that ended: a delivery, or a failure with its status. */
 /* The newest of: the last delivery, the last death (both one backward
  * step in ix_outbox_health), the last failed attempt of a pending job
@@ -466,8 +475,8 @@ enum db_rc db_outbox_summary(struct db *db, struct arena *a, long long client_id
 			     struct outbox_summary *out)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc =
-		DB_EXEC(db, &Q_COUNTS, &res, DBI(client_id), DBI(client_id), DBI(client_id));
+	enum db_rc rc = DB_EXEC(db, &Q_COUNTS, &res, DBI(client_id), DBI(client_id), DBI(client_id),
+				DBI(client_id), DBI(client_id));
 
 	memset(out, 0, sizeof(*out));
 	if (rc != DB_OK)

@@ -63,6 +63,9 @@ static const struct db_sql Q_EVENTS_DEL = {
 static const struct db_sql Q_IDEM_DEL = {"purge_idem",
 					 "DELETE FROM idempotency_keys WHERE created_at <" CUTOFF
 					 " ORDER BY created_at LIMIT ?"};
+static const struct db_sql Q_HEALTH_DEL = {"purge_health",
+					   "DELETE FROM delivery_minutes WHERE minute <" CUTOFF
+					   " ORDER BY minute LIMIT ?"};
 
 const char *db_retention_name(enum purge_what what)
 {
@@ -74,6 +77,7 @@ const char *db_retention_name(enum purge_what what)
 		[PURGE_HISTORY] = "outgoing_status_history",
 		[PURGE_EVENTS] = "message_status_events",
 		[PURGE_IDEM] = "idempotency_keys",
+		[PURGE_HEALTH] = "delivery_minutes",
 	};
 
 	return what < PURGE__MAX ? names[what] : "?";
@@ -139,6 +143,9 @@ static enum db_rc purge_batch(struct db *db, void *ctx)
 		break;
 	case PURGE_IDEM:
 		by_time = &Q_IDEM_DEL;
+		break;
+	case PURGE_HEALTH:
+		by_time = &Q_HEALTH_DEL;
 		break;
 	case PURGE__MAX:
 		return DB_ERROR;

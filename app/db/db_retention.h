@@ -19,6 +19,7 @@ enum purge_what {
 	PURGE_HISTORY,	/* status history of outbound messages */
 	PURGE_EVENTS,	/* provider status callbacks */
 	PURGE_IDEM,	/* idempotency keys */
+	PURGE_HEALTH,	/* delivery_minutes past the day they are read for */
 	PURGE__MAX
 };
 

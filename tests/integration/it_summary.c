@@ -3,7 +3,8 @@
  * (kept by triggers) equals the timeline it summarises after a random mix
  * of inbound, outbound, reads and concurrent writes; threads and the
  * operator lists page with their cursors without missing or repeating a
- * message while messages keep arriving.
+ * message while messages keep arriving; the delivery-health minutes equal
+ * the jobs they count after random finishes, redeliveries and deletes.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -109,6 +110,93 @@ static void summary_equals_the_timeline(void)
 	CU_ASSERT_STRING_EQUAL(
 		it_sql("SELECT COUNT(*) FROM conversations WHERE client_id = %lld", f.client),
 		it_fmt("%lld", it_int(&r, "count")));
+}
+
+/* Minutes of delivery_minutes that differ from the jobs they count. */
+static const char *health_mismatches(long long client)
+{
+	return it_sql(
+		"SELECT COUNT(*) FROM (SELECT minute, SUM(d) AS d, SUM(x) AS x FROM ("
+		" SELECT minute, delivered AS d, dead AS x FROM delivery_minutes"
+		" WHERE client_id = %1$lld UNION ALL"
+		" SELECT CAST(DATE_FORMAT(finished_at, '%%Y-%%m-%%d %%H:%%i:00') AS DATETIME),"
+		" -SUM(status = 'delivered'), -SUM(status = 'dead') FROM push_outbox"
+		" WHERE client_id = %1$lld AND kind IN ('webhook', 'status')"
+		" AND status IN ('delivered', 'dead') GROUP BY 1) u"
+		" GROUP BY minute HAVING d <> 0 OR x <> 0) m",
+		client);
+}
+
+/* A job of the client, finished `ago` seconds ago (-1: pending), due
+ * tomorrow: the running dispatcher leaves it alone. */
+static void health_job(long long client, const char *kind, const char *status, int ago)
+{
+	it_sql("INSERT INTO push_outbox (event_id, kind, client_id, status, finished_at,"
+	       " next_attempt_at) VALUES (CONCAT('evt_h', REPLACE(UUID(), '-', '')), '%s', %lld,"
+	       " '%s', %s, NOW(3) + INTERVAL 1 DAY)",
+	       kind, client, status, ago < 0 ? "NULL" : it_fmt("NOW(3) - INTERVAL %d SECOND", ago));
+}
+
+static void delivery_health_equals_its_jobs(void)
+{
+	static const char *const kinds[] = {"webhook", "status", "ack_sms"};
+	static const char *const ends[] = {"delivered", "dead"};
+	struct fixture f = fx_new("Health ");
+	const char *key = it_new_key(f.client);
+	struct resp r;
+	int i, k;
+
+	/* Anywhere in the last 26 hours but the ten minutes about the day's
+	 * edge, which the edge rows below own. */
+	for (i = 0; i < 120; i++) {
+		int ago = (int)pick(26 * 3600 - 600);
+
+		if (ago > 86400 - 300)
+			ago += 600;
+		health_job(f.client, kinds[pick(3)], pick(5) == 0 ? "pending" : ends[pick(2)],
+			   pick(5) == 0 ? -1 : ago);
+	}
+	/* The edge: jobs every 10 s from 55 s past it to 55 s short of it,
+	 * so that its minute holds jobs in the day and jobs out of it. */
+	for (k = -55; k <= 55; k += 10)
+		health_job(f.client, "webhook", ends[pick(2)], 86400 + k);
+	for (i = 0; i < 80; i++) {
+		const char *id = it_sql("SELECT id FROM push_outbox WHERE client_id = %lld"
+					" ORDER BY RAND() LIMIT 1",
+					f.client);
+
+		switch (pick(4)) {
+		case 0: /* redelivered: pending again */
+			it_sql("UPDATE push_outbox SET status = 'pending', finished_at = NULL,"
+			       " next_attempt_at = NOW(3) + INTERVAL 1 DAY WHERE id = %s",
+			       id);
+			break;
+		case 1: /* finished, now or earlier */
+			it_sql("UPDATE push_outbox SET status = '%s', finished_at = NOW(3) -"
+			       " INTERVAL %u SECOND WHERE id = %s",
+			       ends[pick(2)], pick(80000), id);
+			break;
+		case 2: /* purged or erased */
+			it_sql("DELETE FROM push_outbox WHERE id = %s", id);
+			health_job(f.client, kinds[pick(3)], ends[pick(2)], (int)pick(80000));
+			break;
+		default: /* claimed: neither status nor time changes */
+			it_sql("UPDATE push_outbox SET lease_owner = 'test', attempts = attempts + "
+			       "1"
+			       " WHERE id = %s",
+			       id);
+		}
+	}
+	CU_ASSERT_STRING_EQUAL(health_mismatches(f.client), "0");
+	/* The API's counts are the slow query's, edge minute included. */
+	r = it_get("/api/v2/webhooks/status", key);
+	CU_ASSERT_EQUAL_FATAL(r.status, 200);
+	CU_ASSERT_STRING_EQUAL(
+		it_fmt("%lld %lld", it_int(&r, "dead"), it_int(&r, "delivered")),
+		it_sql("SELECT CONCAT(SUM(status = 'dead'), ' ', SUM(status = 'delivered'))"
+		       " FROM push_outbox WHERE client_id = %lld AND kind IN ('webhook', 'status')"
+		       " AND finished_at >= NOW(3) - INTERVAL 1 DAY",
+		       f.client));
 }
 
 /* Messages of one phone with the same time, both ways: ties in the
@@ -266,6 +354,8 @@ static const struct {
 	 thread_pages_miss_and_repeat_nothing},
 	{"message lists page with before, after and next",
 	 message_list_pages_with_before_and_after},
+	{"delivery-health minutes equal their jobs after finishes, redeliveries and deletes",
+	 delivery_health_equals_its_jobs},
 };
 
 void it_suite_summary(void)
