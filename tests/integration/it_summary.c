@@ -122,7 +122,8 @@ static const char *health_mismatches(long long client)
 		" SELECT CAST(DATE_FORMAT(finished_at, '%%Y-%%m-%%d %%H:%%i:00') AS DATETIME),"
 		" -SUM(status = 'delivered'), -SUM(status = 'dead') FROM push_outbox"
 		" WHERE client_id = %1$lld AND kind IN ('webhook', 'status')"
-		" AND status IN ('delivered', 'dead') GROUP BY 1) u"
+		" AND status IN ('delivered', 'dead') AND finished_at IS NOT NULL"
+		" GROUP BY 1) u"
 		" GROUP BY minute HAVING d <> 0 OR x <> 0) m",
 		client);
 }
@@ -153,8 +154,10 @@ static void delivery_health_equals_its_jobs(void)
 
 		if (ago > 86400 - 300)
 			ago += 600;
-		health_job(f.client, kinds[pick(3)], pick(5) == 0 ? "pending" : ends[pick(2)],
-			   pick(5) == 0 ? -1 : ago);
+		bool pending = pick(5) == 0;
+
+		health_job(f.client, kinds[pick(3)], pending ? "pending" : ends[pick(2)],
+			   pending ? -1 : ago);
 	}
 	/* The edge: jobs every 10 s from 55 s past it to 55 s short of it,
 	 * so that its minute holds jobs in the day and jobs out of it. */
