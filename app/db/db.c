@@ -47,6 +47,8 @@ const char *db_strerror(enum db_rc rc)
 		return "not found";
 	case DB_DUP:
 		return "duplicate key";
+	case DB_REFUSED:
+		return "refused: the recipient opted out";
 	case DB_RETRY:
 		return "transient database error";
 	case DB_UNAVAILABLE:

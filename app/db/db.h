@@ -33,6 +33,7 @@ enum db_rc {
 	DB_OK = 0,
 	DB_NOTFOUND,	/* a helper found no row */
 	DB_DUP,		/* duplicate key (1062) */
+	DB_REFUSED,	/* a guard refused the write: the recipient opted out */
 	DB_RETRY,	/* transient: connection lost, deadlock, lock wait */
 	DB_UNAVAILABLE, /* still failing after the rerun, or cannot connect */
 	DB_ERROR,	/* anything else: logged */

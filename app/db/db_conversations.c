@@ -9,8 +9,11 @@
 
 static const struct db_sql Q_CONVERSATIONS = {
 	"inbox_conversations",
-	"SELECT phone, last_direction, last_body, last_at, last_provider, unread, messages"
-	" FROM conversations WHERE client_id = ? ORDER BY last_at DESC, phone DESC LIMIT ?"};
+	"SELECT c.phone, c.last_direction, c.last_body, c.last_at, c.last_provider, c.unread,"
+	" c.messages, COALESCE(o.opted_out, 0) FROM conversations c"
+	" LEFT JOIN optouts o FORCE INDEX (PRIMARY) ON o.client_id = c.client_id"
+	" AND o.phone = c.phone"
+	" WHERE c.client_id = ? ORDER BY c.last_at DESC, c.phone DESC LIMIT ?"};
 
 /*
  * The thread's order is (time, id, direction) descending, direction 'in'
@@ -20,14 +23,15 @@ static const struct db_sql Q_CONVERSATIONS = {
  */
 static const struct db_sql Q_THREAD = {
 	"inbox_thread",
-	"SELECT id, direction, body, at, status, provider FROM ("
+	"SELECT id, direction, body, at, status, provider, keyword, media FROM ("
 	" (SELECT id, 'in' AS direction, body, received_at AS at, CAST(NULL AS CHAR) AS status,"
-	"  provider FROM incoming_messages FORCE INDEX (ix_incoming_thread)"
+	"  provider, CAST(keyword AS CHAR) AS keyword, media"
+	"  FROM incoming_messages FORCE INDEX (ix_incoming_thread)"
 	"  WHERE client_id = ? AND from_number = ? AND received_at <= ?"
 	"  AND (received_at < ? OR id < ? OR (id = ? AND ? = 'out'))"
 	"  ORDER BY received_at DESC, id DESC LIMIT ?)"
 	" UNION ALL"
-	" (SELECT id, 'out', body, queued_at, status, provider"
+	" (SELECT id, 'out', body, queued_at, status, provider, NULL, NULL"
 	"  FROM outgoing_messages FORCE INDEX (ix_outgoing_thread)"
 	"  WHERE client_id = ? AND to_number = ? AND queued_at <= ? AND (queued_at < ? OR id < ?)"
 	"  ORDER BY queued_at DESC, id DESC LIMIT ?)"
@@ -55,6 +59,7 @@ static void conversation_row(const struct db_res *res, size_t i, void *out)
 	c->provider = v[4].s;
 	c->unread = v[5].i;
 	c->messages = v[6].i;
+	c->opted_out = v[7].i != 0;
 }
 
 static void thread_row(const struct db_res *res, size_t i, void *out)
@@ -69,6 +74,8 @@ static void thread_row(const struct db_res *res, size_t i, void *out)
 	m->at = v[3].s;
 	m->status = v[4].s;
 	m->provider = v[5].s;
+	m->keyword = v[6].s;
+	m->media = v[7].s;
 }
 
 enum db_rc db_conversations_list(struct db *db, struct arena *a, long long client_id,

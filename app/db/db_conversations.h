@@ -21,6 +21,7 @@ struct conversation {
 	const char *last_at;
 	long long unread;
 	long long messages;
+	bool opted_out; /* the number is suppressed */
 };
 
 /* The client's conversations, most recent activity first, at most limit
@@ -36,6 +37,8 @@ struct thread_msg {
 	const char *at;
 	const char *status; /* outbound: its status; inbound: NULL */
 	const char *provider;
+	const char *keyword; /* inbound: its keyword, or NULL */
+	const char *media;   /* inbound: its media (stored form), or NULL */
 };
 
 /* A place in a thread: the message a page ends at (its id and table). */

@@ -26,11 +26,13 @@ enum {
 	I_RESP,
 	I_PTS,
 	I_RECEIVED,
-	I_READ
+	I_READ,
+	I_KEYWORD,
+	I_MEDIA_LIST
 };
 
-static const struct db_sql Q_STORE = {"incoming_store",
-				      "CALL ibiki_store_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+static const struct db_sql Q_STORE = {
+	"incoming_store", "CALL ibiki_store_inbound(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
 static const struct db_sql Q_LAST_FROM = {
 	"incoming_last_from",
 	"SELECT " IN_COLS " FROM incoming_messages WHERE client_id = ? AND from_number = ?"
@@ -126,17 +128,21 @@ void db_incoming_from_row(const struct db_val *v, struct incoming *m)
 	m->provider_timestamp = v[I_PTS].s;
 	m->received_at = v[I_RECEIVED].s;
 	m->read_at = v[I_READ].s;
+	m->keyword = v[I_KEYWORD].s;
+	m->media = v[I_MEDIA_LIST].s;
 }
 
 enum db_rc db_incoming_store(struct db *db, struct arena *a, const struct incoming *m,
-			     const char *evt_ack, const char *evt_push, struct inbound_stored *out)
+			     const struct inbound_how *how, struct inbound_stored *out)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(db, &Q_STORE, &res, DBZ(m->provider), DBZ(m->provider_message_id),
-				DBZ(m->from), DBZ(m->to), DBS(m->body, m->body_len),
-				DBI(m->num_media), m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL,
-				m->port >= 0 ? DBI(m->port) : DBNULL, DBZ(m->provider_timestamp),
-				DBZ(evt_ack), DBZ(evt_push));
+	bool media = m->media != NULL && *m->media != '\0';
+	enum db_rc rc = DB_EXEC(
+		db, &Q_STORE, &res, DBZ(m->provider), DBZ(m->provider_message_id), DBZ(m->from),
+		DBZ(m->to), DBS(m->body, m->body_len), DBI(m->num_media),
+		media ? DBZ(m->media) : DBNULL, m->usemodem >= 0 ? DBI(m->usemodem) : DBNULL,
+		m->port >= 0 ? DBI(m->port) : DBNULL, DBZ(m->provider_timestamp), DBZ(m->keyword),
+		DBZ(how->word), DBI(how->reply), DBZ(how->evt_ack), DBZ(how->evt_push));
 
 	if (rc != DB_OK)
 		return rc;
@@ -199,7 +205,7 @@ enum db_rc db_incoming_inbox(struct db *db, struct arena *a, long long client_id
 	args[k++] = DBI(limit);
 	rc = db_exec(db, &Q_INBOX[cursor][from != NULL], args, k, &res);
 	if (rc == DB_OK)
-		*out = db_feed_rows(&res, I_READ + 1, after, row, sizeof **out, n, next);
+		*out = db_feed_rows(&res, I_MEDIA_LIST + 1, after, row, sizeof **out, n, next);
 	return rc;
 }
 

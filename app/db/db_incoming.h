@@ -26,6 +26,10 @@ struct incoming {
 	const char *provider_timestamp;
 	const char *received_at;
 	const char *read_at;
+	const char *keyword; /* "stop" | "start" | "help", or NULL */
+	/* Media: one "url<TAB>content type" line per item (svc/inbound.h),
+	 * NULL or "" for none; num_media counts them. */
+	const char *media;
 };
 
 /* The columns of an incoming message with a table alias prefix ("i."),
@@ -33,8 +37,9 @@ struct incoming {
 #define DB_INCOMING_COLS(p)                                                                        \
 	p "id, " p "provider, " p "provider_message_id, " p "client_id, " p "from_number, " p      \
 	  "to_number, " p "body, " p "num_media, " p "usemodem, " p "port, " p "is_registered, " p \
-	  "response_sent, " p "provider_timestamp, " p "received_at, " p "read_at"
-#define DB_INCOMING_NCOLS 15
+	  "response_sent, " p "provider_timestamp, " p "received_at, " p "read_at, " p             \
+	  "keyword, " p "media"
+#define DB_INCOMING_NCOLS 17
 /* Fill m from the DB_INCOMING_NCOLS values starting at v. */
 void db_incoming_from_row(const struct db_val *v, struct incoming *m);
 
@@ -49,13 +54,24 @@ struct inbound_stored {
 	bool push_queued;
 };
 
+/* How to store a message: its keyword's word as texted ("STOPALL"; NULL
+ * without a keyword), whether a keyword is answered, the event ids its
+ * jobs get if queued. */
+struct inbound_how {
+	const char *word;
+	bool reply;
+	const char *evt_ack;
+	const char *evt_push;
+};
+
 /* Store m (id, client_id, is_registered, response_sent ignored: routing
  * decides them) with its jobs, in one transaction (the stored procedure
- * ibiki_store_inbound, sql/002).  evt_ack and evt_push are the event ids
- * the jobs get if queued.  A message id seen before returns the stored
+ * ibiki_store_inbound, sql/009): the acknowledgement (or, for a keyword,
+ * the answer when how->reply), the push, and for STOP or START the
+ * sender's opt-out state.  A message id seen before returns the stored
  * row with duplicate set. */
 enum db_rc db_incoming_store(struct db *db, struct arena *a, const struct incoming *m,
-			     const char *evt_ack, const char *evt_push, struct inbound_stored *out);
+			     const struct inbound_how *how, struct inbound_stored *out);
 
 /* The client's last inbound message from `from`; DB_NOTFOUND when none. */
 enum db_rc db_incoming_last_from(struct db *db, struct arena *a, long long client_id,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "db/db_clients.h"
+#include "db/db_optouts.h"
 #include "db/db_outgoing.h"
 #include "lib/crypto.h"
 #include "lib/enc.h"
@@ -40,7 +41,8 @@ static const struct db_sql Q_LEASE = {
  * (webhook, ack_sms); the outgoing message, its route's rate and how long
  * until the route may send (sms, ack_sms, status); for a status event,
  * whether an earlier event of the same message is still pending (events
- * go out in order). */
+ * go out in order); for an SMS, whether its recipient has opted out (read
+ * after the claim: a STOP committed before it stops the send). */
 static const struct db_sql Q_LOAD = {
 	"outbox_load",
 	"SELECT o.id, o.event_id, o.kind, o.client_id, o.attempts, o.outgoing_id, c.webhook_url,"
@@ -49,14 +51,20 @@ static const struct db_sql Q_LOAD = {
 	" GREATEST(COALESCE(TIMESTAMPDIFF(MICROSECOND, NOW(6), rt.next_send_at), 0), 0) DIV 1000,"
 	" IF(o.kind = 'status', EXISTS (SELECT 1 FROM push_outbox e WHERE e.outgoing_id ="
 	" o.outgoing_id AND e.kind = 'status' AND e.status = 'pending' AND e.id < o.id), "
-	"0), " DB_INCOMING_COLS("i.") ", " DB_OUTGOING_COLS(
-		"g.") " FROM push_outbox o"
-		      " LEFT JOIN incoming_messages i ON i.id = o.incoming_id"
-		      " LEFT JOIN outgoing_messages g ON g.id = o.outgoing_id"
-		      " LEFT JOIN client_routes rt ON rt.id = g.route_id"
-		      " LEFT JOIN client_profiles c ON c.id = o.client_id"
-		      " WHERE o.lease_owner = ? AND o.id IN (" IDS_64 ") ORDER BY o.id"};
-#define LOAD_FIXED 16 /* columns before the inbound message's */
+	"0), EXISTS (SELECT 1 FROM optouts s WHERE s.client_id = o.client_id AND s.phone ="
+	" COALESCE(g.to_number, i.from_number) AND s.opted_out = 1), " DB_INCOMING_COLS(
+		"i.") ", " DB_OUTGOING_COLS("g.") " FROM push_outbox o"
+						  " LEFT JOIN incoming_messages i ON i.id = "
+						  "o.incoming_id"
+						  " LEFT JOIN outgoing_messages g ON g.id = "
+						  "o.outgoing_id"
+						  " LEFT JOIN client_routes rt ON rt.id = "
+						  "g.route_id"
+						  " LEFT JOIN client_profiles c ON c.id = "
+						  "o.client_id"
+						  " WHERE o.lease_owner = ? AND o.id IN (" IDS_64
+						  ") ORDER BY o.id"};
+#define LOAD_FIXED 17 /* columns before the inbound message's */
 
 static const struct db_sql Q_DONE = {
 	"outbox_done",
@@ -240,6 +248,7 @@ static void job_row(const struct db_res *res, size_t i, void *out)
 	j->route_mps = v[13].null ? 0 : strtod(v[13].s, NULL);
 	j->route_wait_ms = v[14].null ? 0 : v[14].i;
 	j->blocked = v[15].i != 0;
+	j->suppressed = v[16].i != 0;
 	if (!v[LOAD_FIXED].null)
 		db_incoming_from_row(&v[LOAD_FIXED], &j->msg);
 	j->has_out = !v[LOAD_FIXED + DB_INCOMING_NCOLS].null;
@@ -395,6 +404,7 @@ struct queue_ctx {
 	struct arena *a;
 	const struct outgoing *m;
 	long long job_id; /* > 0: link this job (ack_sms); else a new sms job */
+	bool guard;
 	long long id;
 };
 
@@ -403,8 +413,10 @@ static enum db_rc queue_txn(struct db *db, void *arg)
 	struct queue_ctx *c = arg;
 	struct db_res res = {.a = c->a};
 	char evt[OUTBOX_EVENT_ID_LEN + 1];
-	enum db_rc rc = db_outgoing_insert(db, c->a, c->m, &c->id);
+	enum db_rc rc = c->guard ? db_optouts_guard(db, c->a, c->m->client_id, c->m->to) : DB_OK;
 
+	if (rc == DB_OK)
+		rc = db_outgoing_insert(db, c->a, c->m, &c->id);
 	if (rc != DB_OK)
 		return rc;
 	if (c->job_id > 0) {
@@ -417,9 +429,9 @@ static enum db_rc queue_txn(struct db *db, void *arg)
 }
 
 enum db_rc db_outbox_queue_sms(struct db *db, struct arena *a, const struct outgoing *m,
-			       long long job_id, long long *id)
+			       long long job_id, bool guard, long long *id)
 {
-	struct queue_ctx c = {a, m, job_id, 0};
+	struct queue_ctx c = {a, m, job_id, guard, 0};
 	enum db_rc rc = db_txn(db, queue_txn, &c);
 
 	if (rc == DB_OK)

@@ -43,6 +43,7 @@ struct outbox_job {
 	double route_mps;	 /* sms: the route's rate, 0 unthrottled */
 	long long route_wait_ms; /* sms: until the route may send again */
 	bool blocked;		 /* status: an earlier event of the message is pending */
+	bool suppressed;	 /* sms, ack_sms: the recipient has opted out */
 	struct incoming msg;	 /* webhook, ack_sms */
 	bool has_out;		 /* out is set */
 	struct outgoing out;	 /* sms, status; ack_sms once made */
@@ -105,9 +106,10 @@ enum db_rc db_outbox_finish(struct db *db, struct arena *a, const char *owner, l
 /* Queue outgoing message m in one transaction: the row (queued) and, with
  * job_id 0, a new sms job for it; with job_id > 0 (an acknowledgement's
  * ack_sms job) the row is linked to that job instead -- DB_DUP when the
- * job already has one.  *id: the outgoing id. */
+ * job already has one.  guard: first check, locking, that the recipient
+ * has not opted out (DB_REFUSED, nothing queued).  *id: the outgoing id. */
 enum db_rc db_outbox_queue_sms(struct db *db, struct arena *a, const struct outgoing *m,
-			       long long job_id, long long *id);
+			       long long job_id, bool guard, long long *id);
 
 /* Take route_id's next send slot at mps: *wait_ms 0 when this send may go
  * now (the next one 1/mps later), else how long until the route is free. */

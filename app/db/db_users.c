@@ -5,20 +5,32 @@
  */
 #include "db/db_users.h"
 
-#define USER_COLS "id, phone, name, status, created_at, updated_at"
+/* A user with its number's opt-out state. */
+#define USER_COLS                                                                                  \
+	"u.id, u.phone, u.name, u.status, u.created_at, u.updated_at, " DB_OPTOUT_COLS("o.")
+#define USER_FROM                                                                                  \
+	" FROM users u LEFT JOIN optouts o FORCE INDEX (PRIMARY) ON o.client_id = u.client_id"      \
+	" AND o.phone = u.phone"
 
-enum { U_ID, U_PHONE, U_NAME, U_STATUS, U_CREATED, U_UPDATED };
+enum { U_ID, U_PHONE, U_NAME, U_STATUS, U_CREATED, U_UPDATED, U_OPTOUT };
 
 static const struct db_sql Q_INSERT = {
 	"users_insert", "INSERT INTO users (client_id, phone, name, status) VALUES (?, ?, ?, ?)"};
-static const struct db_sql Q_GET = {"users_get", "SELECT " USER_COLS
-						 " FROM users WHERE client_id = ? AND phone = ?"};
-static const struct db_sql Q_LIST = {"users_list", "SELECT " USER_COLS
-						   " FROM users WHERE client_id = ? AND status = ?"
-						   " ORDER BY name, phone LIMIT 10000"};
+static const struct db_sql Q_GET = {"users_get", "SELECT " USER_COLS USER_FROM
+						 " WHERE u.client_id = ? AND u.phone = ?"};
+static const struct db_sql Q_LIST = {"users_list", "SELECT " USER_COLS USER_FROM
+						   " WHERE u.client_id = ? AND u.status = ?"
+						   " ORDER BY u.name, u.phone LIMIT 10000"};
 static const struct db_sql Q_LIST_ALL = {"users_list_all",
-					 "SELECT " USER_COLS " FROM users WHERE client_id = ?"
-					 " ORDER BY name, phone LIMIT 10000"};
+					 "SELECT " USER_COLS USER_FROM " WHERE u.client_id = ?"
+					 " ORDER BY u.name, u.phone LIMIT 10000"};
+/* From the suppressed numbers (ix_optouts_state) to their users. */
+static const struct db_sql Q_LIST_OPTED = {
+	"users_list_opted_out",
+	"SELECT " USER_COLS " FROM optouts o FORCE INDEX (ix_optouts_state)"
+	" JOIN users u FORCE INDEX (uq_user_phone) ON u.client_id = o.client_id"
+	" AND u.phone = o.phone WHERE o.client_id = ? AND o.opted_out = 1"
+	" ORDER BY u.name, u.phone LIMIT 10000"};
 static const struct db_sql Q_UPDATE = {
 	"users_update", "UPDATE users SET name = COALESCE(?, name), status = COALESCE(?, status)"
 			" WHERE client_id = ? AND phone = ?"};
@@ -33,6 +45,7 @@ static void row(const struct db_res *res, size_t i, void *out)
 	u->status = DB_AT(res, i, U_STATUS)->s;
 	u->created_at = DB_AT(res, i, U_CREATED)->s;
 	u->updated_at = DB_AT(res, i, U_UPDATED)->s;
+	db_optout_from_row(DB_AT(res, i, U_OPTOUT), &u->optout);
 }
 
 enum db_rc db_users_insert(struct db *db, struct arena *a, long long client_id, const char *phone,
@@ -62,6 +75,17 @@ enum db_rc db_users_list(struct db *db, struct arena *a, long long client_id, co
 		rc = DB_EXEC(db, &Q_LIST, &res, DBI(client_id), DBZ(status));
 	else
 		rc = DB_EXEC(db, &Q_LIST_ALL, &res, DBI(client_id));
+	if (rc == DB_OK)
+		*out = db_rows(&res, row, sizeof **out, n);
+	return rc;
+}
+
+enum db_rc db_users_opted_out(struct db *db, struct arena *a, long long client_id,
+			      struct user **out, size_t *n)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = DB_EXEC(db, &Q_LIST_OPTED, &res, DBI(client_id));
+
 	if (rc == DB_OK)
 		*out = db_rows(&res, row, sizeof **out, n);
 	return rc;

@@ -36,39 +36,62 @@
 #include "dispatch/dispatch_kind.h"
 #include "lib/log.h"
 #include "svc/inbound.h"
+#include "db/db_optouts.h"
+#include "svc/optout.h"
 #include "svc/outbound.h"
 #include "upstream/upstream.h"
 
 #define RECONCILE_EVERY_MS 2000
+#define OPTED_OUT_TEXT	   "The recipient has opted out (STOP); not sent"
 #define PENALTY_429_MS	   1000 /* a route's pause after a 429 without Retry-After */
 
-/* The acknowledgement of j's message, as a send from the system. */
-static void ack_of(const struct outbox_job *j, struct send_req *rq)
+/* The acknowledgement of j's message, as a send from the system, back
+ * the way it came: "recognized" for a message, the [optout] text for a
+ * keyword (which alone may go to a number that opted out).  -1 when
+ * there is nothing to send (the text was emptied since). */
+static int ack_of(const struct dispatcher *d, const struct outbox_job *j, struct send_req *rq)
 {
+	enum optout_keyword k = optout_keyword_of(j->msg.keyword);
+	const char *text = k == OPTOUT_NONE ? INBOUND_ACK_TEXT : optout_reply_text(d->cfg, k);
+	bool extreme = j->msg.provider != NULL && strcmp(j->msg.provider, "extreme") == 0;
+
 	memset(rq, 0, sizeof(*rq));
+	if (text == NULL)
+		return -1;
 	rq->client_id = j->client_id;
-	rq->provider = "twilio";
+	rq->provider = extreme ? "extreme" : "twilio";
 	rq->to = j->msg.from;
-	rq->from = j->msg.to;
-	rq->usemodem = rq->port = -1;
-	rq->body = INBOUND_ACK_TEXT;
-	rq->body_len = strlen(INBOUND_ACK_TEXT);
+	rq->from = extreme ? NULL : j->msg.to;
+	rq->usemodem = extreme ? j->msg.usemodem : -1;
+	rq->port = extreme ? j->msg.port : -1;
+	rq->body = text;
+	rq->body_len = strlen(text);
 	rq->sent_by = "system";
 	rq->operator_id = "system";
 	rq->operator_name = "Ibiki";
 	rq->in_reply_to = j->msg.id;
+	rq->optout_reply = k != OPTOUT_NONE;
+	return 0;
 }
 
 /* An acknowledgement's first claim: its row is made and linked, and the
- * job comes back at once with the row and its route's rate. */
+ * job comes back at once with the row and its route's rate.  None is
+ * made for a number that opted out (the job ends dead, nothing sent). */
 static void make_ack_row(struct dispatcher *d, const struct outbox_job *j)
 {
 	struct send_req rq;
 	struct outgoing m;
 	enum db_rc rc;
 
-	ack_of(j, &rq);
+	if (ack_of(d, j, &rq) < 0) {
+		dispatch_settle(d, j, OUTBOX_DEAD, 0, "failed", "no answer is configured");
+		return;
+	}
 	rc = outbound_queue(d->db, &d->a, &rq, j->id, &m);
+	if (rc == DB_REFUSED) {
+		dispatch_settle(d, j, OUTBOX_DEAD, 0, "failed", OPTED_OUT_TEXT);
+		return;
+	}
 	if (rc != DB_OK && rc != DB_DUP)
 		log_msg(LOG_WARN, "dispatch", "outbox %lld: cannot record the acknowledgement",
 			j->id);
@@ -90,6 +113,8 @@ static struct xfer *take(struct dispatcher *d, const struct outbox_job *j,
 	x->outgoing_id = j->out.id;
 	x->route_id = j->out.route_id;
 	x->provider = (int)msg->provider;
+	snprintf(x->to, sizeof(x->to), "%s", msg->to);
+	snprintf(x->from, sizeof(x->from), "%s", msg->from ? msg->from : "");
 	x->resent = j->resent;
 	x->window_over = j->window_over;
 	return x;
@@ -147,8 +172,6 @@ static void reconcile_start(struct dispatcher *d, const struct outbox_job *j,
 	if ((x = take(d, j, msg)) == NULL)
 		return;
 	x->reconcile = true;
-	snprintf(x->to, sizeof(x->to), "%s", msg->to);
-	snprintf(x->from, sizeof(x->from), "%s", msg->from ? msg->from : "");
 	/* The body to look for rides in the (unused) request buffer. */
 	if (buf_add(&x->req, msg->body, msg->body_len) < 0) {
 		dispatch_settle(d, j, OUTBOX_DEAD, 0, "failed", "message too large");
@@ -191,6 +214,18 @@ static void start(struct dispatcher *d, const struct outbox_job *j)
 		dispatch_settle(
 			d, j, strcmp(j->out.status, "failed") == 0 ? OUTBOX_DEAD : OUTBOX_DELIVERED,
 			0, "delivered", NULL);
+		return;
+	}
+	/* Opted out since it was queued: refused before the provider sees it
+	 * (a reconcile still looks for what may have gone out); the answer to
+	 * a keyword alone still goes. */
+	if (j->suppressed && !j->reconcile &&
+	    !(strcmp(j->kind, "ack_sms") == 0 && j->msg.keyword != NULL)) {
+		up = (struct upstream_outcome){.result = UPSTREAM_REJECTED,
+					       .code = "recipient_opted_out",
+					       .message = OPTED_OUT_TEXT};
+		outbound_settle(d->db, &d->ra, j->out.id, &up);
+		dispatch_settle(d, j, OUTBOX_DEAD, 0, "failed", up.message);
 		return;
 	}
 	outbound_msg(&j->out, &msg);
@@ -261,6 +296,30 @@ static void reconcile_finish(struct dispatcher *d, struct xfer *x, CURLcode code
 	}
 }
 
+/* Twilio refuses a number that texted STOP to it (21610): the number is
+ * suppressed here too, for every route of the client. */
+static void suppress_if_unsubscribed(struct dispatcher *d, struct xfer *x,
+				     const struct upstream_outcome *up)
+{
+	struct optout_change c = {.opted_out = true,
+				  .provider = "twilio",
+				  .source = "provider",
+				  .outgoing_id = x->outgoing_id};
+	bool changed;
+
+	if (x->provider != UPSTREAM_TWILIO || up->code == NULL ||
+	    strcmp(up->code, UPSTREAM_TWILIO_UNSUBSCRIBED) != 0 || x->client_id <= 0)
+		return;
+	if (db_optouts_change(d->db, &d->ra, x->client_id, x->to, &c, &changed) != DB_OK)
+		log_msg(LOG_ERROR, "dispatch",
+			"out_%lld: Twilio says the recipient unsubscribed"
+			" (21610), but the suppression is not recorded",
+			x->outgoing_id);
+	else if (changed)
+		log_msg(LOG_INFO, "dispatch", "out_%lld: recipient suppressed (Twilio 21610)",
+			x->outgoing_id);
+}
+
 static void finish(struct dispatcher *d, struct xfer *x, CURLcode code, struct outbox_result *r)
 {
 	struct upstream_outcome up = {0};
@@ -310,6 +369,7 @@ static void finish(struct dispatcher *d, struct xfer *x, CURLcode code, struct o
 		r->outcome = OUTBOX_DEAD; /* refused: sending again changes nothing */
 		d->st->dead++;
 		outbound_settle(d->db, &d->ra, x->outgoing_id, &up);
+		suppress_if_unsubscribed(d, x, &up);
 		break;
 	}
 }

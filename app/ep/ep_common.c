@@ -70,7 +70,7 @@ enum status ep_common_send(struct req *r, const struct send_req *rq, struct outg
 	enum db_rc rc = outbound_queue(r->db, r->a, rq, 0, out);
 
 	if (rc != DB_OK)
-		return req_db_fail(r, rc);
+		return ep_common_queue_fail(r, rc, rq->to);
 	views_msg_id(id, idlen, "out_", out->id);
 	/* Queued: the dispatcher sends it.  Wait for its outcome unless the
 	 * caller prefers not to; past sync_wait_s the answer is 202 too. */
@@ -90,6 +90,16 @@ enum status ep_common_send(struct req *r, const struct send_req *rq, struct outg
 	return req_fail(r, ST_UNAVAILABLE,
 			strcmp(rq->provider, "twilio") == 0 ? "twilio_error" : "upstream_error",
 			message);
+}
+
+enum status ep_common_queue_fail(struct req *r, enum db_rc rc, const char *to)
+{
+	if (rc == DB_REFUSED)
+		return req_failf(r, ST_FORBIDDEN, "recipient_opted_out",
+				 "%s has opted out (STOP); nothing was sent. They can text START "
+				 "to receive messages again.",
+				 to);
+	return req_db_fail(r, rc);
 }
 
 /* The SET value of events' bits, or NULL (keep). */

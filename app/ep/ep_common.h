@@ -34,11 +34,15 @@ void ep_common_sender(const struct req *r, struct send_req *rq);
  * accepted it (*out: the row, with the provider's id and sent time); the
  * caller writes its answer.  ST_ACCEPTED when it is still queued (async,
  * or the wait ran out): the message object is written (ep_common_message).
- * Otherwise r's error is set: a database failure, or 503 twilio_error /
+ * Otherwise r's error is set: 403 recipient_opted_out (nothing queued;
+ * ep_common_queue_fail), a database failure, or 503 twilio_error /
  * upstream_error (by provider) with `details` and `messageId`, and
  * `message` as given (NULL: the provider's own reason). */
 enum status ep_common_send(struct req *r, const struct send_req *rq, struct outgoing *out, char *id,
 			   size_t idlen, const char *message);
+/* The answer to outbound_queue's failure rc for a message to `to`: 403
+ * recipient_opted_out for DB_REFUSED, else the database failure. */
+enum status ep_common_queue_fail(struct req *r, enum db_rc rc, const char *to);
 
 /* Write outgoing message m (as db_outgoing_get reads it, with its
  * history) as the message object (views_message) and return st. */

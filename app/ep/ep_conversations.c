@@ -4,10 +4,11 @@
  * GET /api/web/inbox?limit
  *   200 {status:"success", count, conversations:[{phoneNumber,
  *   lastMessage:{direction, message, timestamp, provider}, unread,
- *   messages, lastActivity}]}, most recent activity first.
+ *   messages, lastActivity, optedOut}]}, most recent activity first.
  * GET /api/web/inbox/{phoneNumber}?limit&before
- *   200 {status:"success", phoneNumber, count, messages:[{id, direction,
- *   message, timestamp, status, provider}], next} oldest first: the newest
+ *   200 {status:"success", phoneNumber, optedOut, optOut, count,
+ *   messages:[{id, direction, message, timestamp, status, provider,
+ *   keyword, media}], next} oldest first: the newest
  *   `limit` messages (before the message `before`, msg_<n> or out_<n>);
  *   next is the `before` of the older page, null at the oldest.  The first
  *   page marks the conversation's inbound messages read.  Reads the
@@ -23,6 +24,7 @@
 #include "db/db.h"
 #include "db/db_conversations.h"
 #include "db/db_incoming.h"
+#include "db/db_optouts.h"
 #include "ep/ep_common.h"
 #include "ep/ep_fields.h"
 #include "svc/sms.h"
@@ -55,6 +57,7 @@ static enum status inbox(struct req *r)
 		jsonw_kint(w, "unread", cs[i].unread);
 		jsonw_kint(w, "messages", cs[i].messages);
 		views_time(w, "lastActivity", cs[i].last_at);
+		jsonw_kbool(w, "optedOut", cs[i].opted_out);
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);
@@ -112,6 +115,7 @@ static enum status thread(struct req *r)
 	const char *phone = r->in[T_PHONE].s;
 	long long limit = fields_int_or(&r->in[T_LIMIT], EP_FIELDS_LIMIT_DEFAULT);
 	struct thread_cursor before, *bp = NULL;
+	struct optout state, *sp = &state;
 	struct thread_msg *ms;
 	size_t i, n;
 	bool more = false;
@@ -130,11 +134,17 @@ static enum status thread(struct req *r)
 				"before is not a message of this conversation");
 	if (rc == DB_OK && bp == NULL)
 		rc = db_incoming_mark_read(r->db, r->a, r->actor.client_id, phone);
+	if (rc == DB_OK &&
+	    (rc = db_optouts_get(r->db, r->a, r->actor.client_id, phone, sp)) == DB_NOTFOUND) {
+		sp = NULL;
+		rc = DB_OK;
+	}
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	jsonw_obj(w);
 	jsonw_kstr(w, "status", "success");
 	jsonw_kstr(w, "phoneNumber", phone);
+	views_optout_members(w, sp);
 	jsonw_kint(w, "count", (long long)n);
 	jsonw_key(w, "messages");
 	jsonw_arr(w);
@@ -148,6 +158,7 @@ static enum status thread(struct req *r)
 		views_time(w, "timestamp", ms[i].at);
 		jsonw_kstr(w, "status", ms[i].status);
 		jsonw_kstr(w, "provider", ms[i].provider);
+		views_keyword_media(w, ms[i].keyword, ms[i].media);
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);

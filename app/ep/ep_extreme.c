@@ -70,7 +70,7 @@ static enum status incoming(struct req *r)
 	struct jsonw *w = &r->w;
 	char id[32];
 
-	if (inbound_store(r->db, r->a, &m, &res) != DB_OK) {
+	if (inbound_store(r->db, r->a, r->cfg, &m, &res) != DB_OK) {
 		enum status st = ep_common_spool(r, "extreme_incoming");
 
 		if (st != ST_OK)

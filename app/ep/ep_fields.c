@@ -11,8 +11,11 @@ const char *const ep_fields_provider[] = {
 	[EP_PROVIDER_TWILIO] = "twilio", [EP_PROVIDER_EXTREME] = "extreme", NULL};
 const char *const ep_fields_user_status[] = {
 	[EP_USER_ACTIVE] = "active", [EP_USER_INACTIVE] = "inactive", NULL};
-const char *const ep_fields_user_filter[] = {
-	[EP_USER_ACTIVE] = "active", [EP_USER_INACTIVE] = "inactive", [EP_USER_ALL] = "all", NULL};
+const char *const ep_fields_user_filter[] = {[EP_USER_ACTIVE] = "active",
+					     [EP_USER_INACTIVE] = "inactive",
+					     [EP_USER_ALL] = "all",
+					     [EP_USER_OPTED_OUT] = "opted_out",
+					     NULL};
 const char *const ep_fields_events[] = {
 	[EP_EVENT_RECEIVED] = "sms.received", [EP_EVENT_STATUS] = "sms.status", NULL};
 const char *const ep_fields_out_status[] = {"queued",	   "sent",   "delivered",

@@ -100,7 +100,13 @@ extern const char *const ep_fields_events[];
 enum ep_provider { EP_PROVIDER_TWILIO, EP_PROVIDER_EXTREME, EP_PROVIDER__MAX };
 extern const char *const ep_fields_provider[];
 /* A registered user's status, and the users list's filter (adds "all"). */
-enum ep_user_status { EP_USER_ACTIVE, EP_USER_INACTIVE, EP_USER_ALL, EP_USER__MAX };
+enum ep_user_status {
+	EP_USER_ACTIVE,
+	EP_USER_INACTIVE,
+	EP_USER_ALL,
+	EP_USER_OPTED_OUT,
+	EP_USER__MAX
+};
 extern const char *const ep_fields_user_status[];
 extern const char *const ep_fields_user_filter[];
 /* An outbound message's status. */

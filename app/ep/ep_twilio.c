@@ -3,12 +3,15 @@
  * against public_base_url + the request URI, AccountSid against the
  * config: 400 without a signature, 403 with a wrong one, nothing stored).
  *
- * POST /twilio/incoming {MessageSid, AccountSid, From, To, Body, NumMedia}
+ * POST /twilio/incoming {MessageSid, AccountSid, From, To, Body, NumMedia,
+ *   MediaUrl{i}, MediaContentType{i}}
  *   Stores the message once per MessageSid (svc/inbound.c), routes it,
  *   queues the acknowledgement and the client push; 200 text/xml with an
- *   empty <Response/>.  A redelivery answers 200 and queues nothing.  When
- *   MariaDB cannot be reached the request is spooled to disk and still
- *   answered 200.  400 for a malformed form or missing field.
+ *   empty <Response/>.  Media are kept when valid (at most
+ *   INBOUND_MEDIA_MAX, https); an invalid or extra item is dropped and
+ *   logged, never a reason to refuse the message.  A redelivery answers 200 and queues nothing.
+ * When MariaDB cannot be reached the request is spooled to disk and still answered 200.  400 for a
+ * malformed form or missing field.
  *
  * POST /twilio/status {MessageSid, MessageStatus, ErrorCode?}
  *   Keeps the callback in the status history and moves the outbound
@@ -18,6 +21,8 @@
 #include "ep/ep_twilio.h"
 
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "db/db.h"
 #include "db/db_outgoing.h"
@@ -66,18 +71,71 @@ static enum status spooled(struct req *r, const char *kind)
 		.valid = fields_no_controls, .message = nm " must be 1 to 32 characters"           \
 	}
 
-enum { IN_SID, IN_FROM, IN_TO, IN_BODY, IN_MEDIA };
+enum { IN_SID, IN_FROM, IN_TO, IN_BODY };
 
 static const struct field incoming_fields[] = {
 	[IN_SID] = FIELD_SID,
 	[IN_FROM] = FIELD_NUMBER("From"),
 	[IN_TO] = FIELD_NUMBER("To"),
 	[IN_BODY] = {.name = "Body", .type = FT_STR, .flags = F_REQ},
-	[IN_MEDIA] = {.name = "NumMedia",
-		      .type = FT_INT,
-		      .max = 100,
-		      .message = "NumMedia must be an integer from 0 to 100"},
 };
+
+/* The form value `name`, or NULL. */
+static const struct kv *form_value(const struct req *r, const char *name)
+{
+	return kv_get(&r->form, name, NULL);
+}
+
+/* NumMedia as Twilio sent it: a count, bounded; anything else is 0 (and
+ * logged): the message is kept whatever its media look like. */
+static long media_count(const struct req *r, const char *sid)
+{
+	const struct kv *v = form_value(r, "NumMedia");
+	char *end;
+	long n;
+
+	if (v == NULL || v->vlen == 0)
+		return 0;
+	n = v->vlen <= 6 ? strtol(v->value, &end, 10) : -1;
+	if (n < 0 || v->vlen > 6 || end != v->value + v->vlen) {
+		log_msg(LOG_WARN, "twilio", "%s: NumMedia is not a count; media dropped", sid);
+		return 0;
+	}
+	return n;
+}
+
+/* The valid media of the message into m (stored form, svc/inbound.h). */
+static void media_of(struct req *r, struct incoming *m)
+{
+	long n = media_count(r, m->provider_message_id), i;
+	const struct kv *url, *type;
+	struct inbound_media it;
+	const char *why;
+	char name[32];
+
+	if (n > INBOUND_MEDIA_MAX)
+		log_msg(LOG_WARN, "twilio", "%s: NumMedia %ld, only the first %d media kept",
+			m->provider_message_id, n, INBOUND_MEDIA_MAX);
+	for (i = 0; i < n && i < INBOUND_MEDIA_MAX; i++) {
+		snprintf(name, sizeof(name), "MediaUrl%ld", i);
+		url = form_value(r, name);
+		snprintf(name, sizeof(name), "MediaContentType%ld", i);
+		type = form_value(r, name);
+		why = url == NULL ? "no URL given"
+				  : inbound_media_invalid(url->value, url->vlen,
+							  type ? type->value : NULL,
+							  type ? type->vlen : 0);
+		if (why != NULL) {
+			log_msg(LOG_WARN, "twilio", "%s: media %ld dropped: %s",
+				m->provider_message_id, i, why);
+			continue;
+		}
+		it = (struct inbound_media){url->value, url->vlen, type ? type->value : NULL,
+					    type ? type->vlen : 0};
+		inbound_media_append(r->a, &m->media, &it);
+		m->num_media++;
+	}
+}
 
 static enum status incoming(struct req *r)
 {
@@ -89,13 +147,13 @@ static enum status incoming(struct req *r)
 		.to = in[IN_TO].s,
 		.body = in[IN_BODY].s,
 		.body_len = in[IN_BODY].len,
-		.num_media = fields_int_or(&in[IN_MEDIA], 0),
 		.usemodem = -1,
 		.port = -1,
 	};
 	struct inbound_stored res;
 
-	if (inbound_store(r->db, r->a, &m, &res) != DB_OK)
+	media_of(r, &m);
+	if (inbound_store(r->db, r->a, r->cfg, &m, &res) != DB_OK)
 		return spooled(r, "twilio_incoming");
 	if (res.client_id == 0 && !res.duplicate)
 		log_msg(LOG_WARN, "twilio", "msg_%lld: no route for the receiving number", res.id);

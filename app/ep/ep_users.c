@@ -3,8 +3,10 @@
  * numbers it knows, active or inactive.  Operator JWT, or an admin JWT
  * naming the client in X-Ibiki-Client.
  *
- * GET /api/users?status=active|inactive|all (default active), sorted by
- *   name then phone: 200 {status:"success", count, users:[...]}.
+ * GET /api/users?status=active|inactive|all|opted_out (default active),
+ *   sorted by name then phone: 200 {status:"success", count, users:[...]};
+ *   opted_out: the users whose number is suppressed, whatever their status.
+ *   Every user carries optedOut and optOut (svc/views.h).
  * POST /api/users {phoneNumber, name, status?}: 201 user; 409 user_exists.
  * PATCH /api/users/{phoneNumber} {name?, status?}: 200 user; 400 when
  *   neither is given; 404 user_not_found.
@@ -21,7 +23,7 @@ static const struct field list_fields[] = {
 	 .type = FT_ENUM,
 	 .flags = F_QUERY,
 	 .choices = ep_fields_user_filter,
-	 .message = "status must be active, inactive or all"},
+	 .message = "status must be active, inactive, all or opted_out"},
 };
 
 static enum status users_list(struct req *r)
@@ -33,8 +35,12 @@ static enum status users_list(struct req *r)
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
 
-	rc = db_users_list(r->db, r->a, r->actor.client_id,
-			   which == EP_USER_ALL ? NULL : ep_fields_user_filter[which], &us, &n);
+	if (which == EP_USER_OPTED_OUT)
+		rc = db_users_opted_out(r->db, r->a, r->actor.client_id, &us, &n);
+	else
+		rc = db_users_list(r->db, r->a, r->actor.client_id,
+				   which == EP_USER_ALL ? NULL : ep_fields_user_filter[which], &us,
+				   &n);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	views_list_open(w, n, "users");

@@ -207,8 +207,9 @@ static enum status queue_send(struct req *r)
 		return st;
 	ep_common_sender(r, &rq);
 	rc = outbound_queue(r->db, r->a, &rq, 0, &m);
-	if (rc == DB_OK)
-		rc = db_outgoing_get(r->db, r->a, rq.client_id, m.id, &m);
+	if (rc != DB_OK)
+		return ep_common_queue_fail(r, rc, rq.to);
+	rc = db_outgoing_get(r->db, r->a, rq.client_id, m.id, &m);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	return ep_common_message(r, &m, ST_ACCEPTED);

@@ -11,6 +11,7 @@
 #include "ep/ep_extreme.h"
 #include "ep/ep_health.h"
 #include "ep/ep_messages.h"
+#include "ep/ep_optouts.h"
 #include "ep/ep_users.h"
 #include "ep/ep_twilio.h"
 #include "ep/ep_v2_client.h"
@@ -51,6 +52,8 @@ const struct route routes_table[] = {
 	 &ep_deliveries_admin_redeliver, CRED_ADMIN, BODY_NONE, 0, 0},
 	{M_POST, "/api/admin/accounts", &ep_admin_accounts_create, CRED_ADMIN, BODY_JSON, 4 * KB,
 	 0},
+	{M_DELETE, "/api/admin/clients/{id}/optouts/{phoneNumber}", &ep_optouts_admin_clear,
+	 CRED_ADMIN, BODY_JSON, 4 * KB, 0},
 
 	/* Provider webhooks */
 	{M_POST, "/twilio/incoming", &ep_twilio_incoming, CRED_TWILIO, BODY_FORM, 64 * KB,
@@ -88,6 +91,7 @@ const struct route routes_table[] = {
 	 ROUTE_IDEMPOTENT},
 	{M_POST, "/api/v2/webhooks/register", &ep_v2_webhooks_register, CRED_KEY, BODY_JSON, 8 * KB,
 	 0},
+	{M_GET, "/api/v2/optouts", &ep_optouts_v2_feed, CRED_KEY, BODY_NONE, 0, 0},
 	{M_GET, "/api/v2/webhooks/status", &ep_v2_webhooks_status, CRED_KEY, BODY_NONE, 0, 0},
 	{M_GET, "/api/v2/webhooks/deliveries", &ep_deliveries_v2_list, CRED_KEY, BODY_NONE, 0, 0},
 	{M_POST, "/api/v2/webhooks/deliveries/{id}/redeliver", &ep_deliveries_v2_redeliver,

@@ -88,6 +88,14 @@ static const struct ckey keys[] = {
 	{"upstream", "reconcile_window_s", C_LONG, false, O(upstream.reconcile_window_s), "60", 1,
 	 86400},
 	{"upstream", "max_per_host", C_LONG, false, O(upstream.max_per_host), "256", 1, 4096},
+	{"optout", "stop_reply", C_STR, false, O(optout.stop_reply),
+	 "You are unsubscribed and will get no more messages. Reply START to subscribe again.", 0,
+	 0},
+	{"optout", "start_reply", C_STR, false, O(optout.start_reply),
+	 "You are subscribed again. Reply STOP to unsubscribe.", 0, 0},
+	{"optout", "help_reply", C_STR, false, O(optout.help_reply), "Reply STOP to unsubscribe.",
+	 0, 0},
+	{"optout", "reply_via_twilio", C_BOOL, false, O(optout.reply_via_twilio), "false", 0, 0},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

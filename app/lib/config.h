@@ -80,6 +80,12 @@ struct config {
 		long idempotency_hours; /* idempotency keys */
 		long batch;		/* rows per purge transaction */
 	} retention;
+	struct {
+		char *stop_reply;      /* answered to STOP & co.; "": nothing */
+		char *start_reply;     /* answered to START & co.; "": nothing */
+		char *help_reply;      /* answered to HELP, INFO; "": nothing */
+		bool reply_via_twilio; /* answer keywords over Twilio too */
+	} optout;
 };
 
 /* Load `path` (NULL: $IBIKI_CONF, else the compiled-in default) and apply

@@ -47,7 +47,7 @@ enum db_rc outbound_queue(struct db *db, struct arena *a, const struct send_req 
 	m->api_key_id = rq->api_key_id;
 	m->in_reply_to = rq->in_reply_to;
 	m->status = "queued";
-	return db_outbox_queue_sms(db, a, m, job_id, &m->id);
+	return db_outbox_queue_sms(db, a, m, job_id, !rq->optout_reply, &m->id);
 }
 
 void outbound_settle(struct db *db, struct arena *a, long long id,

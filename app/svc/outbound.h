@@ -36,6 +36,9 @@ struct send_req {
 	const char *operator_name;
 	long long api_key_id;
 	long long in_reply_to;
+	/* The answer to an opt-out keyword (the STOP confirmation): sent to a
+	 * suppressed number too.  Every other send to one is refused. */
+	bool optout_reply;
 };
 
 /* The upstream message of an outgoing row. */
@@ -43,7 +46,8 @@ void outbound_msg(const struct outgoing *m, struct upstream_msg *msg);
 
 /* Queue rq: *m is its row (segments and encoding counted), m->id set.
  * job_id 0: with a new sms job; > 0: linked to that existing job (an
- * acknowledgement; DB_DUP when the job has its row already).  Nothing is
+ * acknowledgement; DB_DUP when the job has its row already).  DB_REFUSED
+ * when the recipient opted out (unless rq->optout_reply).  Nothing is
  * queued on failure. */
 enum db_rc outbound_queue(struct db *db, struct arena *a, const struct send_req *rq,
 			  long long job_id, struct outgoing *m);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/timeutil.h"
+#include "svc/inbound.h"
 
 void views_time(struct jsonw *w, const char *key, const char *db_time)
 {
@@ -110,6 +111,26 @@ void views_msg_id(char *out, size_t n, const char *prefix, long long id)
 	snprintf(out, n, "%s%lld", prefix, id);
 }
 
+void views_keyword_media(struct jsonw *w, const char *keyword, const char *media)
+{
+	struct inbound_media it;
+	const char *p = media;
+
+	jsonw_kstr(w, "keyword", keyword);
+	jsonw_key(w, "media");
+	jsonw_arr(w);
+	while (inbound_media_next(&p, &it)) {
+		jsonw_obj(w);
+		jsonw_kstrn(w, "url", it.url, it.url_len);
+		if (it.type != NULL)
+			jsonw_kstrn(w, "contentType", it.type, it.type_len);
+		else
+			jsonw_knull(w, "contentType");
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+}
+
 void views_inbound(struct jsonw *w, const struct incoming *m)
 {
 	char id[32];
@@ -125,6 +146,7 @@ void views_inbound(struct jsonw *w, const struct incoming *m)
 	views_kint_or_null(w, "usemodem", m->usemodem);
 	views_kint_or_null(w, "port", m->port);
 	jsonw_kbool(w, "isRegistered", m->is_registered);
+	views_keyword_media(w, m->keyword, m->media);
 	jsonw_obj_end(w);
 }
 
@@ -144,6 +166,7 @@ void views_inbound_operator(struct jsonw *w, const struct incoming *m)
 	jsonw_kstr(w, "twilio_SmsMessageSid", twilio ? m->provider_message_id : NULL);
 	jsonw_kstr(w, "provider", m->provider);
 	jsonw_kstr(w, "to", m->to);
+	views_keyword_media(w, m->keyword, m->media);
 	jsonw_obj_end(w);
 }
 
@@ -226,6 +249,24 @@ void views_message(struct jsonw *w, const struct outgoing *m, const struct outgo
 	jsonw_obj_end(w);
 }
 
+void views_optout_members(struct jsonw *w, const struct optout *o)
+{
+	bool out = o != NULL && o->opted_out;
+
+	jsonw_kbool(w, "optedOut", out);
+	jsonw_key(w, "optOut");
+	if (!out) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_obj(w);
+	views_time(w, "at", o->at);
+	jsonw_kstr(w, "keyword", o->keyword);
+	jsonw_kstr(w, "provider", o->provider);
+	jsonw_kstr(w, "source", o->source);
+	jsonw_obj_end(w);
+}
+
 void views_user(struct jsonw *w, const struct user *u)
 {
 	jsonw_obj(w);
@@ -233,6 +274,24 @@ void views_user(struct jsonw *w, const struct user *u)
 	jsonw_kstr(w, "name", u->name);
 	jsonw_kstr(w, "status", u->status);
 	views_time(w, "createdAt", u->created_at);
+	views_optout_members(w, &u->optout);
+	jsonw_obj_end(w);
+}
+
+void views_optout_event(struct jsonw *w, const struct optout *o)
+{
+	char id[32];
+
+	views_msg_id(id, sizeof(id), "opt_", o->id);
+	jsonw_obj(w);
+	jsonw_kstr(w, "id", id);
+	jsonw_kstr(w, "phoneNumber", o->phone);
+	jsonw_kbool(w, "optedOut", o->opted_out);
+	jsonw_kstr(w, "keyword", o->keyword);
+	jsonw_kstr(w, "provider", o->provider);
+	jsonw_kstr(w, "source", o->source);
+	jsonw_kstr(w, "note", o->note);
+	views_time(w, "at", o->at);
 	jsonw_obj_end(w);
 }
 

@@ -18,6 +18,7 @@
 #include "db/db_outbox.h"
 #include "db/db_outgoing.h"
 #include "db/db_client_routes.h"
+#include "db/db_optouts.h"
 #include "db/db_users.h"
 #include "lib/jsonw.h"
 
@@ -33,11 +34,11 @@ void views_route(struct jsonw *w, const struct client_route *r);
 void views_api_key(struct jsonw *w, const struct api_key *k);
 /* An inbound message as client systems see it, in the v2 inbox and in
  * webhook payloads alike: {id, timestamp, from, to, message, provider,
- * usemodem, port, isRegistered}. */
+ * usemodem, port, isRegistered, keyword, media}. */
 void views_inbound(struct jsonw *w, const struct incoming *m);
 /* An inbound message as operators see it (seed "SMS Messaging UX"):
  * {id, timestamp, phoneNumber, messageContent, isRegistered, responseSent,
- * twilio_SmsMessageSid, provider, to}. */
+ * twilio_SmsMessageSid, provider, to, keyword, media}. */
 void views_inbound_operator(struct jsonw *w, const struct incoming *m);
 /* An outbound message as operators see it: {id, queuedAt, sentAt,
  * phoneNumber, messageContent, operatorId, operatorName, status,
@@ -52,8 +53,17 @@ void views_outgoing_operator(struct jsonw *w, const struct outgoing *m);
  * reports), or the row's when nh is 0. */
 void views_message(struct jsonw *w, const struct outgoing *m, const struct outgoing_history *h,
 		   size_t nh);
-/* {phoneNumber, name, status, createdAt} */
+/* Members of every inbound object: keyword ("stop" | "start" | "help" |
+ * null) and media [{url, contentType}] from the stored form (NULL: []). */
+void views_keyword_media(struct jsonw *w, const char *keyword, const char *media);
+/* Members optedOut and optOut:{at, keyword, provider, source}|null of a
+ * number's state (o NULL: never opted out). */
+void views_optout_members(struct jsonw *w, const struct optout *o);
+/* {phoneNumber, name, status, createdAt, optedOut, optOut} */
 void views_user(struct jsonw *w, const struct user *u);
+/* A change of the suppression list: {id:"opt_<n>", phoneNumber, optedOut,
+ * keyword, provider, source, note, at}. */
+void views_optout_event(struct jsonw *w, const struct optout *o);
 /* "events": the webhook events of a client's webhook_events SET value
  * ("sms.received,sms.status"). */
 void views_events(struct jsonw *w, const char *events);

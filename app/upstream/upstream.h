@@ -19,6 +19,9 @@
 
 enum upstream_provider { UPSTREAM_TWILIO, UPSTREAM_EXTREME, UPSTREAM_PROVIDER__MAX };
 
+/* Twilio's refusal of a recipient who texted STOP to it (its error code). */
+#define UPSTREAM_TWILIO_UNSUBSCRIBED "21610"
+
 /* "twilio" | "extreme"; and back: UPSTREAM_PROVIDER__MAX for an unknown name. */
 const char *upstream_name(enum upstream_provider p);
 enum upstream_provider upstream_provider_of(const char *name);

@@ -75,6 +75,53 @@
 		return el('span', { class: 'pill pill-' + t.toLowerCase().replace(/[^a-z]/g, ''), text: t });
 	}
 
+	/* --- opt-out and media --------------------------------------------------- */
+
+	const PROVIDERS = { twilio: 'Twilio', extreme: 'Extreme' };
+	const KEYWORDS = { stop: 'Opt-out keyword', start: 'Opt-in keyword', help: 'Help keyword' };
+
+	/* How a number came to be opted out, from optOut {at, keyword, provider,
+	 * source}: "texted STOP on <date> via Twilio"; '' when o is null. */
+	function optOutHow(o) {
+		if (!o) return '';
+		const when = o.at ? ' on ' + fmtTime(o.at) : '';
+		const prov = PROVIDERS[o.provider] || o.provider;
+		if (o.source === 'provider') return (prov || 'the provider') + ' reported it unsubscribed' + when;
+		if (o.source === 'admin') return 'set by an administrator' + when;
+		return 'texted ' + (o.keyword || 'a stop keyword') + when + (prov ? ' via ' + prov : '');
+	}
+
+	/* The "opted out" pill; o (an optOut, or null) describes it. */
+	function optedOutPill(o) {
+		const how = optOutHow(o);
+		const p = pill('opted out');
+		p.title = 'Opted out' + (how ? ': ' + how : '') + '. Messages to this number are refused.';
+		p.setAttribute('aria-description', p.title);
+		return p;
+	}
+
+	/* The pill of an inbound message's keyword ("stop", "start", "help"), or null. */
+	function keywordPill(k) {
+		if (!k) return null;
+		const p = pill(String(k).toUpperCase());
+		p.title = KEYWORDS[k] || 'Keyword';
+		return p;
+	}
+
+	/* A message's media as links, or null when none.  Only https:// URLs are
+	 * shown; they open in a new tab and are never fetched or embedded here. */
+	function mediaLinks(media) {
+		const ok = (media || []).filter((x) => x && typeof x.url === 'string' && x.url.startsWith('https://'));
+		if (ok.length === 0) return null;
+		return el('ul', { class: 'media', 'aria-label': 'Attachments' }, ok.map((x) => el('li', null, el('a', {
+			href: x.url,
+			rel: 'noopener noreferrer',
+			target: '_blank',
+			title: 'Opens in a new tab',
+			text: x.contentType || 'attachment',
+		}))));
+	}
+
 	function newIdemKey() {
 		if (crypto.randomUUID) return crypto.randomUUID();
 		const b = crypto.getRandomValues(new Uint8Array(16));
@@ -789,11 +836,13 @@
 		$('thread').hidden = true;
 		$('thread-none').hidden = false;
 		$('thread-msgs').replaceChildren();
+		blockReply(false, null);
 		$('reply-result').hidden = true;
 		$('send-result').hidden = true;
 		$('incoming-body').replaceChildren();
 		$('outgoing-body').replaceChildren();
 		$('users-body').replaceChildren();
+		$('users-filter').value = 'all';
 		const sel = $('send-user');
 		while (sel.options.length > 1) sel.remove(1);
 	}
@@ -869,7 +918,9 @@
 				on: { click: () => openThread(c.phoneNumber) },
 			},
 			el('span', { class: 'conv-top' },
-				el('span', { class: 'conv-phone', text: c.phoneNumber }),
+				el('span', { class: 'conv-who' },
+					el('span', { class: 'conv-phone', text: c.phoneNumber }),
+					c.optedOut ? optedOutPill(null) : null),
 				c.unread > 0 ? el('span', { class: 'count', text: String(c.unread), 'aria-label': c.unread + ' unread' }) : null),
 			el('span', { class: 'conv-last', text: (lm.direction === 'out' ? 'You: ' : '') + (lm.message || '') }),
 			el('span', { class: 'conv-time', text: fmtTime(c.lastActivity) + ' · ' + c.messages + ' messages' })));
@@ -885,6 +936,7 @@
 		$('thread').hidden = false;
 		if (changed) {
 			$('thread-msgs').replaceChildren();
+			blockReply(false, null);
 			$('reply-result').hidden = true;
 		}
 		try {
@@ -903,8 +955,22 @@
 		const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
 		box.replaceChildren(...(r.messages || []).map((m) => el('li', { class: 'msg ' + (m.direction === 'out' ? 'out' : 'in') },
 			el('p', { class: 'body', text: m.message }),
-			el('span', { class: 'meta', text: [m.direction === 'out' ? 'Sent' : 'Received', fmtTime(m.timestamp), m.status, m.provider, m.id].filter(Boolean).join(' · ') }))));
+			mediaLinks(m.media),
+			el('span', { class: 'meta' }, keywordPill(m.keyword),
+				[m.direction === 'out' ? 'Sent' : 'Received', fmtTime(m.timestamp), m.status, m.provider, m.id].filter(Boolean).join(' · ')))));
 		if (scroll || atBottom) box.scrollTop = box.scrollHeight;
+		blockReply(r.optedOut === true, r.optOut || null);
+	}
+
+	/* Disables the reply form, saying why, while the thread's number is
+	 * opted out (o: its optOut); enables it again otherwise. */
+	function blockReply(optedOut, o) {
+		const p = $('reply-blocked');
+		const how = optOutHow(o);
+		$('reply-fields').disabled = optedOut;
+		p.textContent = optedOut ? 'This number opted out' + (how ? ' (' + how + ')' : '') +
+			'. Replies are blocked until they text START.' : '';
+		p.hidden = !optedOut;
 	}
 
 	async function sendReply(ev) {
@@ -928,6 +994,7 @@
 					' segment(s), ' + dash(r.encoding) + '.', 'ok');
 			} catch (e) {
 				if (!e.handled) result(out, errorText(e), 'error');
+				if (e.code === 'recipient_opted_out') loadThread(to).catch(fail);
 				return;
 			}
 			await Promise.all([loadThread(to, true), loadInbox()]);
@@ -941,9 +1008,15 @@
 		const sel = $('send-user');
 		const keep = sel.value;
 		while (sel.options.length > 1) sel.remove(1);
-		for (const u of r.users || []) sel.add(el('option', { value: u.phoneNumber, text: u.name + ' (' + u.phoneNumber + ')' }));
+		for (const u of r.users || []) {
+			sel.add(el('option', {
+				value: u.phoneNumber,
+				text: u.name + ' (' + u.phoneNumber + ')' + (u.optedOut ? ' (opted out)' : ''),
+				disabled: u.optedOut === true,
+			}));
+		}
 		sel.value = keep;
-		if (sel.value !== keep) sel.value = '';
+		if (sel.value !== keep || (sel.selectedOptions[0] && sel.selectedOptions[0].disabled)) sel.value = '';
 	}
 
 	async function sendMessage(ev) {
@@ -974,6 +1047,7 @@
 					' segment(s), ' + dash(r.encoding) + ' encoding.', 'ok');
 			} catch (e) {
 				if (!e.handled) result(out, errorText(e), 'error');
+				if (e.code === 'recipient_opted_out') loadActiveUsers().catch(fail);
 			}
 		});
 	}
@@ -991,6 +1065,8 @@
 			['From', (m) => m.phoneNumber],
 			['To', (m) => m.to],
 			['Message', (m) => m.messageContent, 'body'],
+			['Keyword', (m) => keywordPill(m.keyword)],
+			['Media', (m) => mediaLinks(m.media)],
 			['Registered', (m) => yesNo(m.isRegistered)],
 			['Replied', (m) => yesNo(m.responseSent)],
 			['Provider', (m) => m.provider],
@@ -1013,7 +1089,8 @@
 
 	async function loadUsers() {
 		const seq = ++op.usersSeq;
-		const r = await opApi('GET', '/api/users?status=all');
+		const filter = $('users-filter').value;
+		const r = await opApi('GET', '/api/users?status=' + enc(filter));
 		if (seq !== op.usersSeq) return;
 		const toggle = (u) => {
 			const next = u.status === 'active' ? 'inactive' : 'active';
@@ -1036,10 +1113,10 @@
 		$('users-body').replaceChildren(table('Registered users', [
 			['Phone number', (u) => u.phoneNumber],
 			['Name', (u) => u.name],
-			['Status', (u) => pill(u.status)],
+			['Status', (u) => el('span', { class: 'pills' }, pill(u.status), u.optedOut ? optedOutPill(u.optOut) : null)],
 			['Created', (u) => fmtTime(u.createdAt)],
 			['', (u) => toggle(u)],
-		], r.users, 'No users registered.'));
+		], r.users, filter === 'all' ? 'No users registered.' : 'No users match this filter.'));
 	}
 
 	async function addUser(ev) {
@@ -1097,6 +1174,7 @@
 		$('reply-form').addEventListener('submit', sendReply);
 		$('send-form').addEventListener('submit', sendMessage);
 		$('user-form').addEventListener('submit', addUser);
+		$('users-filter').addEventListener('change', () => loadUsers().catch(fail));
 		counter('reply-text', 'reply-count');
 		counter('send-text', 'send-count');
 

@@ -496,6 +496,7 @@ int main(void)
 	SUITE(hardening)
 	SUITE(summary)
 	SUITE(retention)
+	SUITE(optout)
 	/* Destructive ones last: they kill workers, stop MariaDB, exhaust
 	 * rate limits. */
 	SUITE(resilience)

@@ -115,6 +115,7 @@ void it_suite_outbound(void);
 void it_suite_hardening(void);
 void it_suite_summary(void);
 void it_suite_retention(void);
+void it_suite_optout(void);
 void it_suite_resilience(void);
 
 #endif

@@ -23,6 +23,8 @@
 	X(idem)                                                                                    \
 	X(upstream)                                                                                \
 	X(outbound)                                                                                \
+	X(optout)                                                                                  \
+	X(inbound)                                                                                 \
 	X(views)                                                                                   \
 	X(pipeline)                                                                                \
 	X(routes)

@@ -83,7 +83,63 @@ static void inbound_object_for_clients(void)
 	CU_ASSERT_EQUAL(type_of(o, "usemodem"), JSON_NULL);
 	CU_ASSERT_EQUAL(type_of(o, "port"), JSON_NULL);
 	CU_ASSERT_EQUAL(type_of(o, "isRegistered"), JSON_BOOL);
-	CU_ASSERT_EQUAL(o->n, 9);
+	CU_ASSERT_EQUAL(type_of(o, "keyword"), JSON_NULL);
+	CU_ASSERT_EQUAL(type_of(o, "media"), JSON_ARRAY);
+	CU_ASSERT_EQUAL(json_get(o, "media")->n, 0);
+	CU_ASSERT_EQUAL(o->n, 11);
+}
+
+static void inbound_keyword_and_media(void)
+{
+	struct incoming m = msg;
+	const struct json *o, *media, *item;
+
+	m.keyword = "stop";
+	m.media = "https://api.twilio.com/m/ME1\timage/jpeg\nhttps://api.twilio.com/m/ME2\t\n";
+	m.num_media = 2;
+	views_inbound(fresh(), &m);
+	o = written();
+	ASSERT_STR(json_text(o, "keyword"), "stop");
+	media = json_get(o, "media");
+	CU_ASSERT_EQUAL_FATAL(media->n, 2);
+	item = media->first;
+	ASSERT_STR(json_text(item, "url"), "https://api.twilio.com/m/ME1");
+	ASSERT_STR(json_text(item, "contentType"), "image/jpeg");
+	CU_ASSERT_EQUAL(item->n, 2);
+	ASSERT_STR(json_text(item->next, "url"), "https://api.twilio.com/m/ME2");
+	CU_ASSERT_EQUAL(type_of(item->next, "contentType"), JSON_NULL);
+	/* The operators' object carries the same two. */
+	views_inbound_operator(fresh(), &m);
+	o = written();
+	ASSERT_STR(json_text(o, "keyword"), "stop");
+	CU_ASSERT_EQUAL(json_get(o, "media")->n, 2);
+}
+
+static void user_opt_out_state(void)
+{
+	struct user u = {.phone = "+12025550001", .name = "Ann", .status = "active"};
+	const struct json *o, *st;
+
+	views_user(fresh(), &u);
+	o = written();
+	CU_ASSERT_EQUAL(type_of(o, "optedOut"), JSON_BOOL);
+	CU_ASSERT_FALSE(json_get(o, "optedOut")->b);
+	CU_ASSERT_EQUAL(type_of(o, "optOut"), JSON_NULL);
+	u.optout = (struct optout){.opted_out = true,
+				   .keyword = "STOP",
+				   .provider = "extreme",
+				   .source = "keyword",
+				   .at = "2026-01-02 03:04:05.000"};
+	views_user(fresh(), &u);
+	o = written();
+	CU_ASSERT_TRUE(json_get(o, "optedOut")->b);
+	ASSERT_STR(json_text(o, "status"), "active"); /* a flag, not a status */
+	st = json_get(o, "optOut");
+	CU_ASSERT_EQUAL_FATAL(st->type, JSON_OBJECT);
+	ASSERT_STR(json_text(st, "keyword"), "STOP");
+	ASSERT_STR(json_text(st, "provider"), "extreme");
+	ASSERT_STR(json_text(st, "source"), "keyword");
+	ASSERT_STR(json_text(st, "at"), "2026-01-02T03:04:05.000Z");
 }
 
 static void inbound_object_for_operators(void)
@@ -221,6 +277,8 @@ static const struct test_case tests[] = {
 	{"a client shows its webhook's badge, never its secret", client_never_shows_its_secret},
 	{"a delivery with its attempt log", delivery_with_attempts},
 	{"list openings and times (null when absent or malformed)", list_and_time_helpers},
+	{"inbound objects carry keyword and media [{url, contentType}]", inbound_keyword_and_media},
+	{"a user shows optedOut and optOut, its status unchanged", user_opt_out_state},
 	{NULL, NULL},
 };
 
