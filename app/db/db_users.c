@@ -9,7 +9,7 @@
 #define USER_COLS                                                                                  \
 	"u.id, u.phone, u.name, u.status, u.created_at, u.updated_at, " DB_OPTOUT_COLS("o.")
 #define USER_FROM                                                                                  \
-	" FROM users u LEFT JOIN optouts o FORCE INDEX (PRIMARY) ON o.client_id = u.client_id"      \
+	" FROM users u LEFT JOIN optouts o FORCE INDEX (PRIMARY) ON o.client_id = u.client_id"     \
 	" AND o.phone = u.phone"
 
 enum { U_ID, U_PHONE, U_NAME, U_STATUS, U_CREATED, U_UPDATED, U_OPTOUT };

@@ -9,9 +9,10 @@
  *   queues the acknowledgement and the client push; 200 text/xml with an
  *   empty <Response/>.  Media are kept when valid (at most
  *   INBOUND_MEDIA_MAX, https); an invalid or extra item is dropped and
- *   logged, never a reason to refuse the message.  A redelivery answers 200 and queues nothing.
- * When MariaDB cannot be reached the request is spooled to disk and still answered 200.  400 for a
- * malformed form or missing field.
+ *   logged, never a reason to refuse the message.  A redelivery answers
+ *   200 and queues nothing.  When MariaDB cannot be reached the request
+ *   is spooled to disk and still answered 200.  400 for a malformed form
+ *   or missing field.
  *
  * POST /twilio/status {MessageSid, MessageStatus, ErrorCode?}
  *   Keeps the callback in the status history and moves the outbound

@@ -3,7 +3,7 @@
  *
  * The keyword is matched here, in C, and handed to the procedure: a
  * message that is no keyword costs the ingest no statement more.
- * One prepared CALL (ibiki_store_inbound, sql/002) routes, stores and
+ * One prepared CALL (ibiki_store_inbound, sql/009) routes, stores and
  * queues in one transaction and one round trip.  Redelivery is settled by
  * the unique (provider, message id) index inside it.  A lost connection or
  * deadlock reruns the call once (db_exec), which is safe: the rerun either
