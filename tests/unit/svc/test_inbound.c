@@ -2,7 +2,6 @@
  * svc/inbound.c: which media items are kept, their stored form read
  * back, and the body cut at SMS_MAX_CHARS code points.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "lib/arena.h"
@@ -19,7 +18,7 @@ static const char *invalid(const char *url, const char *type)
 
 static void media_kept_only_when_valid(void)
 {
-	char *long_url = malloc(INBOUND_MEDIA_URL_MAX + 2);
+	static char long_url[INBOUND_MEDIA_URL_MAX + 2];
 
 	CU_ASSERT_PTR_NULL(
 		invalid("https://api.twilio.com/2010-04-01/Accounts/AC1/Media/ME1", "image/jpeg"));
@@ -42,7 +41,6 @@ static void media_kept_only_when_valid(void)
 	long_url[INBOUND_MEDIA_URL_MAX] = 'a';
 	long_url[INBOUND_MEDIA_URL_MAX + 1] = '\0';
 	CU_ASSERT_PTR_NOT_NULL(invalid(long_url, NULL));
-	free(long_url);
 }
 
 static void media_stored_form_round_trips(void)
@@ -74,14 +72,13 @@ static void media_stored_form_round_trips(void)
 
 static void body_cut_at_max_chars(void)
 {
+	static char s[(SMS_MAX_CHARS + 5) * 2];
 	size_t n = SMS_MAX_CHARS + 5, i;
-	char *s = malloc(n * 2);
 
 	for (i = 0; i < n; i++)
 		memcpy(s + 2 * i, "\xc3\xa9", 2); /* é: two bytes each */
 	CU_ASSERT_EQUAL(inbound_body_len(s, 2 * n), 2 * SMS_MAX_CHARS);
 	CU_ASSERT_EQUAL(inbound_body_len(s, 20), 20);
-	free(s);
 }
 
 static const struct test_case tests[] = {
