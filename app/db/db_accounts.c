@@ -22,6 +22,13 @@ static const struct db_sql Q_INSERT = {
 static const struct db_sql Q_BY_USERNAME = {"accounts_by_username",
 					    ACCOUNT_SELECT " WHERE a.username = ?"};
 static const struct db_sql Q_BY_ID = {"accounts_by_id", ACCOUNT_SELECT " WHERE a.id = ?"};
+static const struct db_sql Q_LIST = {"accounts_list", ACCOUNT_SELECT " ORDER BY a.id LIMIT 10000"};
+static const struct db_sql Q_LIST_CLIENT = {"accounts_list_client", ACCOUNT_SELECT
+					    " WHERE a.client_id = ? ORDER BY a.id LIMIT 10000"};
+static const struct db_sql Q_UPDATE = {"accounts_update",
+				       "UPDATE accounts SET status = COALESCE(?, status),"
+				       " password_hash = COALESCE(?, password_hash),"
+				       " display_name = COALESCE(?, display_name) WHERE id = ?"};
 static const struct db_sql Q_SET_PASSWORD = {
 	"accounts_set_password", "UPDATE accounts SET password_hash = ? WHERE username = ?"};
 
@@ -74,6 +81,28 @@ enum db_rc db_accounts_set_password(struct db *db, struct arena *a, const char *
 {
 	struct db_res res = {.a = a};
 	enum db_rc rc = DB_EXEC(db, &Q_SET_PASSWORD, &res, DBZ(hash), DBZ(username));
+
+	return db_matched(rc, &res);
+}
+
+enum db_rc db_accounts_list(struct db *db, struct arena *a, long long client_id,
+			    struct account **out, size_t *n)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc = client_id > 0 ? DB_EXEC(db, &Q_LIST_CLIENT, &res, DBI(client_id))
+				      : db_exec(db, &Q_LIST, NULL, 0, &res);
+
+	if (rc == DB_OK)
+		*out = db_rows(&res, row, sizeof **out, n);
+	return rc;
+}
+
+enum db_rc db_accounts_update(struct db *db, struct arena *a, long long id, const char *status,
+			      const char *hash, const char *display_name)
+{
+	struct db_res res = {.a = a};
+	enum db_rc rc =
+		DB_EXEC(db, &Q_UPDATE, &res, DBZ(status), DBZ(hash), DBZ(display_name), DBI(id));
 
 	return db_matched(rc, &res);
 }

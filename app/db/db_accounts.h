@@ -26,6 +26,13 @@ enum db_rc db_accounts_insert(struct db *db, struct arena *a, const char *userna
 enum db_rc db_accounts_get_by_username(struct db *db, struct arena *a, const char *username,
 				       struct account *out);
 enum db_rc db_accounts_get_by_id(struct db *db, struct arena *a, long long id, struct account *out);
+/* Every account (client_id 0), or the client's operators, by id. */
+enum db_rc db_accounts_list(struct db *db, struct arena *a, long long client_id,
+			    struct account **out, size_t *n);
+/* status (active | disabled), hash or display_name NULL: unchanged.
+ * DB_NOTFOUND when there is no such account. */
+enum db_rc db_accounts_update(struct db *db, struct arena *a, long long id, const char *status,
+			      const char *hash, const char *display_name);
 enum db_rc db_accounts_set_password(struct db *db, struct arena *a, const char *username,
 				    const char *hash);
 

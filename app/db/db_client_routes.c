@@ -16,6 +16,8 @@ static const struct db_sql Q_INSERT = {
 			 " mps) VALUES (?, ?, ?, ?, ?, ?)"};
 static const struct db_sql Q_SET_MPS = {
 	"routes_set_mps", "UPDATE client_routes SET mps = ? WHERE client_id = ? AND id = ?"};
+static const struct db_sql Q_DELETE = {"routes_delete",
+				       "DELETE FROM client_routes WHERE client_id = ? AND id = ?"};
 static const struct db_sql Q_LIST = {
 	"routes_list", "SELECT " ROUTE_COLS " FROM client_routes WHERE client_id = ? ORDER BY id"};
 static const struct db_sql Q_GET = {
@@ -96,4 +98,12 @@ enum db_rc db_client_routes_set_mps(struct db *db, struct arena *a, long long cl
 	return db_matched(DB_EXEC(db, &Q_SET_MPS, &res, mps >= 0 ? DBI(mps) : DBNULL,
 				  DBI(client_id), DBI(id)),
 			  &res);
+}
+
+enum db_rc db_client_routes_delete(struct db *db, struct arena *a, long long client_id,
+				   long long id)
+{
+	struct db_res res = {.a = a};
+
+	return db_matched(DB_EXEC(db, &Q_DELETE, &res, DBI(client_id), DBI(id)), &res);
 }

@@ -27,6 +27,11 @@ enum db_rc db_client_routes_insert(struct db *db, struct arena *a, long long cli
  * has no such route. */
 enum db_rc db_client_routes_set_mps(struct db *db, struct arena *a, long long client_id,
 				    long long id, long long mps);
+/* Remove route id of client_id: its number or modem/port routes nothing
+ * from then on (inbound to it is stored unrouted).  DB_NOTFOUND when the
+ * client has no such route. */
+enum db_rc db_client_routes_delete(struct db *db, struct arena *a, long long client_id,
+				   long long id);
 /* Every route of client_id, oldest first. */
 enum db_rc db_client_routes_list(struct db *db, struct arena *a, long long client_id,
 				 struct client_route **out, size_t *n);

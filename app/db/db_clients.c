@@ -39,6 +39,13 @@ static const struct db_sql Q_SET_WEBHOOK = {
 	" webhook_events = COALESCE(?, webhook_events), webhook_disabled_at = NULL"
 	" WHERE id = ?"};
 
+static const struct db_sql Q_UPDATE = {"clients_update",
+				       "UPDATE client_profiles SET name = COALESCE(?, name),"
+				       " status = COALESCE(?, status) WHERE id = ?"};
+static const struct db_sql Q_CLEAR_WEBHOOK = {
+	"clients_clear_webhook",
+	"UPDATE client_profiles SET webhook_url = NULL, webhook_secret = NULL,"
+	" webhook_disabled_at = NULL WHERE id = ?"};
 static const struct db_sql Q_WEBHOOK_GONE = {
 	"clients_webhook_gone",
 	"UPDATE client_profiles SET webhook_disabled_at = NOW(3) WHERE id = ?"};
@@ -120,4 +127,19 @@ enum db_rc db_clients_set_webhook(struct db *db, struct arena *a, long long id, 
 enum db_rc db_clients_webhook_gone(struct db *db, long long id)
 {
 	return DB_EXEC(db, &Q_WEBHOOK_GONE, NULL, DBI(id));
+}
+
+enum db_rc db_clients_update(struct db *db, struct arena *a, long long id, const char *name,
+			     size_t len, const char *status)
+{
+	struct db_arg args[] = {name ? DBS(name, len) : DBNULL, DBZ(status), DBI(id)};
+
+	return update(db, a, &Q_UPDATE, args, 3);
+}
+
+enum db_rc db_clients_clear_webhook(struct db *db, struct arena *a, long long id)
+{
+	struct db_arg arg = DBI(id);
+
+	return update(db, a, &Q_CLEAR_WEBHOOK, &arg, 1);
 }

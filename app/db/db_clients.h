@@ -41,6 +41,14 @@ enum db_rc db_clients_set_mode(struct db *db, struct arena *a, long long id, con
 enum db_rc db_clients_set_webhook(struct db *db, struct arena *a, long long id, const char *url,
 				  size_t ulen, const char *secret, const char *events);
 
+/* name (len bytes) or status (active | disabled) NULL: unchanged.
+ * DB_DUP when the name is taken, DB_NOTFOUND when there is no such client. */
+enum db_rc db_clients_update(struct db *db, struct arena *a, long long id, const char *name,
+			     size_t len, const char *status);
+/* Remove the webhook: its URL, secret and a 410's hold.  Deliveries still
+ * pending end dead ("no webhook URL is registered", dispatch_webhook.c);
+ * they can be redelivered once one is registered again. */
+enum db_rc db_clients_clear_webhook(struct db *db, struct arena *a, long long id);
 /* The client's endpoint answered 410 Gone: hold its deliveries until the
  * webhook is registered again. */
 enum db_rc db_clients_webhook_gone(struct db *db, long long id);

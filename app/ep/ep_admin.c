@@ -10,19 +10,20 @@
  *          {provider:"twilio", number} | {provider:"extreme", usemodem, port, number?}
  *   POST   /api/admin/clients/{id}/api-keys {label?} 201 {id, key, prefix, ...}
  *   DELETE /api/admin/clients/{id}/api-keys/{keyId} 200; 404 key_not_found
- *   POST   /api/admin/accounts {username, password, role, clientId?, displayName?}
- *                                                   201; 409 username_taken
  *   POST   /api/admin/clients/{id}/delivery-mode {mode}     200
  *   POST   /api/admin/clients/{id}/webhook {url?, secret?, rotateSecret?} 200
+ *   PATCH  /api/admin/clients/{id} {name?, status?}  200 client; 409 client_exists
+ *   DELETE /api/admin/clients/{id}/webhook           200 client, no webhook
+ *   GET    /api/admin/clients/{id}/routes/{routeId}  200 route
+ *   DELETE /api/admin/clients/{id}/routes/{routeId}  200; 404 route_not_found
+ *
+ * Operator and admin accounts: ep_accounts.c.
  */
 #include "ep/ep_admin.h"
 
-#include <ctype.h>
 #include <string.h>
 
 #include "http/auth.h"
-#include "lib/crypto.h"
-#include "db/db_accounts.h"
 #include "db/db_api_keys.h"
 #include "db/db_clients.h"
 #include "db/db_outbox.h"
@@ -53,26 +54,16 @@ static enum status clients_list(struct req *r)
 
 const struct endpoint ep_admin_clients_list = ENDPOINT_NOFIELDS(clients_list);
 
-static bool name_ok(const char *s, size_t len)
-{
-	size_t i;
+/* A client's name, unique. */
+#define FIELD_CLIENT_NAME(fl)                                                                      \
+	{                                                                                          \
+		.name = "name", .type = FT_STR, .flags = (fl), .min = 1, .max = 200,               \
+		.valid = ep_fields_name_ok, .code = "invalid_name",                                \
+		.message = "name must be 1 to 200 characters, without control characters or "      \
+			   "outer spaces"                                                          \
+	}
 
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return !isspace((unsigned char)s[0]) && !isspace((unsigned char)s[len - 1]);
-}
-
-static const struct field create_fields[] = {
-	{.name = "name",
-	 .type = FT_STR,
-	 .flags = F_REQ,
-	 .min = 1,
-	 .max = 200,
-	 .valid = name_ok,
-	 .code = "invalid_name",
-	 .message = "name must be 1 to 200 characters, without control characters or outer spaces"},
-};
+static const struct field create_fields[] = {FIELD_CLIENT_NAME(F_REQ)};
 
 static enum status clients_create(struct req *r)
 {
@@ -139,6 +130,76 @@ static enum status clients_get(struct req *r)
 }
 
 const struct endpoint ep_admin_clients_get = ENDPOINT(clients_get, client_fields);
+
+static const char *const client_status[] = {"active", "disabled", NULL};
+
+enum { CU_NAME, CU_STATUS, CU_CLIENT };
+
+static const struct field client_update_fields[] = {
+	[CU_NAME] = FIELD_CLIENT_NAME(0),
+	[CU_STATUS] = {.name = "status",
+		       .type = FT_ENUM,
+		       .choices = client_status,
+		       .code = "invalid_status",
+		       .message = "status must be \"active\" or \"disabled\""},
+	[CU_CLIENT] = FIELD_CLIENT_ID,
+};
+
+/* The client as the answer of a change. */
+static enum status client_answer(struct req *r, long long id)
+{
+	struct client c;
+	enum db_rc rc = db_clients_get(r->db, r->a, id, &c);
+	struct jsonw *w = &r->w;
+
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	jsonw_obj(w);
+	views_client_members(w, &c);
+	jsonw_obj_end(w);
+	return ST_OK;
+}
+
+/* PATCH /api/admin/clients/{id} {name?, status?}: a disabled client's
+ * routes route nothing, its keys and operators are refused (http/auth.c);
+ * active again, everything works as before. */
+static enum status clients_update(struct req *r)
+{
+	const struct fval *in = r->in;
+	enum db_rc rc;
+
+	if (!in[CU_NAME].present && !in[CU_STATUS].present)
+		return req_fail(r, ST_BAD_REQUEST, "invalid_request", "Give name or status");
+	rc = db_clients_update(r->db, r->a, in[CU_CLIENT].i,
+			       in[CU_NAME].present ? in[CU_NAME].s : NULL, in[CU_NAME].len,
+			       in[CU_STATUS].present ? client_status[in[CU_STATUS].i] : NULL);
+	if (rc == DB_DUP)
+		return req_fail(r, ST_CONFLICT, "client_exists", "A client with that name exists");
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	return client_answer(r, in[CU_CLIENT].i);
+}
+
+const struct endpoint ep_admin_clients_update = ENDPOINT(clients_update, client_update_fields);
+
+/* DELETE /api/admin/clients/{id}/webhook: no webhook any more (the mode
+ * is kept; push deliveries end dead until one is registered). */
+static enum status webhook_delete(struct req *r)
+{
+	enum db_rc rc = db_clients_clear_webhook(r->db, r->a, r->in[0].i);
+
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	return client_answer(r, r->in[0].i);
+}
+
+const struct endpoint ep_admin_webhook_delete = ENDPOINT(webhook_delete, client_fields);
 
 /* A route's rate: whole messages per second, 0 unthrottled, null the
  * default ([upstream] default_mps). */
@@ -208,37 +269,28 @@ static enum status routes_create(struct req *r)
 
 const struct endpoint ep_admin_routes_create = ENDPOINT(routes_create, route_fields);
 
+/* A route of the client {id}. */
+#define FIELD_ROUTE_ID                                                                             \
+	{                                                                                          \
+		.name = "routeId", .type = FT_ID, .flags = F_PATH | F_REQ, .prefix = "", .min = 1, \
+		.status = ST_NOT_FOUND, .code = "route_not_found", .message = "No such route"      \
+	}
+
 enum { RU_MPS, RU_CLIENT, RU_ROUTE };
 
 static const struct field route_update_fields[] = {
 	[RU_MPS] = FIELD_MPS,
 	[RU_CLIENT] = FIELD_CLIENT_ID,
-	[RU_ROUTE] = {.name = "routeId",
-		      .type = FT_ID,
-		      .flags = F_PATH | F_REQ,
-		      .prefix = "",
-		      .min = 1,
-		      .status = ST_NOT_FOUND,
-		      .code = "route_not_found",
-		      .message = "No such route"},
+	[RU_ROUTE] = FIELD_ROUTE_ID,
 };
 
-/* PATCH /api/admin/clients/{id}/routes/{routeId} {mps}: the route's rate
- * (null: back to the default). */
-static enum status routes_update(struct req *r)
+/* The route as the answer, after rc (a change's outcome, or DB_OK). */
+static enum status route_answer(struct req *r, enum db_rc rc, long long client_id, long long id)
 {
-	const struct fval *in = r->in;
 	struct client_route route;
-	enum db_rc rc;
 
-	/* null is a value here (back to the default); only absence is not. */
-	if (!in[RU_MPS].present && json_get(r->json, "mps") == NULL)
-		return req_fail(r, ST_BAD_REQUEST, "invalid_request",
-				"Missing required field: mps");
-	rc = db_client_routes_set_mps(r->db, r->a, in[RU_CLIENT].i, in[RU_ROUTE].i,
-				      fields_int_or(&in[RU_MPS], -1));
 	if (rc == DB_OK)
-		rc = db_client_routes_get(r->db, r->a, in[RU_CLIENT].i, in[RU_ROUTE].i, &route);
+		rc = db_client_routes_get(r->db, r->a, client_id, id, &route);
 	if (rc == DB_NOTFOUND)
 		return req_fail(r, ST_NOT_FOUND, "route_not_found", "No such route");
 	if (rc != DB_OK)
@@ -247,7 +299,58 @@ static enum status routes_update(struct req *r)
 	return ST_OK;
 }
 
+/* PATCH /api/admin/clients/{id}/routes/{routeId} {mps}: the route's rate
+ * (null: back to the default). */
+static enum status routes_update(struct req *r)
+{
+	const struct fval *in = r->in;
+	enum db_rc rc;
+
+	/* null is a value here (back to the default); only absence is not. */
+	if (!in[RU_MPS].present && json_get(r->json, "mps") == NULL)
+		return req_fail(r, ST_BAD_REQUEST, "invalid_request",
+				"Missing required field: mps");
+	rc = db_client_routes_set_mps(r->db, r->a, in[RU_CLIENT].i, in[RU_ROUTE].i,
+				      fields_int_or(&in[RU_MPS], -1));
+	return route_answer(r, rc, in[RU_CLIENT].i, in[RU_ROUTE].i);
+}
+
 const struct endpoint ep_admin_routes_update = ENDPOINT(routes_update, route_update_fields);
+
+enum { RI_CLIENT, RI_ROUTE };
+
+static const struct field route_id_fields[] = {
+	[RI_CLIENT] = FIELD_CLIENT_ID,
+	[RI_ROUTE] = FIELD_ROUTE_ID,
+};
+
+static enum status routes_get(struct req *r)
+{
+	return route_answer(r, DB_OK, r->in[RI_CLIENT].i, r->in[RI_ROUTE].i);
+}
+
+const struct endpoint ep_admin_routes_get = ENDPOINT(routes_get, route_id_fields);
+
+/* DELETE /api/admin/clients/{id}/routes/{routeId}: messages to its number
+ * or modem/port are stored unrouted from then on; sent ones keep theirs. */
+static enum status routes_delete(struct req *r)
+{
+	enum db_rc rc = db_client_routes_delete(r->db, r->a, r->in[RI_CLIENT].i, r->in[RI_ROUTE].i);
+	struct jsonw *w = &r->w;
+
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_NOT_FOUND, "route_not_found", "No such route");
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	jsonw_obj(w);
+	jsonw_kint(w, "id", r->in[RI_ROUTE].i);
+	jsonw_kint(w, "clientId", r->in[RI_CLIENT].i);
+	jsonw_kstr(w, "status", "deleted");
+	jsonw_obj_end(w);
+	return ST_OK;
+}
+
+const struct endpoint ep_admin_routes_delete = ENDPOINT(routes_delete, route_id_fields);
 
 enum { K_LABEL, K_CLIENT };
 
@@ -257,7 +360,7 @@ static const struct field key_fields[] = {
 		     .flags = F_NULL,
 		     .min = 1,
 		     .max = 200,
-		     .valid = name_ok,
+		     .valid = ep_fields_name_ok,
 		     .code = "invalid_label",
 		     .message = "label must be 1 to 200 characters, without control characters"},
 	[K_CLIENT] = FIELD_CLIENT_ID,
@@ -332,107 +435,6 @@ static enum status keys_revoke(struct req *r)
 }
 
 const struct endpoint ep_admin_keys_revoke = ENDPOINT(keys_revoke, revoke_fields);
-
-enum { A_USERNAME, A_PASSWORD, A_ROLE, A_CLIENT, A_DISPLAY };
-
-static bool username_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("._@-", s[i]))
-			return false;
-	return true;
-}
-
-enum role { ROLE_ADMIN, ROLE_OPERATOR, ROLE__MAX };
-static const char *const roles[] = {[ROLE_ADMIN] = "admin", [ROLE_OPERATOR] = "operator", NULL};
-
-static const struct field account_fields[] = {
-	[A_USERNAME] = {.name = "username",
-			.type = FT_STR,
-			.flags = F_REQ,
-			.min = 3,
-			.max = 64,
-			.valid = username_ok,
-			.code = "invalid_username",
-			.message = "username must be 3 to 64 letters, digits or . _ @ -"},
-	[A_PASSWORD] = {.name = "password",
-			.type = FT_STR,
-			.flags = F_REQ,
-			.min = 12,
-			.max = 1024,
-			.code = "weak_password",
-			.message = "password must be 12 to 1024 characters"},
-	[A_ROLE] = {.name = "role",
-		    .type = FT_ENUM,
-		    .flags = F_REQ,
-		    .choices = roles,
-		    .code = "invalid_role",
-		    .message = "role must be \"admin\" or \"operator\""},
-	[A_CLIENT] = {.name = "clientId",
-		      .type = FT_INT,
-		      .flags = F_NULL,
-		      .min = 1,
-		      .max = 1LL << 53,
-		      .message = "clientId must be a client id"},
-	[A_DISPLAY] = {.name = "displayName",
-		       .type = FT_STR,
-		       .flags = F_NULL,
-		       .min = 1,
-		       .max = 200,
-		       .valid = name_ok,
-		       .code = "invalid_name",
-		       .message = "displayName must be 1 to 200 characters"},
-};
-
-static enum status accounts_create(struct req *r)
-{
-	const struct fval *in = r->in;
-	bool admin = in[A_ROLE].i == ROLE_ADMIN;
-	char hash[CRYPTO_PASSWORD_HASH_MAX];
-	long long client_id = in[A_CLIENT].present ? in[A_CLIENT].i : 0, id;
-	struct client c;
-	enum db_rc rc;
-	struct jsonw *w = &r->w;
-
-	if (admin && client_id > 0)
-		return req_fail(r, ST_BAD_REQUEST, "invalid_request",
-				"An admin account belongs to no client: drop clientId");
-	if (!admin) {
-		if (client_id == 0)
-			return req_fail(r, ST_BAD_REQUEST, "invalid_request",
-					"An operator account needs clientId");
-		rc = db_clients_get(r->db, r->a, client_id, &c);
-		if (rc == DB_NOTFOUND)
-			return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
-		if (rc != DB_OK)
-			return req_db_fail(r, rc);
-	}
-	if (crypto_password_hash(in[A_PASSWORD].s, in[A_PASSWORD].len, hash) < 0)
-		return req_fail(r, ST_INTERNAL, "internal_error", "Cannot hash password");
-	rc = db_accounts_insert(r->db, r->a, in[A_USERNAME].s, hash, roles[in[A_ROLE].i], client_id,
-				in[A_DISPLAY].present ? in[A_DISPLAY].s : NULL, &id);
-	if (rc == DB_DUP)
-		return req_fail(r, ST_CONFLICT, "username_taken", "That username is taken");
-	if (rc != DB_OK)
-		return req_db_fail(r, rc);
-	jsonw_obj(w);
-	jsonw_kint(w, "id", id);
-	jsonw_kstr(w, "username", in[A_USERNAME].s);
-	jsonw_kstr(w, "role", roles[in[A_ROLE].i]);
-	jsonw_key(w, "clientId");
-	if (client_id > 0)
-		jsonw_int(w, client_id);
-	else
-		jsonw_null(w);
-	jsonw_kstrn(w, "displayName", in[A_DISPLAY].present ? in[A_DISPLAY].s : NULL,
-		    in[A_DISPLAY].len);
-	jsonw_obj_end(w);
-	return ST_CREATED;
-}
-
-const struct endpoint ep_admin_accounts_create = ENDPOINT(accounts_create, account_fields);
 
 static const char *const modes[] = {"poll", "push", "both", NULL};
 

@@ -14,7 +14,10 @@ extern const struct endpoint ep_admin_routes_create;
 extern const struct endpoint ep_admin_routes_update;
 extern const struct endpoint ep_admin_keys_create;
 extern const struct endpoint ep_admin_keys_revoke;
-extern const struct endpoint ep_admin_accounts_create;
+extern const struct endpoint ep_admin_clients_update;
+extern const struct endpoint ep_admin_webhook_delete;
+extern const struct endpoint ep_admin_routes_get;
+extern const struct endpoint ep_admin_routes_delete;
 extern const struct endpoint ep_admin_delivery_mode;
 extern const struct endpoint ep_admin_webhook;
 

@@ -4,7 +4,18 @@
  */
 #include "ep/ep_fields.h"
 
+#include <ctype.h>
 #include <stddef.h>
+
+bool ep_fields_name_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return len == 0 || (!isspace((unsigned char)s[0]) && !isspace((unsigned char)s[len - 1]));
+}
 
 const char *const ep_fields_sort[] = {[EP_SORT_DESC] = "desc", [EP_SORT_ASC] = "asc", NULL};
 const char *const ep_fields_provider[] = {

@@ -95,6 +95,9 @@ extern const char *const ep_fields_events[];
 		.message = "events must be a non-empty array of sms.received and sms.status"       \
 	}
 
+/* A name or label: no control characters, no space at either end. */
+bool ep_fields_name_ok(const char *s, size_t len);
+
 /* Words accepted by enumerations, NULL-terminated, in the order of their
  * enums. */
 enum ep_provider { EP_PROVIDER_TWILIO, EP_PROVIDER_EXTREME, EP_PROVIDER__MAX };

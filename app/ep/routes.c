@@ -5,6 +5,7 @@
  */
 #include "ep/routes.h"
 
+#include "ep/ep_accounts.h"
 #include "ep/ep_admin.h"
 #include "ep/ep_auth.h"
 #include "ep/ep_deliveries.h"
@@ -34,10 +35,16 @@ const struct route routes_table[] = {
 	{M_GET, "/api/admin/clients", &ep_admin_clients_list, CRED_ADMIN, BODY_NONE, 0, 0},
 	{M_POST, "/api/admin/clients", &ep_admin_clients_create, CRED_ADMIN, BODY_JSON, 4 * KB, 0},
 	{M_GET, "/api/admin/clients/{id}", &ep_admin_clients_get, CRED_ADMIN, BODY_NONE, 0, 0},
+	{M_PATCH, "/api/admin/clients/{id}", &ep_admin_clients_update, CRED_ADMIN, BODY_JSON,
+	 4 * KB, 0},
 	{M_POST, "/api/admin/clients/{id}/routes", &ep_admin_routes_create, CRED_ADMIN, BODY_JSON,
 	 4 * KB, 0},
+	{M_GET, "/api/admin/clients/{id}/routes/{routeId}", &ep_admin_routes_get, CRED_ADMIN,
+	 BODY_NONE, 0, 0},
 	{M_PATCH, "/api/admin/clients/{id}/routes/{routeId}", &ep_admin_routes_update, CRED_ADMIN,
 	 BODY_JSON, 4 * KB, 0},
+	{M_DELETE, "/api/admin/clients/{id}/routes/{routeId}", &ep_admin_routes_delete, CRED_ADMIN,
+	 BODY_NONE, 0, 0},
 	{M_POST, "/api/admin/clients/{id}/api-keys", &ep_admin_keys_create, CRED_ADMIN, BODY_JSON,
 	 4 * KB, 0},
 	{M_DELETE, "/api/admin/clients/{id}/api-keys/{keyId}", &ep_admin_keys_revoke, CRED_ADMIN,
@@ -46,12 +53,17 @@ const struct route routes_table[] = {
 	 BODY_JSON, 4 * KB, 0},
 	{M_POST, "/api/admin/clients/{id}/webhook", &ep_admin_webhook, CRED_ADMIN, BODY_JSON,
 	 8 * KB, 0},
+	{M_DELETE, "/api/admin/clients/{id}/webhook", &ep_admin_webhook_delete, CRED_ADMIN,
+	 BODY_NONE, 0, 0},
 	{M_GET, "/api/admin/clients/{id}/deliveries", &ep_deliveries_admin_list, CRED_ADMIN,
 	 BODY_NONE, 0, 0},
 	{M_POST, "/api/admin/clients/{id}/deliveries/{dlv}/redeliver",
 	 &ep_deliveries_admin_redeliver, CRED_ADMIN, BODY_NONE, 0, 0},
+	{M_GET, "/api/admin/accounts", &ep_admin_accounts_list, CRED_ADMIN, BODY_NONE, 0, 0},
 	{M_POST, "/api/admin/accounts", &ep_admin_accounts_create, CRED_ADMIN, BODY_JSON, 4 * KB,
 	 0},
+	{M_PATCH, "/api/admin/accounts/{accountId}", &ep_admin_accounts_update, CRED_ADMIN,
+	 BODY_JSON, 4 * KB, 0},
 	{M_DELETE, "/api/admin/clients/{id}/optouts/{phoneNumber}", &ep_optouts_admin_clear,
 	 CRED_ADMIN, BODY_JSON, 4 * KB, 0},
 

@@ -249,6 +249,19 @@ void views_message(struct jsonw *w, const struct outgoing *m, const struct outgo
 	jsonw_obj_end(w);
 }
 
+void views_account(struct jsonw *w, const struct account *a)
+{
+	jsonw_obj(w);
+	jsonw_kint(w, "id", a->id);
+	jsonw_kstr(w, "username", a->username);
+	jsonw_kstr(w, "role", a->role);
+	views_kint_or_null(w, "clientId", a->client_id > 0 ? a->client_id : -1);
+	jsonw_kstr(w, "displayName", a->display_name);
+	jsonw_kstr(w, "status", a->status);
+	views_time(w, "createdAt", a->created_at);
+	jsonw_obj_end(w);
+}
+
 void views_optout_members(struct jsonw *w, const struct optout *o)
 {
 	bool out = o != NULL && o->opted_out;

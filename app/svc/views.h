@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db/db_accounts.h"
 #include "db/db_api_keys.h"
 #include "db/db_clients.h"
 #include "db/db_incoming.h"
@@ -59,6 +60,9 @@ void views_keyword_media(struct jsonw *w, const char *keyword, const char *media
 /* Members optedOut and optOut:{at, keyword, provider, source}|null of a
  * number's state (o NULL: never opted out). */
 void views_optout_members(struct jsonw *w, const struct optout *o);
+/* An account: {id, username, role, clientId|null, displayName, status,
+ * createdAt}.  Never its password hash. */
+void views_account(struct jsonw *w, const struct account *a);
 /* {phoneNumber, name, status, createdAt, optedOut, optOut} */
 void views_user(struct jsonw *w, const struct user *u);
 /* A change of the suppression list: {id:"opt_<n>", phoneNumber, optedOut,

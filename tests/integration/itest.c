@@ -497,6 +497,7 @@ int main(void)
 	SUITE(summary)
 	SUITE(retention)
 	SUITE(optout)
+	SUITE(admin)
 	/* Destructive ones last: they kill workers, stop MariaDB, exhaust
 	 * rate limits. */
 	SUITE(resilience)
