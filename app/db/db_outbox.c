@@ -51,7 +51,8 @@ static const struct db_sql Q_LOAD = {
 	" GREATEST(COALESCE(TIMESTAMPDIFF(MICROSECOND, NOW(6), rt.next_send_at), 0), 0) DIV 1000,"
 	" IF(o.kind = 'status', EXISTS (SELECT 1 FROM push_outbox e WHERE e.outgoing_id ="
 	" o.outgoing_id AND e.kind = 'status' AND e.status = 'pending' AND e.id < o.id), "
-	"0), EXISTS (SELECT 1 FROM optouts s WHERE s.client_id = o.client_id AND s.phone ="
+	"0), o.kind IN ('sms', 'ack_sms') AND EXISTS (SELECT 1 FROM optouts s"
+	" WHERE s.client_id = o.client_id AND s.phone ="
 	" COALESCE(g.to_number, i.from_number) AND s.opted_out = 1), " DB_INCOMING_COLS(
 		"i.") ", " DB_OUTGOING_COLS("g.") " FROM push_outbox o"
 						  " LEFT JOIN incoming_messages i ON i.id = "

@@ -65,30 +65,33 @@ enum db_rc db_users_get(struct db *db, struct arena *a, long long client_id, con
 	return db_get(db, &Q_GET, args, 2, a, row, out);
 }
 
-enum db_rc db_users_list(struct db *db, struct arena *a, long long client_id, const char *status,
-			 struct user **out, size_t *n)
+/* Every row of q as users. */
+static enum db_rc list(struct db *db, struct arena *a, const struct db_sql *q,
+		       const struct db_arg *args, size_t nargs, struct user **out, size_t *n)
 {
 	struct db_res res = {.a = a};
-	enum db_rc rc;
+	enum db_rc rc = db_exec(db, q, args, nargs, &res);
 
-	if (status != NULL)
-		rc = DB_EXEC(db, &Q_LIST, &res, DBI(client_id), DBZ(status));
-	else
-		rc = DB_EXEC(db, &Q_LIST_ALL, &res, DBI(client_id));
 	if (rc == DB_OK)
 		*out = db_rows(&res, row, sizeof **out, n);
 	return rc;
 }
 
+enum db_rc db_users_list(struct db *db, struct arena *a, long long client_id, const char *status,
+			 struct user **out, size_t *n)
+{
+	struct db_arg args[] = {DBI(client_id), DBZ(status)};
+
+	return list(db, a, status != NULL ? &Q_LIST : &Q_LIST_ALL, args, status != NULL ? 2 : 1,
+		    out, n);
+}
+
 enum db_rc db_users_opted_out(struct db *db, struct arena *a, long long client_id,
 			      struct user **out, size_t *n)
 {
-	struct db_res res = {.a = a};
-	enum db_rc rc = DB_EXEC(db, &Q_LIST_OPTED, &res, DBI(client_id));
+	struct db_arg arg = DBI(client_id);
 
-	if (rc == DB_OK)
-		*out = db_rows(&res, row, sizeof **out, n);
-	return rc;
+	return list(db, a, &Q_LIST_OPTED, &arg, 1, out, n);
 }
 
 enum db_rc db_users_update(struct db *db, struct arena *a, long long client_id, const char *phone,

@@ -65,26 +65,35 @@ const struct endpoint ep_admin_clients_list = ENDPOINT_NOFIELDS(clients_list);
 
 static const struct field create_fields[] = {FIELD_CLIENT_NAME(F_REQ)};
 
+/* Client id as the answer, with status ok. */
+static enum status client_answer(struct req *r, long long id, enum status ok)
+{
+	struct client c;
+	enum db_rc rc = db_clients_get(r->db, r->a, id, &c);
+	struct jsonw *w = &r->w;
+
+	if (rc == DB_NOTFOUND)
+		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
+	if (rc != DB_OK)
+		return req_db_fail(r, rc);
+	jsonw_obj(w);
+	views_client_members(w, &c);
+	jsonw_obj_end(w);
+	return ok;
+}
+
 static enum status clients_create(struct req *r)
 {
 	const struct fval *name = &r->in[0];
-	struct client c;
 	long long id;
 	enum db_rc rc;
-	struct jsonw *w = &r->w;
 
 	rc = db_clients_insert(r->db, r->a, name->s, name->len, &id);
 	if (rc == DB_DUP)
 		return req_fail(r, ST_CONFLICT, "client_exists", "A client with that name exists");
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	rc = db_clients_get(r->db, r->a, id, &c);
-	if (rc != DB_OK)
-		return req_db_fail(r, rc);
-	jsonw_obj(w);
-	views_client_members(w, &c);
-	jsonw_obj_end(w);
-	return ST_CREATED;
+	return client_answer(r, id, ST_CREATED);
 }
 
 const struct endpoint ep_admin_clients_create = ENDPOINT(clients_create, create_fields);
@@ -145,23 +154,6 @@ static const struct field client_update_fields[] = {
 	[CU_CLIENT] = FIELD_CLIENT_ID,
 };
 
-/* The client as the answer of a change. */
-static enum status client_answer(struct req *r, long long id)
-{
-	struct client c;
-	enum db_rc rc = db_clients_get(r->db, r->a, id, &c);
-	struct jsonw *w = &r->w;
-
-	if (rc == DB_NOTFOUND)
-		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
-	if (rc != DB_OK)
-		return req_db_fail(r, rc);
-	jsonw_obj(w);
-	views_client_members(w, &c);
-	jsonw_obj_end(w);
-	return ST_OK;
-}
-
 /* PATCH /api/admin/clients/{id} {name?, status?}: a disabled client's
  * routes route nothing, its keys and operators are refused (http/auth.c);
  * active again, everything works as before. */
@@ -181,7 +173,7 @@ static enum status clients_update(struct req *r)
 		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	return client_answer(r, in[CU_CLIENT].i);
+	return client_answer(r, in[CU_CLIENT].i, ST_OK);
 }
 
 const struct endpoint ep_admin_clients_update = ENDPOINT(clients_update, client_update_fields);
@@ -196,7 +188,7 @@ static enum status webhook_delete(struct req *r)
 		return req_fail(r, ST_NOT_FOUND, "client_not_found", "No such client");
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
-	return client_answer(r, r->in[0].i);
+	return client_answer(r, r->in[0].i, ST_OK);
 }
 
 const struct endpoint ep_admin_webhook_delete = ENDPOINT(webhook_delete, client_fields);

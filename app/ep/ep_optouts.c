@@ -34,7 +34,6 @@ static enum status feed(struct req *r)
 	size_t i, n;
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
-	char next[32];
 
 	rc = db_optouts_feed(r->db, r->a, r->actor.client_id, after,
 			     fields_int_or(&r->in[F_LIMIT], EP_FIELDS_LIMIT_DEFAULT), &os, &n,
@@ -45,13 +44,7 @@ static enum status feed(struct req *r)
 	for (i = 0; i < n; i++)
 		views_optout_event(w, &os[i]);
 	jsonw_arr_end(w);
-	jsonw_key(w, "next");
-	if (next_id > 0) {
-		views_msg_id(next, sizeof(next), "opt_", next_id);
-		jsonw_str(w, next);
-	} else {
-		jsonw_null(w);
-	}
+	views_feed_next(w, "opt_", next_id > 0 ? next_id : -1);
 	jsonw_obj_end(w);
 	return ST_OK;
 }

@@ -81,17 +81,11 @@ static const struct field incoming_fields[] = {
 	[IN_BODY] = {.name = "Body", .type = FT_STR, .flags = F_REQ},
 };
 
-/* The form value `name`, or NULL. */
-static const struct kv *form_value(const struct req *r, const char *name)
-{
-	return kv_get(&r->form, name, NULL);
-}
-
 /* NumMedia as Twilio sent it: a count, bounded; anything else is 0 (and
  * logged): the message is kept whatever its media look like. */
 static long media_count(const struct req *r, const char *sid)
 {
-	const struct kv *v = form_value(r, "NumMedia");
+	const struct kv *v = kv_get(&r->form, "NumMedia", NULL);
 	char *end;
 	long n;
 
@@ -119,9 +113,9 @@ static void media_of(struct req *r, struct incoming *m)
 			m->provider_message_id, n, INBOUND_MEDIA_MAX);
 	for (i = 0; i < n && i < INBOUND_MEDIA_MAX; i++) {
 		snprintf(name, sizeof(name), "MediaUrl%ld", i);
-		url = form_value(r, name);
+		url = kv_get(&r->form, name, NULL);
 		snprintf(name, sizeof(name), "MediaContentType%ld", i);
-		type = form_value(r, name);
+		type = kv_get(&r->form, name, NULL);
 		why = url == NULL ? "no URL given"
 				  : inbound_media_invalid(url->value, url->vlen,
 							  type ? type->value : NULL,

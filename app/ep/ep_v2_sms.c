@@ -66,7 +66,6 @@ static enum status inbox(struct req *r)
 	size_t i, n;
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
-	char next[32];
 
 	rc = db_incoming_inbox(
 		r->db, r->a, r->actor.client_id, after, in[I_FROM].present ? in[I_FROM].s : NULL,
@@ -79,13 +78,7 @@ static enum status inbox(struct req *r)
 	jsonw_arr_end(w);
 	/* Where a cursor poll continues: safe by construction (see
 	 * db_incoming_inbox); null when nothing has settled yet. */
-	jsonw_key(w, "next");
-	if (next_id >= 0) {
-		views_msg_id(next, sizeof(next), "msg_", next_id);
-		jsonw_str(w, next);
-	} else {
-		jsonw_null(w);
-	}
+	views_feed_next(w, "msg_", next_id);
 	jsonw_obj_end(w);
 	return ST_OK;
 }
@@ -264,7 +257,6 @@ static enum status outbox(struct req *r)
 	size_t i, n;
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
-	char next[32];
 
 	rc = db_outgoing_outbox(r->db, r->a, r->actor.client_id, fields_int_or(&in[O_AFTER], -1),
 				in[O_STATUS].present ? ep_fields_out_status[in[O_STATUS].i] : NULL,
@@ -276,13 +268,7 @@ static enum status outbox(struct req *r)
 	for (i = 0; i < n; i++)
 		views_message(w, &ms[i], ms[i].history, ms[i].nhistory);
 	jsonw_arr_end(w);
-	jsonw_key(w, "next");
-	if (next_id >= 0) {
-		views_msg_id(next, sizeof(next), "out_", next_id);
-		jsonw_str(w, next);
-	} else {
-		jsonw_null(w);
-	}
+	views_feed_next(w, "out_", next_id);
 	jsonw_obj_end(w);
 	return ST_OK;
 }

@@ -131,6 +131,19 @@ void views_keyword_media(struct jsonw *w, const char *keyword, const char *media
 	jsonw_arr_end(w);
 }
 
+void views_feed_next(struct jsonw *w, const char *prefix, long long id)
+{
+	char next[32];
+
+	jsonw_key(w, "next");
+	if (id < 0) {
+		jsonw_null(w);
+		return;
+	}
+	views_msg_id(next, sizeof(next), prefix, id);
+	jsonw_str(w, next);
+}
+
 void views_inbound(struct jsonw *w, const struct incoming *m)
 {
 	char id[32];

@@ -76,6 +76,8 @@ void views_kint_or_null(struct jsonw *w, const char *key, long long v);
 /* Open a list answer: {"status":"success","count":n,"<key>":[ ; the
  * caller writes the items and closes the array and the object. */
 void views_list_open(struct jsonw *w, size_t n, const char *key);
+/* A cursor feed's "next": prefix + id, or null when id < 0. */
+void views_feed_next(struct jsonw *w, const char *prefix, long long id);
 /* "msg_<n>" / "out_<n>" into out (>= 24 bytes). */
 void views_msg_id(char *out, size_t n, const char *prefix, long long id);
 
