@@ -21,13 +21,52 @@ struct conversation {
 	const char *last_at;
 	long long unread;
 	long long messages;
-	bool opted_out; /* the number is suppressed */
+	bool opted_out;		 /* the number is suppressed */
+	const char *user_name;	 /* the registered user's, or NULL */
+	const char *user_status; /* active | inactive, or NULL: not registered */
 };
 
-/* The client's conversations, most recent activity first, at most limit
- * (and at most DB_PAGE_BYTES of last-message text). */
+/* Where a page of the conversation list ends: the last conversation's
+ * activity time (database form) and phone. */
+struct conv_cursor {
+	const char *at;
+	const char *phone;
+};
+
+/* Which conversations: the most recent first (q NULL), before `before`
+ * when set; or a search, q_phone a number prefix ("+1202", in number
+ * order) or else q_name a registered user's name prefix (in name order). */
+struct conv_query {
+	const struct conv_cursor *before;
+	const char *q_phone;
+	const char *q_name;
+	long long limit;
+};
+
+/* The client's conversations as q asks, at most q->limit (and at most
+ * DB_PAGE_BYTES of last-message text); *more: whether the list goes on
+ * past them. */
 enum db_rc db_conversations_list(struct db *db, struct arena *a, long long client_id,
-				 long long limit, struct conversation **out, size_t *n);
+				 const struct conv_query *q, struct conversation **out, size_t *n,
+				 bool *more);
+
+/* How many of the client's conversations have unread messages, and how
+ * many unread messages they have: read from the unread index, as long as
+ * the conversations with unread messages. */
+enum db_rc db_conversations_unread(struct db *db, struct arena *a, long long client_id,
+				   long long *conversations, long long *messages);
+
+/* Who a conversation is with: the registered user's name and status
+ * (NULL, NULL when not registered), and whether the number ever wrote in
+ * (a reply goes back the way a message came). */
+struct conv_peer {
+	const char *name;
+	const char *status;
+	bool has_inbound;
+};
+
+enum db_rc db_conversations_peer(struct db *db, struct arena *a, long long client_id,
+				 const char *phone, struct conv_peer *out);
 
 struct thread_msg {
 	long long id;

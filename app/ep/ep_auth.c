@@ -10,6 +10,12 @@
  * only to whoever knows the password).  nginx rate-limits this location.
  *
  * POST /api/auth/logout: 200, and the cookie cleared.
+ *
+ * GET /api/auth/me: who the session (cookie, or a login token as Bearer)
+ * is: 200 {username, displayName, role, clientId, clientName, expiresAt}.
+ * The dashboard asks it on load, so that every tab of a browser shares the
+ * one cookie session; 401 when there is none (expired, logged out, the
+ * account or its client disabled).
  */
 #include "ep/ep_auth.h"
 
@@ -96,3 +102,34 @@ static enum status logout(struct req *r)
 }
 
 const struct endpoint ep_auth_logout = ENDPOINT_NOFIELDS(logout);
+
+static enum status me(struct req *r)
+{
+	const struct actor *ac = &r->actor;
+	struct client c = {0};
+	char iso[32];
+	enum db_rc rc;
+	struct jsonw *w = &r->w;
+
+	if (ac->client_id > 0) {
+		rc = db_clients_get(r->db, r->a, ac->client_id, &c);
+		if (rc != DB_OK && rc != DB_NOTFOUND)
+			return req_db_fail(r, rc);
+	}
+	timeutil_iso_ms(ac->expires * 1000, iso, sizeof(iso));
+	jsonw_obj(w);
+	jsonw_kstr(w, "username", ac->name);
+	jsonw_kstr(w, "displayName", ac->display_name);
+	jsonw_kstr(w, "role", ac->kind == ACTOR_ADMIN ? "admin" : "operator");
+	jsonw_key(w, "clientId");
+	if (ac->client_id > 0)
+		jsonw_int(w, ac->client_id);
+	else
+		jsonw_null(w);
+	jsonw_kstr(w, "clientName", c.name);
+	jsonw_kstr(w, "expiresAt", iso);
+	jsonw_obj_end(w);
+	return ST_OK;
+}
+
+const struct endpoint ep_auth_me = ENDPOINT_NOFIELDS(me);

@@ -1,5 +1,5 @@
 /*
- * POST /api/auth/login and POST /api/auth/logout.
+ * POST /api/auth/login, POST /api/auth/logout and GET /api/auth/me.
  */
 #ifndef IBIKI_EP_AUTH_H
 #define IBIKI_EP_AUTH_H
@@ -8,5 +8,6 @@
 
 extern const struct endpoint ep_auth_login;
 extern const struct endpoint ep_auth_logout;
+extern const struct endpoint ep_auth_me;
 
 #endif

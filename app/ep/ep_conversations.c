@@ -1,24 +1,34 @@
 /*
  * Web inbox (operators; admins with X-Ibiki-Client).
  *
- * GET /api/web/inbox?limit
- *   200 {status:"success", count, conversations:[{phoneNumber,
- *   lastMessage:{direction, message, timestamp, provider}, unread,
- *   messages, lastActivity, optedOut}]}, most recent activity first.
+ * GET /api/web/inbox?limit&before&q
+ *   200 {status:"success", count, conversations:[{phoneNumber, name,
+ *   registered, userStatus, lastMessage:{direction, message, timestamp,
+ *   provider}, unread, messages, lastActivity, optedOut}], next, unread:
+ *   {conversations, messages}}, most recent activity first; next is the
+ *   `before` of the older page (opaque), null at the oldest; unread counts
+ *   all the client's conversations.  q searches instead: a number prefix
+ *   ("+1202" or "1202") in number order, else a registered user's name
+ *   prefix in name order; at most `limit` matches, next null.
  * GET /api/web/inbox/{phoneNumber}?limit&before
- *   200 {status:"success", phoneNumber, optedOut, optOut, count,
- *   messages:[{id, direction, message, timestamp, status, provider,
- *   keyword, media}], next} oldest first: the newest
+ *   200 {status:"success", phoneNumber, name, registered, userStatus,
+ *   optedOut, optOut, canReply, replyBlocked, count, messages:[{id,
+ *   direction, message, timestamp, status, provider, keyword, media}],
+ *   next} oldest first: the newest
  *   `limit` messages (before the message `before`, msg_<n> or out_<n>);
  *   next is the `before` of the older page, null at the oldest.  The first
  *   page marks the conversation's inbound messages read.  Reads the
  *   conversations summary and one page of each direction: its cost does
- *   not grow with the client's history.
+ *   not grow with the client's history.  replyBlocked is null or {code,
+ *   message} when a reply cannot succeed: recipient_opted_out, or
+ *   no_inbound (the number never wrote in; a reply goes back the way a
+ *   message came).
  * POST /api/web/inbox/reply {to, message}, and POST /api/v2/sms/reply
  *   Replies the way the conversation came in: ep_conversations_reply.
  */
 #include "ep/ep_conversations.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "db/db.h"
@@ -30,23 +40,123 @@
 #include "svc/sms.h"
 #include "svc/views.h"
 
-static const struct field list_fields[] = {FIELD_LIMIT(1000)};
+/* A conversation-list cursor: the page's last activity time as 17 digits
+ * (YYYYMMDDhhmmssmmm), "_", and its number without the "+". */
+#define CONV_CURSOR_TIME 17
+
+static bool conv_cursor_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < CONV_CURSOR_TIME + 2 || len > CONV_CURSOR_TIME + 1 + 15 ||
+	    s[CONV_CURSOR_TIME] != '_')
+		return false;
+	for (i = 0; i < len; i++)
+		if (i != CONV_CURSOR_TIME && (s[i] < '0' || s[i] > '9'))
+			return false;
+	return true;
+}
+
+/* The cursor of conversation c, into buf (at least 40 bytes). */
+static void conv_cursor_write(char *buf, size_t n, const struct conversation *c)
+{
+	size_t j = 0;
+	const char *p;
+
+	for (p = c->last_at; *p != '\0' && j < CONV_CURSOR_TIME && j + 1 < n; p++)
+		if (*p >= '0' && *p <= '9')
+			buf[j++] = *p;
+	while (j < CONV_CURSOR_TIME && j + 1 < n) /* a time without milliseconds */
+		buf[j++] = '0';
+	snprintf(buf + j, n - j, "_%s", c->phone[0] == '+' ? c->phone + 1 : c->phone);
+}
+
+/* A checked cursor back into a time and number. */
+static void conv_cursor_read(struct arena *a, const char *s, struct conv_cursor *c)
+{
+	c->at = arena_printf(a, "%.4s-%.2s-%.2s %.2s:%.2s:%.2s.%.3s", s, s + 4, s + 6, s + 8,
+			     s + 10, s + 12, s + 14);
+	c->phone = arena_printf(a, "+%s", s + CONV_CURSOR_TIME + 1);
+}
+
+/* q: a number prefix when it starts with "+" or a digit (then only digits
+ * may follow), else a name prefix. */
+static bool search_ok(const char *s, size_t len)
+{
+	size_t i = s[0] == '+';
+
+	if (s[0] != '+' && (s[0] < '0' || s[0] > '9'))
+		return true;
+	if (i == len)
+		return false;
+	for (; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+enum { L_LIMIT, L_BEFORE, L_Q };
+
+static const struct field list_fields[] = {
+	[L_LIMIT] = FIELD_LIMIT(1000),
+	[L_BEFORE] = {.name = "before",
+		      .type = FT_STR,
+		      .flags = F_QUERY,
+		      .valid = conv_cursor_ok,
+		      .message = "before must be the next of a conversation list"},
+	[L_Q] = {.name = "q",
+		 .type = FT_STR,
+		 .flags = F_QUERY,
+		 .min = 1,
+		 .max = 100,
+		 .valid = search_ok,
+		 .message = "q must be 1 to 100 characters: a number prefix (digits, an optional"
+			    " leading +) or a name prefix"},
+};
+
+/* The registered user's members: name, registered, userStatus. */
+static void peer_members(struct jsonw *w, const char *name, const char *status)
+{
+	jsonw_kstr(w, "name", name);
+	jsonw_kbool(w, "registered", status != NULL);
+	jsonw_kstr(w, "userStatus", status);
+}
 
 static enum status inbox(struct req *r)
 {
+	const struct fval *in = r->in;
+	struct conv_query q = {.limit = fields_int_or(&in[L_LIMIT], EP_FIELDS_LIMIT_DEFAULT)};
+	struct conv_cursor before;
 	struct conversation *cs;
+	long long unread_convs, unread_msgs;
 	size_t i, n;
+	bool more;
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
+	char next[48];
 
-	rc = db_conversations_list(r->db, r->a, r->actor.client_id,
-				   fields_int_or(&r->in[0], EP_FIELDS_LIMIT_DEFAULT), &cs, &n);
+	if (in[L_Q].present) {
+		const char *s = in[L_Q].s;
+
+		if (s[0] == '+' || (s[0] >= '0' && s[0] <= '9'))
+			q.q_phone = s[0] == '+' ? s : arena_printf(r->a, "+%s", s);
+		else
+			q.q_name = s;
+	} else if (in[L_BEFORE].present) {
+		conv_cursor_read(r->a, in[L_BEFORE].s, &before);
+		q.before = &before;
+	}
+	rc = db_conversations_list(r->db, r->a, r->actor.client_id, &q, &cs, &n, &more);
+	if (rc == DB_OK)
+		rc = db_conversations_unread(r->db, r->a, r->actor.client_id, &unread_convs,
+					     &unread_msgs);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	views_list_open(w, n, "conversations");
 	for (i = 0; i < n; i++) {
 		jsonw_obj(w);
 		jsonw_kstr(w, "phoneNumber", cs[i].phone);
+		peer_members(w, cs[i].user_name, cs[i].user_status);
 		jsonw_key(w, "lastMessage");
 		jsonw_obj(w);
 		jsonw_kstr(w, "direction", cs[i].direction);
@@ -61,6 +171,18 @@ static enum status inbox(struct req *r)
 		jsonw_obj_end(w);
 	}
 	jsonw_arr_end(w);
+	/* A search is one page: refine it rather than page it. */
+	if (more && n > 0 && !in[L_Q].present) {
+		conv_cursor_write(next, sizeof(next), &cs[n - 1]);
+		jsonw_kstr(w, "next", next);
+	} else {
+		jsonw_knull(w, "next");
+	}
+	jsonw_key(w, "unread");
+	jsonw_obj(w);
+	jsonw_kint(w, "conversations", unread_convs);
+	jsonw_kint(w, "messages", unread_msgs);
+	jsonw_obj_end(w);
 	jsonw_obj_end(w);
 	return ST_OK;
 }
@@ -110,12 +232,38 @@ static void thread_id(char *buf, size_t len, const struct thread_msg *m)
 	views_msg_id(buf, len, strcmp(m->direction, "in") == 0 ? "msg_" : "out_", m->id);
 }
 
+/* canReply and replyBlocked: why a reply from the dashboard cannot
+ * succeed, in the words of the error the reply would get. */
+static void reply_members(struct jsonw *w, bool opted_out, bool has_inbound)
+{
+	jsonw_kbool(w, "canReply", !opted_out && has_inbound);
+	jsonw_key(w, "replyBlocked");
+	if (opted_out) {
+		jsonw_obj(w);
+		jsonw_kstr(w, "code", "recipient_opted_out");
+		jsonw_kstr(w, "message",
+			   "This number opted out: replies are refused until it texts "
+			   "START");
+		jsonw_obj_end(w);
+	} else if (!has_inbound) {
+		jsonw_obj(w);
+		jsonw_kstr(w, "code", "no_inbound");
+		jsonw_kstr(w, "message",
+			   "This number has never written in, and a reply goes back the "
+			   "way a message came: send to a registered user from Send message");
+		jsonw_obj_end(w);
+	} else {
+		jsonw_null(w);
+	}
+}
+
 static enum status thread(struct req *r)
 {
 	const char *phone = r->in[T_PHONE].s;
 	long long limit = fields_int_or(&r->in[T_LIMIT], EP_FIELDS_LIMIT_DEFAULT);
 	struct thread_cursor before, *bp = NULL;
 	struct optout state, *sp = &state;
+	struct conv_peer peer;
 	struct thread_msg *ms;
 	size_t i, n;
 	bool more = false;
@@ -139,12 +287,16 @@ static enum status thread(struct req *r)
 		sp = NULL;
 		rc = DB_OK;
 	}
+	if (rc == DB_OK)
+		rc = db_conversations_peer(r->db, r->a, r->actor.client_id, phone, &peer);
 	if (rc != DB_OK)
 		return req_db_fail(r, rc);
 	jsonw_obj(w);
 	jsonw_kstr(w, "status", "success");
 	jsonw_kstr(w, "phoneNumber", phone);
+	peer_members(w, peer.name, peer.status);
 	views_optout_members(w, sp);
+	reply_members(w, sp != NULL && sp->opted_out, peer.has_inbound);
 	jsonw_kint(w, "count", (long long)n);
 	jsonw_key(w, "messages");
 	jsonw_arr(w);

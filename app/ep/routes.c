@@ -30,6 +30,7 @@ const struct route routes_table[] = {
 	/* Login */
 	{M_POST, "/api/auth/login", &ep_auth_login, CRED_NONE, BODY_JSON, 4 * KB, 0},
 	{M_POST, "/api/auth/logout", &ep_auth_logout, CRED_NONE, BODY_NONE, 0, 0},
+	{M_GET, "/api/auth/me", &ep_auth_me, CRED_SESSION, BODY_NONE, 0, 0},
 
 	/* Admin API */
 	{M_GET, "/api/admin/clients", &ep_admin_clients_list, CRED_ADMIN, BODY_NONE, 0, 0},

@@ -90,7 +90,7 @@ static enum status auth_key(struct req *r, const char *tok, size_t len)
 static enum status auth_jwt(struct req *r, const char *tok, size_t len)
 {
 	const struct config *c = r->cfg;
-	const struct json *claims, *uid;
+	const struct json *claims, *uid, *exp;
 	struct account acc;
 	enum jwt_result jr;
 	enum db_rc rc;
@@ -99,7 +99,8 @@ static enum status auth_jwt(struct req *r, const char *tok, size_t len)
 	jr = jwt_verify(r->a, c->auth.jwt_secret, c->auth.jwt_secret_len, tok, len,
 			timeutil_now_s(), &claims);
 	if (jr != JWT_OK)
-		return unauthorized(r, jr == JWT_EXPIRED ? "Token expired" : "Invalid token");
+		return unauthorized(r, jr == JWT_EXPIRED ? "Session expired: log in again"
+							 : "Invalid token");
 	uid = json_get(claims, "uid");
 	if (uid == NULL || json_int(uid, &id) < 0)
 		return unauthorized(r, "Invalid token");
@@ -110,6 +111,9 @@ static enum status auth_jwt(struct req *r, const char *tok, size_t len)
 		return req_db_fail(r, rc);
 	if (strcmp(acc.status, "active") != 0)
 		return unauthorized(r, "Account disabled");
+	exp = json_get(claims, "exp");
+	if (exp == NULL || json_int(exp, &r->actor.expires) < 0)
+		return unauthorized(r, "Invalid token");
 	r->actor.account_id = acc.id;
 	r->actor.name = acc.username;
 	r->actor.display_name = acc.display_name ? acc.display_name : acc.username;
@@ -275,6 +279,7 @@ enum status auth_request(struct req *r)
 	case CRED_KEY:
 	case CRED_OPERATOR:
 	case CRED_ADMIN:
+	case CRED_SESSION:
 		break;
 	case CRED__MAX:
 		return req_fail(r, ST_INTERNAL, "internal_error", "Bad route");
@@ -301,6 +306,12 @@ enum status auth_request(struct req *r)
 	case CRED_ADMIN:
 		if (r->actor.kind != ACTOR_ADMIN)
 			return req_fail(r, ST_FORBIDDEN, "forbidden", "Admin role required");
+		return ST_OK;
+	case CRED_SESSION:
+		if (r->actor.kind == ACTOR_KEY)
+			return req_fail(r, ST_FORBIDDEN, "forbidden",
+					"This endpoint is for dashboard sessions: log in with "
+					"/api/auth/login");
 		return ST_OK;
 	default:
 		return ST_OK;

@@ -44,6 +44,7 @@ struct actor {
 	long long key_id;	  /* key */
 	const char *name;	  /* username, or the key's visible prefix */
 	const char *display_name; /* accounts: display name, else username */
+	long long expires;	  /* login JWT: its exp (Unix seconds); else 0 */
 };
 
 /* A validated input field; see fields.h. */

@@ -21,6 +21,7 @@ enum cred {
 	CRED_KEY,      /* client system: Bearer API key */
 	CRED_OPERATOR, /* operator JWT, or admin JWT acting for a client */
 	CRED_ADMIN,    /* admin JWT */
+	CRED_SESSION,  /* any login JWT, admin or operator (never acting) */
 	CRED__MAX
 };
 

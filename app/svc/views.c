@@ -42,6 +42,18 @@ void views_client_members(struct jsonw *w, const struct client *c)
 	jsonw_obj_end(w);
 	views_time(w, "createdAt", c->created_at);
 	views_time(w, "updatedAt", c->updated_at);
+	/* Settings that cannot work as set, for the admin to see. */
+	jsonw_key(w, "warnings");
+	jsonw_arr(w);
+	if (strcmp(c->mode, "poll") != 0 && !configured) {
+		jsonw_obj(w);
+		jsonw_kstr(w, "code", "push_without_webhook");
+		jsonw_kstr(w, "message",
+			   "Delivery mode pushes, but no webhook URL is set: nothing is "
+			   "pushed until one is (messages wait in the inbox)");
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
 }
 
 void views_events(struct jsonw *w, const char *events)

@@ -498,6 +498,7 @@ int main(void)
 	SUITE(retention)
 	SUITE(optout)
 	SUITE(admin)
+	SUITE(inbox)
 	/* Destructive ones last: they kill workers, stop MariaDB, exhaust
 	 * rate limits. */
 	SUITE(resilience)

@@ -117,6 +117,7 @@ void it_suite_summary(void);
 void it_suite_retention(void);
 void it_suite_optout(void);
 void it_suite_admin(void);
+void it_suite_inbox(void);
 void it_suite_resilience(void);
 
 #endif

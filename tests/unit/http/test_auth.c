@@ -72,7 +72,7 @@ static void bad_and_expired_tokens_are_401(void)
 	r = with_cred(CRED_OPERATOR);
 	r->authorization = arena_printf(&fake_arena, "Bearer %s", tok);
 	CU_ASSERT_EQUAL(auth_request(r), ST_UNAUTHORIZED);
-	ASSERT_STR(r->err.message, "Token expired");
+	ASSERT_STR(r->err.message, "Session expired: log in again");
 }
 
 static void cookie_carries_the_token_when_no_header(void)
