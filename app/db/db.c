@@ -10,6 +10,15 @@
  * server that let a call run that long is taken as hung: the call is not
  * rerun, and for timeout_s more no connection is tried (every call fails at
  * once, DB_UNAVAILABLE), so a request pays for a hung database once.
+ *
+ * [database] hosts names a Galera cluster's nodes in order of preference
+ * (docs/operations.md, "Running on several machines"): a connection goes
+ * to the node of the last one, else to the next in the list that accepts
+ * it and is synced (wsrep_ready), so a lost node costs a reconnect and the
+ * rerun of what was cut.  Its sessions read with wsrep_sync_wait = 1: a
+ * read on any node sees every transaction committed anywhere before it,
+ * as on one server (a request that follows a write on another node, the
+ * feeds' cursors).
  */
 #include "db/db.h"
 
@@ -35,6 +44,7 @@ struct db {
 	MYSQL *conn; /* NULL when disconnected */
 	bool in_txn;
 	double down_until; /* monotonic ms: no connection is tried before */
+	size_t node;	   /* [database] hosts: the entry tried first */
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -99,20 +109,101 @@ static bool db_hung(struct db *db, double t0)
 	return true;
 }
 
-static enum db_rc connect_db(struct db *db)
+/* Where to connect: a host and port, or a unix socket. */
+struct db_node {
+	char host[256];
+	char socket[512];
+	unsigned int port;
+};
+
+/* Entry i of a comma-separated hosts list ("unix:/path", "/path",
+ * "host:port" or "host"); false when there is no entry i or it does not
+ * fit. */
+static bool node_at(const char *hosts, size_t i, unsigned int port, struct db_node *out)
 {
-	const struct config *c = db->cfg;
+	const char *p = hosts, *e, *colon;
+	size_t n;
+
+	for (;;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0')
+			return false;
+		e = p + strcspn(p, ",");
+		while (e > p && e[-1] == ' ')
+			e--;
+		if (i-- == 0)
+			break;
+		p = e;
+	}
+	n = (size_t)(e - p);
+	memset(out, 0, sizeof(*out));
+	out->port = port;
+	if (n > 5 && strncmp(p, "unix:", 5) == 0) {
+		p += 5;
+		n -= 5;
+	}
+	if (*p == '/') {
+		if (n >= sizeof(out->socket))
+			return false;
+		memcpy(out->socket, p, n);
+		return true;
+	}
+	colon = memchr(p, ':', n);
+	if (colon != NULL) {
+		char *end;
+		unsigned long v = strtoul(colon + 1, &end, 10);
+
+		if (end != e || v == 0 || v > 65535)
+			return false;
+		out->port = (unsigned int)v;
+		n = (size_t)(colon - p);
+	}
+	if (n == 0 || n >= sizeof(out->host))
+		return false;
+	memcpy(out->host, p, n);
+	return true;
+}
+
+static size_t node_count(const struct config *c)
+{
+	struct db_node tmp;
+	size_t n = 0;
+
+	if (c->database.hosts == NULL)
+		return 0;
+	while (node_at(c->database.hosts, n, 0, &tmp))
+		n++;
+	return n;
+}
+
+/* Is the node synced and taking queries (a Galera node that is joining,
+ * or cut off from the primary component, answers 1047 to them)? */
+static bool node_ready(MYSQL *m)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	bool ok = false;
+
+	if (mysql_query(m, "SHOW STATUS LIKE 'wsrep_ready'") != 0)
+		return false;
+	res = mysql_store_result(m);
+	if (res == NULL)
+		return false;
+	row = mysql_fetch_row(res);
+	ok = row != NULL && row[1] != NULL && strcmp(row[1], "ON") == 0;
+	mysql_free_result(res);
+	return ok;
+}
+
+/* A connection to node nd (cluster: synced, reading causally), or NULL. */
+static MYSQL *connect_node(const struct config *c, const struct db_node *nd, bool cluster)
+{
 	my_bool off = 0;
 	unsigned int timeout = (unsigned int)c->database.timeout_s;
-	const char *sock = (c->database.socket && *c->database.socket) ? c->database.socket : NULL;
-	double t0 = timeutil_mono_ms();
 	char init[400];
-	MYSQL *m;
+	MYSQL *m = mysql_init(NULL);
 
-	disconnect(db);
-	if (t0 < db->down_until)
-		return DB_UNAVAILABLE;
-	m = mysql_init(NULL);
 	if (m == NULL)
 		log_fatal("db", "out of memory");
 	mysql_optionsv(m, MYSQL_OPT_RECONNECT, &off);
@@ -126,14 +217,61 @@ static enum db_rc connect_db(struct db *db)
 	snprintf(init, sizeof(init),
 		 "SET time_zone='+00:00', sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,"
 		 "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO',"
-		 " innodb_lock_wait_timeout=%u, max_statement_time=%.1f",
-		 timeout > 1 ? timeout - 1 : 1, timeout > 1 ? (double)timeout - 0.5 : 0.8);
+		 " innodb_lock_wait_timeout=%u, max_statement_time=%.1f%s",
+		 timeout > 1 ? timeout - 1 : 1, timeout > 1 ? (double)timeout - 0.5 : 0.8,
+		 cluster ? ", wsrep_sync_wait=1" : "");
 	mysql_optionsv(m, MYSQL_INIT_COMMAND, init);
-	if (mysql_real_connect(m, sock ? NULL : c->database.host, c->database.user,
-			       c->database.password, c->database.name,
-			       (unsigned int)c->database.port, sock, CLIENT_FOUND_ROWS) == NULL) {
-		log_msg(LOG_WARN, "db", "connect failed: %u %s", mysql_errno(m), mysql_error(m));
+	if (mysql_real_connect(m, nd->socket[0] ? NULL : nd->host, c->database.user,
+			       c->database.password, c->database.name, nd->port,
+			       nd->socket[0] ? nd->socket : NULL, CLIENT_FOUND_ROWS) == NULL) {
+		log_msg(LOG_WARN, "db", "connect to %s failed: %u %s",
+			nd->socket[0] ? nd->socket : nd->host, mysql_errno(m), mysql_error(m));
 		mysql_close(m);
+		return NULL;
+	}
+	if (cluster && !node_ready(m)) {
+		log_msg(LOG_WARN, "db", "%s is not synced (wsrep_ready is not ON)",
+			nd->socket[0] ? nd->socket : nd->host);
+		mysql_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+static enum db_rc connect_db(struct db *db)
+{
+	const struct config *c = db->cfg;
+	size_t n = node_count(c), k;
+	double t0 = timeutil_mono_ms();
+	struct db_node nd;
+	MYSQL *m = NULL;
+
+	disconnect(db);
+	if (t0 < db->down_until)
+		return DB_UNAVAILABLE;
+	if (n == 0) {
+		const char *sock = c->database.socket ? c->database.socket : "";
+
+		memset(&nd, 0, sizeof(nd));
+		snprintf(nd.host, sizeof(nd.host), "%s", c->database.host);
+		snprintf(nd.socket, sizeof(nd.socket), "%s", sock);
+		nd.port = (unsigned int)c->database.port;
+		m = connect_node(c, &nd, false);
+	}
+	/* From the node of the last connection on, once round the list. */
+	for (k = 0; m == NULL && k < n; k++) {
+		size_t i = (db->node + k) % n;
+
+		if (!node_at(c->database.hosts, i, (unsigned int)c->database.port, &nd))
+			continue;
+		m = connect_node(c, &nd, true);
+		if (m != NULL && i != db->node)
+			log_msg(LOG_WARN, "db", "now on node %zu of [database] hosts (%s)", i + 1,
+				nd.socket[0] ? nd.socket : nd.host);
+		if (m != NULL)
+			db->node = i;
+	}
+	if (m == NULL) {
 		db_hung(db, t0);
 		return DB_UNAVAILABLE;
 	}

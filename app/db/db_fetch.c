@@ -35,6 +35,7 @@ enum db_rc db_fetch_classify(unsigned int err)
 	case ER_CONNECTION_KILLED:
 	case ER_SERVER_SHUTDOWN:
 	case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT */
+	case 1047: /* a Galera node not synced: WSREP has not yet prepared node */
 		return DB_RETRY;
 	default:
 		return DB_ERROR;
@@ -46,7 +47,8 @@ bool db_fetch_conn_lost(unsigned int err)
 	return err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST ||
 	       err == CR_SERVER_LOST_EXTENDED || err == CR_CONNECTION_ERROR ||
 	       err == CR_CONN_HOST_ERROR || err == CR_COMMANDS_OUT_OF_SYNC ||
-	       err == ER_CONNECTION_KILLED || err == ER_SERVER_SHUTDOWN || err == 4031;
+	       err == ER_CONNECTION_KILLED || err == ER_SERVER_SHUTDOWN || err == 4031 ||
+	       err == 1047;
 }
 
 static bool is_int_type(enum enum_field_types t)

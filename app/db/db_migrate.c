@@ -1,8 +1,15 @@
 /*
- * The migration runner: lists sql/NNN_*.sql, takes a named lock, and
+ * The migration runner: lists sql/NNN_*.sql, takes the migration lock, and
  * applies in number order each file not yet in schema_migrations (by
  * db_script, several statements per file), recording its SHA-256.  A file
  * whose checksum changed since it was applied is reported, never re-run.
+ *
+ * The lock is a row, not GET_LOCK: a named lock is held on one server
+ * only, and on a Galera cluster two runners on two nodes would both get
+ * it.  A row's insert is certified cluster-wide: one runner's commits, the
+ * other's is a duplicate (or fails certification) and waits.  A runner
+ * that died holding it is outlived: a lock older than 10 minutes is taken
+ * over.  (The DDL itself replicates in total order, TOI.)
  */
 #include "db/db_migrate.h"
 
@@ -10,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/arena.h"
 #include "lib/crypto.h"
@@ -25,8 +33,21 @@ static const char create_table[] = "CREATE TABLE IF NOT EXISTS schema_migrations
 				   " applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)"
 				   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
 
-static const struct db_sql Q_LOCK = {"migrate_lock", "SELECT GET_LOCK('ibiki_migrate', 60)"};
-static const struct db_sql Q_UNLOCK = {"migrate_unlock", "SELECT RELEASE_LOCK('ibiki_migrate')"};
+static const char create_lock[] = "CREATE TABLE IF NOT EXISTS schema_lock ("
+				  " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+				  " holder VARCHAR(300) NOT NULL,"
+				  " taken_at DATETIME(3) NOT NULL"
+				  ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+
+#define LOCK_WAIT_S 60
+
+static const struct db_sql Q_LOCK = {
+	"migrate_lock", "INSERT INTO schema_lock (id, holder, taken_at) VALUES (1, ?, NOW(3))"};
+static const struct db_sql Q_LOCK_STALE = {
+	"migrate_lock_stale",
+	"DELETE FROM schema_lock WHERE id = 1 AND taken_at < NOW(3) - INTERVAL 10 MINUTE"};
+static const struct db_sql Q_UNLOCK = {"migrate_unlock",
+				       "DELETE FROM schema_lock WHERE id = 1 AND holder = ?"};
 static const struct db_sql Q_APPLIED = {"migrate_applied",
 					"SELECT checksum FROM schema_migrations WHERE version = ?"};
 static const struct db_sql Q_RECORD = {
@@ -37,6 +58,25 @@ struct file {
 	unsigned version;
 	char name[256];
 };
+
+/* Take the lock as holder, waiting up to LOCK_WAIT_S for another runner. */
+static bool take_lock(struct db *db, const char *holder)
+{
+	int i;
+
+	for (i = 0; i < LOCK_WAIT_S; i++) {
+		enum db_rc rc = DB_EXEC(db, &Q_LOCK, NULL, DBZ(holder));
+
+		if (rc == DB_OK)
+			return true;
+		if (rc != DB_DUP && rc != DB_RETRY)
+			return false;
+		if (rc == DB_DUP && i == 0)
+			db_exec(db, &Q_LOCK_STALE, NULL, 0, NULL);
+		sleep(1);
+	}
+	return false;
+}
 
 static int cmp_file(const void *a, const void *b)
 {
@@ -104,16 +144,19 @@ int db_migrate_run(struct db *db, const char *dir, FILE *out, char *err, size_t 
 	int applied = 0, ret = -1;
 	bool locked = false;
 	struct db_res res;
+	char host[256] = "", holder[300];
 
 	arena_init(&a, 64 * 1024, 64 * 1024 * 1024);
 	if (list_files(dir, files, &n, err, errlen) < 0)
 		goto out;
-	if (db_script(db, create_table, err, errlen) != DB_OK)
+	if (db_script(db, create_table, err, errlen) != DB_OK ||
+	    db_script(db, create_lock, err, errlen) != DB_OK)
 		goto out;
-	res = (struct db_res){.a = &a};
-	if (db_exec(db, &Q_LOCK, NULL, 0, &res) != DB_OK || res.nrows != 1 ||
-	    DB_AT(&res, 0, 0)->i != 1) {
-		snprintf(err, errlen, "could not take the migration lock");
+	gethostname(host, sizeof(host) - 1);
+	snprintf(holder, sizeof(holder), "%s:%ld", host, (long)getpid());
+	if (!take_lock(db, holder)) {
+		snprintf(err, errlen, "could not take the migration lock (schema_lock) in %d s",
+			 LOCK_WAIT_S);
 		goto out;
 	}
 	locked = true;
@@ -164,7 +207,7 @@ int db_migrate_run(struct db *db, const char *dir, FILE *out, char *err, size_t 
 	ret = applied;
 out:
 	if (locked)
-		db_exec(db, &Q_UNLOCK, NULL, 0, NULL);
+		DB_EXEC(db, &Q_UNLOCK, NULL, DBZ(holder));
 	arena_free(&a);
 	return ret;
 }

@@ -48,6 +48,7 @@ static const struct ckey keys[] = {
 	{"database", "host", C_STR, false, O(database.host), "localhost", 0, 0},
 	{"database", "port", C_LONG, false, O(database.port), "3306", 0, 65535},
 	{"database", "socket", C_STR, false, O(database.socket), "", 0, 0},
+	{"database", "hosts", C_STR, false, O(database.hosts), "", 0, 0},
 	{"database", "user", C_STR, false, O(database.user), "ibiki", 0, 0},
 	{"database", "password", C_STR, true, O(database.password), "", 0, 0},
 	{"database", "name", C_STR, false, O(database.name), "ibiki", 0, 0},

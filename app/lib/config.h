@@ -29,6 +29,7 @@ struct config {
 		char *host;
 		long port;
 		char *socket;
+		char *hosts; /* a cluster's nodes, in order of preference; "" none */
 		char *user;
 		char *password;
 		char *name;
