@@ -181,13 +181,25 @@ static void unread_totals_cover_all_conversations(void)
 	CU_ASSERT_EQUAL(unread(&f, "messages"), 1);
 }
 
+/* phone's thread says a reply is blocked for code, and a reply does meet
+ * that: HTTP status. */
+static void reply_blocked(const struct fixture *f, const char *phone, const char *code, int status)
+{
+	struct resp r = it_get(it_fmt("/api/web/inbox/%s", fx_esc(phone)), f->op_token);
+
+	CU_ASSERT_FALSE(it_member(r.json, "canReply")->b);
+	CU_ASSERT_STRING_EQUAL(jstr(it_member(r.json, "replyBlocked"), "code"), code);
+	r = it_post("/api/web/inbox/reply", f->op_token,
+		    it_fmt("{\"to\":\"%s\",\"message\":\"back\"}", phone));
+	CU_ASSERT_EQUAL(r.status, status);
+}
+
 /* A thread names its user and says why a reply cannot succeed: a number
  * only sent to, an opted-out number. */
 static void thread_user_and_reply_state(void)
 {
 	struct fixture f = fx_new("InboxThread ");
 	const char *wrote = fx_phone(), *sent = fx_phone(), *stop = fx_phone();
-	const struct json *b;
 	struct resp r;
 
 	fx_inbound(wrote, f.number, "hello");
@@ -205,24 +217,9 @@ static void thread_user_and_reply_state(void)
 		it_fmt("{\"phoneNumber\":\"%s\",\"messageContent\":\"hi\",\"operatorId\":\"%s\"}",
 		       sent, f.op_name));
 	CU_ASSERT_TRUE(r.status == 200 || r.status == 202);
-	r = it_get(it_fmt("/api/web/inbox/%s", fx_esc(sent)), f.op_token);
-	CU_ASSERT_FALSE(it_member(r.json, "canReply")->b);
-	b = it_member(r.json, "replyBlocked");
-	CU_ASSERT_STRING_EQUAL(jstr(b, "code"), "no_inbound");
-	/* What the dashboard says is what the reply would meet. */
-	r = it_post("/api/web/inbox/reply", f.op_token,
-		    it_fmt("{\"to\":\"%s\",\"message\":\"back\"}", sent));
-	CU_ASSERT_EQUAL(r.status, 404);
-
+	reply_blocked(&f, sent, "no_inbound", 404);
 	fx_inbound(stop, f.number, "STOP");
-	r = it_get(it_fmt("/api/web/inbox/%s", fx_esc(stop)), f.op_token);
-	CU_ASSERT_FALSE(it_member(r.json, "canReply")->b);
-	CU_ASSERT_FALSE(it_member(r.json, "registered")->b);
-	b = it_member(r.json, "replyBlocked");
-	CU_ASSERT_STRING_EQUAL(jstr(b, "code"), "recipient_opted_out");
-	r = it_post("/api/web/inbox/reply", f.op_token,
-		    it_fmt("{\"to\":\"%s\",\"message\":\"back\"}", stop));
-	CU_ASSERT_EQUAL(r.status, 403);
+	reply_blocked(&f, stop, "recipient_opted_out", 403);
 }
 
 static const char *first_warning(const struct resp *r)
