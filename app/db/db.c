@@ -23,6 +23,7 @@
 #include "db/db.h"
 
 #include <mysql.h>
+#include <mysqld_error.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +44,9 @@ struct db {
 	const struct config *cfg;
 	MYSQL *conn; /* NULL when disconnected */
 	bool in_txn;
-	double down_until; /* monotonic ms: no connection is tried before */
-	size_t node;	   /* [database] hosts: the entry tried first */
+	double down_until;   /* monotonic ms: no connection is tried before */
+	size_t node;	     /* [database] hosts: the entry tried first */
+	long long conflicts; /* 1213s met: deadlocks, Galera certification failures */
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -368,6 +370,23 @@ static void bind_args(MYSQL_BIND *bind, unsigned long *lens, const struct db_arg
 	}
 }
 
+/* How a failure is logged.  A 1213 is counted and only noted: on a Galera
+ * cluster two nodes' writers of one row meet it in normal operation (one
+ * certifies, the other reruns), and it must not flood the log. */
+static enum log_level level_of(struct db *db, unsigned int err, enum db_rc rc)
+{
+	if (err == ER_LOCK_DEADLOCK) {
+		db->conflicts++;
+		return LOG_INFO;
+	}
+	return rc == DB_RETRY ? LOG_WARN : LOG_ERROR;
+}
+
+long long db_conflicts(const struct db *db)
+{
+	return db->conflicts;
+}
+
 /* A failure of st: logged (a duplicate key is an answer, not logged), the
  * connection dropped when it is gone; returns its result. */
 static enum db_rc stmt_failed(struct db *db, const struct db_sql *q, MYSQL_STMT *st)
@@ -378,7 +397,7 @@ static enum db_rc stmt_failed(struct db *db, const struct db_sql *q, MYSQL_STMT 
 	if (rc == DB_OK)
 		rc = DB_ERROR;
 	if (rc != DB_DUP)
-		log_msg(rc == DB_RETRY ? LOG_WARN : LOG_ERROR, "db", "%s: %u %s", q->name, err,
+		log_msg(level_of(db, err, rc), "db", "%s: %u %s", q->name, err,
 			mysql_stmt_error(st));
 	if (db_fetch_conn_lost(err))
 		disconnect(db);
@@ -489,7 +508,7 @@ static enum db_rc simple(struct db *db, const char *sql)
 	if (mysql_real_query(db->conn, sql, strlen(sql)) == 0)
 		return DB_OK;
 	err = mysql_errno(db->conn);
-	log_msg(LOG_WARN, "db", "%s: %u %s", sql, err, mysql_error(db->conn));
+	log_msg(level_of(db, err, DB_RETRY), "db", "%s: %u %s", sql, err, mysql_error(db->conn));
 	if (db_fetch_conn_lost(err))
 		disconnect(db);
 	return db_fetch_classify(err);

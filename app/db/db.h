@@ -159,6 +159,10 @@ enum db_rc db_txn(struct db *db, db_txn_fn fn, void *ctx);
 /* Check the connection (reconnecting if needed): DB_OK or DB_UNAVAILABLE. */
 enum db_rc db_ping(struct db *db);
 
+/* How many 1213s (deadlocks; on Galera also certification failures) this
+ * handle has met since it was opened, rerun or not. */
+long long db_conflicts(const struct db *db);
+
 /* Run SQL text that is not a prepared statement, several statements
  * allowed: for migrations only, never with data from a request. */
 enum db_rc db_script(struct db *db, const char *sql, char *err, size_t errlen);

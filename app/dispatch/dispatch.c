@@ -232,7 +232,7 @@ static void metrics_flush(struct dispatcher *d)
 							      "deferred"};
 	static const char *const hook[OUTBOX_OUTCOME__MAX] = {"delivered", "retry", "dead",
 							      "deferred"};
-	struct metrics_series s[(UPSTREAM_PROVIDER__MAX + 1) * OUTBOX_OUTCOME__MAX];
+	struct metrics_series s[(UPSTREAM_PROVIDER__MAX + 1) * OUTBOX_OUTCOME__MAX + 1];
 	char labels[sizeof(s) / sizeof(s[0])][64];
 	size_t n = 0;
 	int p, o;
@@ -255,9 +255,15 @@ static void metrics_flush(struct dispatcher *d)
 			"Webhook deliveries to clients by the dispatchers, by outcome.",
 			d->hooks[o]};
 	}
+	s[n++] = (struct metrics_series){
+		"ibiki_dispatch_claim_conflicts_total", "",
+		"Claims of outbox jobs that met another claim of them (1213: on a Galera cluster a"
+		" certification failure) and were rerun.",
+		d->claim_conflicts};
 	if (metrics_file_add(d->cfg->push.metrics_file, s, n) == 0) {
 		memset(d->sends, 0, sizeof(d->sends));
 		memset(d->hooks, 0, sizeof(d->hooks));
+		d->claim_conflicts = 0;
 	}
 }
 
@@ -282,6 +288,8 @@ static size_t claim(struct dispatcher *d)
 	struct outbox_job *jobs;
 	size_t i, n = 0;
 	size_t room = d->nx - d->busy, owed = d->busy + d->nresults;
+	long long conflicts;
+	enum db_rc rc;
 
 	/* Every busy slot and every claimed job adds one result before the
 	 * next flush: claim no more than the results array can still hold. */
@@ -292,7 +300,10 @@ static size_t claim(struct dispatcher *d)
 	if (room == 0)
 		return 0;
 	how.max = (int)(room > OUTBOX_BATCH ? OUTBOX_BATCH : room);
-	if (db_outbox_claim(d->db, &d->a, &how, &jobs, &n) != DB_OK)
+	conflicts = db_conflicts(d->db);
+	rc = db_outbox_claim(d->db, &d->a, &how, &jobs, &n);
+	d->claim_conflicts += db_conflicts(d->db) - conflicts;
+	if (rc != DB_OK)
 		return 0;
 	d->st->claimed += (long long)n;
 	for (i = 0; i < n; i++) {

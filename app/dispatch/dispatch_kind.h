@@ -107,6 +107,7 @@ struct dispatcher {
 	 * outcome, webhook deliveries by outcome (enum outbox_outcome). */
 	long long sends[UPSTREAM_PROVIDER__MAX][OUTBOX_OUTCOME__MAX];
 	long long hooks[OUTBOX_OUTCOME__MAX];
+	long long claim_conflicts; /* claims that met a 1213 (another node's claim) */
 };
 
 /* Settle job j without a transfer: outcome (DEFER: due again after
