@@ -1,38 +1,50 @@
 /*
  * Ibiki dashboard: all the behaviour of the single page (index.html).
- * Login; admin client management (delivery mode, webhook, routes, API keys,
- * operator accounts, deliveries); operator inbox, send form, message log
- * and users.  Plain ES2020, no dependencies.  The session is the HttpOnly
- * cookie set by /api/auth/login; only role, username and clientId are kept
- * (sessionStorage).  Server data reaches the DOM through textContent only.
+ * Login; admin client management (rename, disable, delivery mode, webhook,
+ * routes, API keys, operator accounts, deliveries); operator inbox, send
+ * form, message log and users.  Plain ES2020, no dependencies.  The session
+ * is the HttpOnly cookie set by /api/auth/login; GET /api/auth/me tells who
+ * it is on every load (so a second tab needs no login), and that answer is
+ * kept in memory only.  An admin's "acting for client" choice stays in
+ * sessionStorage (per tab).  Server data reaches the DOM through
+ * textContent only.
  */
 'use strict';
 
 (() => {
 	const MAX_CHARS = 1600;
-	const SESSION_KEY = 'ibiki.session'; /* {role, username, clientId} */
+	const LEGACY_SESSION_KEY = 'ibiki.session'; /* older builds kept the session here: removed on load */
 	const ACTING_KEY = 'ibiki.acting'; /* {id, name}: the client an admin acts for */
 	const TABS = ['inbox', 'send', 'messages', 'users'];
 	const MODES = [['poll', 'Poll'], ['push', 'Push'], ['both', 'Both']];
 	const REFRESH_MS = 10000;
+	const PAGE = 50; /* conversations, thread messages and log rows per page */
+	const SEARCH_MS = 300; /* inbox search debounce */
+	const ENDED_TEXT = 'Your session has ended. Please log in again.';
+	const MAX_TIMER_MS = 2147483647; /* setTimeout's limit (about 24.8 days) */
 
-	let session = null;
+	let session = null; /* {role, username, displayName, clientId, clientName, expiresAt} */
 	let acting = null;
 	let view = null;
+	let expiryTimer = null;
+	let serverSkew = 0; /* server clock minus ours, from the Date header (ms) */
 
 	/* --- small helpers ------------------------------------------------------ */
 
 	const $ = (id) => document.getElementById(id);
 
-	/* el('tag', {class, text, on:{click: fn}, 'aria-x': v, prop: v}, ...children)
-	 * Strings among children become text nodes: never parsed as HTML. */
+	/* el('tag', {class, text, key, on:{click: fn}, 'aria-x': v, prop: v}, ...children)
+	 * Strings among children become text nodes: never parsed as HTML.
+	 * key (data-key) names an element so that the focus can be put back on
+	 * its replacement after a re-render (keepFocus). */
 	function el(tag, props, ...children) {
 		const e = document.createElement(tag);
 		for (const [k, v] of Object.entries(props || {})) {
 			if (v === null || v === undefined) continue;
-			if (k.startsWith('aria-') || k === 'role' || k === 'for') e.setAttribute(k, String(v));
+			if (k.startsWith('aria-') || k.startsWith('data-') || k === 'role' || k === 'for') e.setAttribute(k, String(v));
 			else if (k === 'class') e.className = v;
 			else if (k === 'text') e.textContent = String(v);
+			else if (k === 'key') e.dataset.key = String(v);
 			else if (k === 'on') for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
 			else if (k === 'dataset') Object.assign(e.dataset, v);
 			else e[k] = v;
@@ -53,8 +65,12 @@
 			}
 		},
 		set(k, v) {
-			if (v === null || v === undefined) sessionStorage.removeItem(k);
-			else sessionStorage.setItem(k, JSON.stringify(v));
+			try {
+				if (v === null || v === undefined) sessionStorage.removeItem(k);
+				else sessionStorage.setItem(k, JSON.stringify(v));
+			} catch {
+				/* storage disabled: acting for a client just does not survive a reload */
+			}
 		},
 	};
 
@@ -69,10 +85,52 @@
 
 	const yesNo = (b) => (b ? 'Yes' : 'No');
 	const dash = (v) => (v === null || v === undefined || v === '' ? '—' : String(v));
+	const plural = (n, one, many) => n + ' ' + (n === 1 ? one : many);
 
 	function pill(text) {
 		const t = dash(text);
 		return el('span', { class: 'pill pill-' + t.toLowerCase().replace(/[^a-z]/g, ''), text: t });
+	}
+
+	/* Phones: the layout of app.css's max-width 700px block. */
+	const phoneLayout = () => window.matchMedia('(max-width: 700px)').matches;
+
+	/* Focus without scrolling the page (the element is where the user looks,
+	 * or the caller scrolled already). */
+	function focusQuiet(e) {
+		if (e && e.isConnected) e.focus({ preventScroll: true });
+	}
+
+	/* Focus lost: nothing, or the page itself, has it. */
+	const focusLost = () => !document.activeElement || document.activeElement === document.body;
+
+	/* Runs render() (which rebuilds part of root) and puts the focus back on
+	 * the equivalent element: the same one if it survived, else the one with
+	 * the same data-key, else fallback.  Does nothing when the focus was
+	 * outside root. */
+	function keepFocus(root, render, fallback) {
+		const a = document.activeElement;
+		const inside = a && a !== document.body && root.contains(a);
+		const key = inside ? a.dataset.key : undefined;
+		render();
+		if (!inside || document.activeElement === a) return;
+		if (a.isConnected && root.contains(a)) {
+			focusQuiet(a);
+			return;
+		}
+		const b = key ? root.querySelector('[data-key="' + CSS.escape(key) + '"]') : null;
+		if (b && !b.disabled && !b.closest('[hidden]')) focusQuiet(b);
+		else if (fallback) focusQuiet(fallback);
+	}
+
+	/* The error of a webhook attempt without its leading "HTTP <status>",
+	 * which the status already says: "failed (HTTP 500)", not
+	 * "failed (HTTP 500), HTTP 500". */
+	function attemptError(error, httpStatus) {
+		if (!error) return '';
+		const e = String(error);
+		if (!httpStatus) return e;
+		return e.replace(new RegExp('^HTTP ' + httpStatus + '\\b[:;,]?\\s*'), '');
 	}
 
 	/* --- opt-out and media --------------------------------------------------- */
@@ -98,6 +156,18 @@
 		p.title = 'Opted out' + (how ? ': ' + how : '') + '. Messages to this number are refused.';
 		p.setAttribute('aria-description', p.title);
 		return p;
+	}
+
+	/* The state pills of a number (conversation or thread answer):
+	 * registered / not registered, inactive, opted out.  registered is
+	 * left out when the server does not say (older servers). */
+	function statePills(x, optOut) {
+		const out = [];
+		if (x.registered === true) out.push(pill('registered'));
+		else if (x.registered === false) out.push(pill('not registered'));
+		if (x.userStatus === 'inactive') out.push(pill('inactive'));
+		if (x.optedOut) out.push(optedOutPill(optOut || null));
+		return out;
 	}
 
 	/* The pill of an inbound message's keyword ("stop", "start", "help"), or null. */
@@ -128,15 +198,18 @@
 		return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 	}
 
-	/* A table from columns [[heading, row => string|Node, class?], ...]. */
+	/* A table from columns [[heading, row => string|Node, class?], ...].
+	 * Every cell carries its heading as data-label: on phones app.css stacks
+	 * the rows and shows it before the value. */
 	function table(caption, cols, rows, empty) {
 		if (!rows || rows.length === 0) return el('p', { class: 'muted', text: empty || 'Nothing to show.' });
-		return el('table', null,
+		return el('table', { class: 'stacked kv' },
 			el('caption', { class: 'sr-only', text: caption }),
-			el('thead', null, el('tr', null, cols.map((c) => el('th', { scope: 'col', text: c[0] })))),
+			el('thead', null, el('tr', null, cols.map((c) => el('th', { scope: 'col' },
+				c[0] || el('span', { class: 'sr-only', text: 'Actions' }))))),
 			el('tbody', null, rows.map((r) => el('tr', null, cols.map((c) => {
 				const v = c[1](r);
-				return el('td', { class: c[2] || null }, v instanceof Node ? v : dash(v));
+				return el('td', { class: c[2] || null, 'data-label': c[0] || null }, v instanceof Node ? v : dash(v));
 			})))));
 	}
 
@@ -148,13 +221,24 @@
 
 	let noticeTimer = null;
 
+	/* The notice under the header.  kind: info (default), warn, error.
+	 * Errors are alerts and stay until dismissed; the others are polite
+	 * status messages. */
 	function notify(text, kind) {
+		const k = kind || 'info';
 		const n = $('notice');
-		$('notice-text').textContent = text;
-		n.className = 'notice ' + (kind || 'info');
+		n.setAttribute('role', k === 'error' ? 'alert' : 'status');
+		n.setAttribute('aria-live', k === 'error' ? 'assertive' : 'polite');
+		n.className = 'notice ' + k;
 		n.hidden = false;
+		$('notice-text').textContent = text;
 		clearTimeout(noticeTimer);
-		if (kind !== 'error') noticeTimer = setTimeout(() => { n.hidden = true; }, 6000);
+		if (k === 'info') noticeTimer = setTimeout(() => { n.hidden = true; }, 6000);
+	}
+
+	function hideNotice() {
+		clearTimeout(noticeTimer);
+		$('notice').hidden = true;
 	}
 
 	function errorText(err) {
@@ -169,15 +253,21 @@
 		notify(errorText(err), 'error');
 	}
 
-	/* A per-form result line, in addition to the notice. */
+	/* A per-form result line (a live region), in addition to the notice. */
 	function result(p, text, kind) {
-		p.textContent = text;
 		p.className = 'result ' + (kind || 'info');
-		p.hidden = false;
+		p.textContent = text;
 	}
 
-	/* Runs fn with btn disabled; reports errors; returns fn's value or undefined. */
+	function clearResult(p) {
+		p.textContent = '';
+		p.className = 'result';
+	}
+
+	/* Runs fn with btn disabled; reports errors; returns fn's value or
+	 * undefined.  A disabled button can lose the focus: it gets it back. */
 	async function busy(btn, fn) {
+		const had = btn && document.activeElement === btn;
 		if (btn) btn.disabled = true;
 		try {
 			return await fn();
@@ -185,7 +275,43 @@
 			fail(e);
 			return undefined;
 		} finally {
-			if (btn) btn.disabled = false;
+			if (btn) {
+				btn.disabled = false;
+				if (had && focusLost()) refocus(btn);
+			}
+		}
+	}
+
+	/* Gives the focus back to btn, or to its replacement after a re-render
+	 * (the element with the same data-key). */
+	function refocus(btn) {
+		if (btn.isConnected && !btn.closest('[hidden]')) {
+			focusQuiet(btn);
+			return;
+		}
+		const k = btn.dataset.key;
+		const b = k ? document.querySelector('[data-key="' + CSS.escape(k) + '"]') : null;
+		if (b && !b.disabled) focusQuiet(b);
+	}
+
+	/* A send form while its message goes out: the button disabled and
+	 * saying "Sending…", the form aria-busy, the text read-only (so nothing
+	 * typed meanwhile is cleared with the sent text).  label: the button's
+	 * own text, put back after. */
+	async function sending(form, btn, ta, label, fn) {
+		const had = document.activeElement;
+		form.setAttribute('aria-busy', 'true');
+		btn.disabled = true;
+		btn.textContent = 'Sending…';
+		ta.readOnly = true;
+		try {
+			return await fn();
+		} finally {
+			form.removeAttribute('aria-busy');
+			btn.disabled = false;
+			btn.textContent = label;
+			ta.readOnly = false;
+			if (had && had !== document.body && focusLost()) focusQuiet(had);
 		}
 	}
 
@@ -200,8 +326,6 @@
 		}
 	}
 
-	/* opts: operator (send X-Ibiki-Client when an admin acts for a client),
-	 * idempotent (send a fresh Idempotency-Key), login (no 401 redirect). */
 	/* A send still queued when the gateway stopped waiting (202): it goes
 	 * on; the message log shows its outcome. */
 	function queuedText(r) {
@@ -209,6 +333,9 @@
 			' the message log shows when it is sent.';
 	}
 
+	/* opts: operator (send X-Ibiki-Client when an admin acts for a client),
+	 * idempotent (send a fresh Idempotency-Key), login (a 401 is the
+	 * caller's: no "session ended"). */
 	async function api(method, path, body, opts) {
 		const o = opts || {};
 		const headers = { Accept: 'application/json' };
@@ -227,6 +354,8 @@
 		} catch (e) {
 			throw new ApiError(0, 'network_error', 'Cannot reach the server: ' + e.message, null);
 		}
+		const date = Date.parse(res.headers.get('Date') || '');
+		if (!Number.isNaN(date)) serverSkew = date - Date.now();
 		let data = null;
 		const text = await res.text();
 		if (text) {
@@ -241,8 +370,10 @@
 			const msg = (data && data.message) || 'Request failed (HTTP ' + res.status + ')';
 			const err = new ApiError(res.status, code, msg, data);
 			if (res.status === 401 && !o.login) {
+				/* The server's text ("Missing credentials: ...") means nothing
+				 * to an operator: sessionEnded says it plainly. */
 				err.handled = true;
-				sessionEnded(msg);
+				sessionEnded();
 			}
 			throw err;
 		}
@@ -259,18 +390,48 @@
 		for (const v of ['login', 'admin', 'operator']) $('view-' + v).hidden = v !== name;
 		$('who').hidden = name === 'login';
 		$('acting').hidden = !(name === 'operator' && session && session.role === 'admin' && acting);
-		if (name !== 'operator') stopTimer();
+		if (name !== 'operator') {
+			stopTimer();
+			document.title = 'Ibiki';
+		}
+	}
+
+	/* The session as kept in memory, from /api/auth/me (or the login answer). */
+	function sessionFrom(r) {
+		const orNull = (v) => (v === undefined ? null : v);
+		return {
+			role: r.role,
+			username: r.username,
+			displayName: orNull(r.displayName),
+			clientId: orNull(r.clientId),
+			clientName: orNull(r.clientName),
+			expiresAt: orNull(r.expiresAt),
+		};
+	}
+
+	/* Ends the session in this tab when the token expires (the server would
+	 * answer 401 from then on).  Measured on the server's clock. */
+	function armExpiry() {
+		clearTimeout(expiryTimer);
+		expiryTimer = null;
+		const at = session && session.expiresAt ? Date.parse(session.expiresAt) : NaN;
+		if (Number.isNaN(at)) return;
+		const ms = at - (Date.now() + serverSkew) + 500;
+		expiryTimer = setTimeout(sessionEnded, Math.max(0, Math.min(ms, MAX_TIMER_MS)));
 	}
 
 	function clearSession() {
 		session = null;
 		acting = null;
-		store.set(SESSION_KEY, null);
+		clearTimeout(expiryTimer);
+		expiryTimer = null;
 		store.set(ACTING_KEY, null);
 		resetOperator();
 		resetAdmin();
 	}
 
+	/* The login view; msg (optional) above the form.  The focus goes to the
+	 * Username field. */
 	function showLogin(msg) {
 		show('login');
 		history.replaceState(null, '', '/');
@@ -280,21 +441,44 @@
 		$('login-user').focus();
 	}
 
-	function sessionEnded(msg) {
+	/* Any 401 outside the login, and the expiry timer. */
+	function sessionEnded() {
 		if (view === 'login') return;
 		clearSession();
-		showLogin('Please log in again (' + msg + ').');
+		hideNotice();
+		showLogin(ENDED_TEXT);
 	}
 
-	function start() {
-		session = store.get(SESSION_KEY);
-		acting = store.get(ACTING_KEY);
-		if (!session || !session.role) return showLogin();
-		$('who-name').textContent = session.username + ' · ' + session.role;
+	/* Shows the dashboard of session s (set it first). */
+	function enter(s) {
+		session = s;
+		if (session.role !== 'admin') {
+			acting = null;
+			store.set(ACTING_KEY, null);
+		}
+		armExpiry();
+		const who = session.displayName || session.username;
+		$('who-name').textContent = who + ' · ' + session.role + (session.clientName ? ' · ' + session.clientName : '');
 		if (session.role === 'admin' && !acting) return showAdmin();
 		if (session.role === 'admin' || session.role === 'operator') return showOperator();
 		clearSession();
 		return showLogin('This account has no dashboard.');
+	}
+
+	/* On load: the cookie decides (another tab may have logged in). */
+	async function start() {
+		store.set(LEGACY_SESSION_KEY, null);
+		acting = store.get(ACTING_KEY);
+		let me;
+		try {
+			me = await api('GET', '/api/auth/me', undefined, { login: true });
+		} catch (e) {
+			acting = null;
+			showLogin();
+			if (e.status === 0 || e.status >= 500) fail(e);
+			return;
+		}
+		enter(sessionFrom(me));
 	}
 
 	async function login(ev) {
@@ -305,14 +489,20 @@
 				username: $('login-user').value.trim(),
 				password: $('login-pass').value,
 			}, { login: true });
-			/* The token stays in the HttpOnly cookie: only these are kept. */
-			session = { role: r.role, username: r.username, clientId: r.clientId === undefined ? null : r.clientId };
-			store.set(SESSION_KEY, session);
+			/* The token stays in the HttpOnly cookie.  /api/auth/me adds the
+			 * display and client names; without it the login answer does. */
+			let me = null;
+			try {
+				me = await api('GET', '/api/auth/me', undefined, { login: true });
+			} catch {
+				me = null;
+			}
+			$('login-pass').value = '';
+			$('login-msg').hidden = true;
+			hideNotice();
 			store.set(ACTING_KEY, null);
 			acting = null;
-			$('login-pass').value = '';
-			$('notice').hidden = true;
-			start();
+			enter(sessionFrom(Object.assign({}, r, me || {})));
 		});
 	}
 
@@ -323,12 +513,16 @@
 			/* the cookie is short-lived anyway; forget the session regardless */
 		}
 		clearSession();
+		hideNotice();
 		showLogin('You are logged out.');
 	}
 
 	/* --- admin: clients ----------------------------------------------------- */
 
-	const admin = { rows: new Map(), clients: new Map(), openId: null, detailSeq: 0, dlvSeq: 0 };
+	const admin = {
+		rows: new Map(), clients: new Map(), openId: null,
+		detailSeq: 0, dlvSeq: 0, accSeq: 0, accBlock: null, accList: null,
+	};
 
 	function resetAdmin() {
 		admin.rows.clear();
@@ -341,6 +535,7 @@
 	function showAdmin() {
 		show('admin');
 		history.replaceState(null, '', '#clients');
+		$('admin-h').focus();
 		loadClients().catch(fail);
 	}
 
@@ -348,29 +543,50 @@
 		const r = await api('GET', '/api/admin/clients');
 		const list = r.clients || [];
 		const body = $('clients-body');
-		admin.rows.clear();
-		admin.clients.clear();
-		body.replaceChildren(...list.map(clientRow));
+		keepFocus(body, () => {
+			admin.rows.clear();
+			admin.clients.clear();
+			body.replaceChildren(...list.map(clientRow));
+		}, $('admin-h'));
 		$('clients-empty').hidden = list.length > 0;
 		if (admin.openId !== null && !admin.clients.has(admin.openId)) closeDetails();
 	}
 
-	function clientRow(c) {
-		const refs = { modeBtns: new Map() };
-		refs.name = el('td', { text: c.name });
-		refs.status = el('td', null);
+	/* The warnings of a client (warnings[].message), one line. */
+	const warningText = (c) => (c.warnings || []).map((w) => w.message).filter(Boolean).join(' ');
 
-		const modes = el('div', { class: 'seg', role: 'group', 'aria-label': 'Delivery mode for ' + c.name });
+	/* One row of the client table.  Every control's accessible name says
+	 * which client it acts on; updateRow keeps them right after a rename. */
+	function clientRow(c) {
+		const id = c.id;
+		const refs = { modeBtns: new Map() };
+		const key = (k) => 'c' + id + '-' + k;
+
+		refs.nameText = el('span', { class: 'client-name' });
+		refs.rename = el('input', {
+			type: 'text', maxLength: 200, autocomplete: 'off', spellcheck: false, required: true, key: key('rename'),
+		});
+		const renameBtn = el('button', { type: 'submit', text: 'Rename', key: key('rename-btn') });
+		const renameForm = el('form', {
+			class: 'rename-form',
+			on: { submit: (e) => { e.preventDefault(); renameClient(id, refs, renameBtn); } },
+		}, refs.rename, renameBtn);
+
+		refs.status = el('span', null);
+		refs.toggle = el('button', { type: 'button', key: key('status'), on: { click: (e) => setClientStatus(id, e.currentTarget) } });
+
+		refs.modes = el('div', { class: 'seg', role: 'group' });
 		for (const [m, label] of MODES) {
 			const b = el('button', {
 				type: 'button',
 				text: label,
-				'aria-pressed': String(c.deliveryMode === m),
-				on: { click: (e) => setMode(c.id, m, e.currentTarget) },
+				key: key('mode-' + m),
+				on: { click: (e) => setMode(id, m, e.currentTarget) },
 			});
 			refs.modeBtns.set(m, b);
-			modes.append(b);
+			refs.modes.append(b);
 		}
+		refs.warn = el('p', { class: 'warn client-warn', role: 'status' });
 
 		refs.url = el('input', {
 			type: 'url',
@@ -378,41 +594,49 @@
 			autocomplete: 'off',
 			spellcheck: false,
 			maxLength: 2048,
-			'aria-label': 'Webhook URL for ' + c.name,
+			key: key('url'),
 		});
 		refs.secret = el('input', {
 			type: 'password',
 			autocomplete: 'new-password',
 			spellcheck: false,
 			maxLength: 128,
-			'aria-label': 'Webhook secret for ' + c.name + ' (16 to 128 characters; empty keeps it, or generates one)',
+			key: key('secret'),
 		});
-		const save = el('button', { type: 'submit', text: 'Save' });
+		const save = el('button', { type: 'submit', text: 'Save', key: key('save') });
 		const form = el('form', {
 			class: 'webhook-form',
-			on: { submit: (e) => { e.preventDefault(); saveWebhook(c.id, refs, save); } },
-		}, refs.url, refs.secret, save);
+			on: { submit: (e) => { e.preventDefault(); saveWebhook(id, refs, save); } },
+		},
+		/* tells password managers (and Chrome's form check) whose secret this is */
+		el('input', { type: 'text', autocomplete: 'username', value: 'webhook-client-' + id, readOnly: true, hidden: true, tabIndex: -1 }),
+		refs.url, refs.secret, save);
 
 		refs.badge = el('span', null);
-		const rotate = el('button', { type: 'button', text: 'Rotate secret', on: { click: (e) => rotateSecret(c.id, e.currentTarget) } });
+		refs.removeHook = el('button', {
+			type: 'button', class: 'danger', text: 'Remove webhook', key: key('unhook'),
+			on: { click: (e) => removeWebhook(id, e.currentTarget) },
+		});
+		const rotate = el('button', { type: 'button', text: 'Rotate secret', key: key('rotate'), on: { click: (e) => rotateSecret(id, e.currentTarget) } });
 		refs.details = el('button', {
 			type: 'button',
 			text: 'Details',
+			key: key('details'),
 			'aria-expanded': 'false',
 			'aria-controls': 'client-details',
-			on: { click: () => toggleDetails(c.id) },
+			on: { click: () => toggleDetails(id) },
 		});
-		const inbox = el('button', { type: 'button', text: 'Open inbox', on: { click: () => openInboxFor(c.id) } });
+		const inbox = el('button', { type: 'button', text: 'Open inbox', key: key('inbox'), on: { click: () => openInboxFor(id) } });
 
-		refs.tr = el('tr', null,
-			el('td', { text: String(c.id) }),
-			refs.name,
-			refs.status,
-			el('td', null, modes),
-			el('td', null, form),
-			el('td', null, refs.badge),
-			el('td', { class: 'actions' }, rotate, refs.details, inbox));
-		admin.rows.set(c.id, refs);
+		refs.tr = el('tr', { 'data-client-id': id },
+			el('td', { 'data-label': 'ID', text: String(id) }),
+			el('td', { 'data-label': 'Name' }, refs.nameText, renameForm),
+			el('td', { 'data-label': 'Status' }, el('div', { class: 'cell-stack' }, refs.status, refs.toggle)),
+			el('td', { 'data-label': 'Delivery mode' }, refs.modes, refs.warn),
+			el('td', { 'data-label': 'Webhook URL and secret' }, form),
+			el('td', { 'data-label': 'Webhook' }, el('div', { class: 'cell-stack' }, refs.badge, refs.removeHook)),
+			el('td', { 'data-label': 'Actions', class: 'actions' }, rotate, refs.details, inbox));
+		admin.rows.set(id, refs);
 		updateRow(c);
 		return refs.tr;
 	}
@@ -422,13 +646,28 @@
 		admin.clients.set(c.id, c);
 		if (!r) return;
 		const wh = c.webhook || {};
-		r.name.textContent = c.name;
+		const n = c.name;
+		r.nameText.textContent = n;
+		r.rename.setAttribute('aria-label', 'Rename ' + n);
+		if (document.activeElement !== r.rename) r.rename.value = n;
 		r.status.replaceChildren(pill(c.status));
+		const disabled = c.status === 'disabled';
+		r.toggle.textContent = disabled ? 'Enable' : 'Disable';
+		r.toggle.setAttribute('aria-label', (disabled ? 'Enable ' : 'Disable ') + n);
+		r.toggle.className = disabled ? '' : 'danger';
+		r.modes.setAttribute('aria-label', 'Delivery mode for ' + n);
 		for (const [m, b] of r.modeBtns) b.setAttribute('aria-pressed', String(c.deliveryMode === m));
+		const warn = warningText(c);
+		r.warn.textContent = warn;
+		r.warn.hidden = !warn;
+		r.url.setAttribute('aria-label', 'Webhook URL for ' + n);
+		r.secret.setAttribute('aria-label', 'Webhook secret for ' + n + ' (16 to 128 characters; empty keeps it, or generates one)');
 		if (document.activeElement !== r.url) r.url.value = wh.url || '';
 		r.secret.placeholder = wh.secretSet ? 'Secret set (empty: keep)' : 'Secret (empty: generate)';
 		r.badge.textContent = wh.configured ? 'Configured' : 'Not set';
 		r.badge.className = 'badge ' + (wh.configured ? 'badge-ok' : 'badge-off');
+		r.removeHook.setAttribute('aria-label', 'Remove webhook of ' + n);
+		r.removeHook.disabled = !wh.url && !wh.secretSet && !wh.configured;
 		r.details.setAttribute('aria-expanded', String(admin.openId === c.id));
 	}
 
@@ -440,6 +679,13 @@
 		updateRow(d);
 		if (admin.openId === id) renderDetails(d);
 		return d;
+	}
+
+	/* After a change answered with the client: the row now, the details
+	 * (routes, keys, health) reloaded when open. */
+	async function changed(r) {
+		updateRow(r);
+		if (admin.openId === r.id) await refreshClient(r.id);
 	}
 
 	async function createClient(ev) {
@@ -454,13 +700,45 @@
 		});
 	}
 
+	async function renameClient(id, refs, btn) {
+		const name = refs.rename.value.trim();
+		const old = clientName(id);
+		if (name === old) {
+			notify('The name is already "' + old + '".');
+			return;
+		}
+		await busy(btn, async () => {
+			const r = await api('PATCH', '/api/admin/clients/' + id, { name });
+			refs.rename.value = r.name;
+			if (acting && acting.id === id) acting = { id, name: r.name };
+			notify('Client "' + old + '" renamed to "' + r.name + '".');
+			await changed(r);
+		});
+	}
+
+	async function setClientStatus(id, btn) {
+		const c = admin.clients.get(id);
+		const next = c && c.status === 'disabled' ? 'active' : 'disabled';
+		await busy(btn, async () => {
+			const r = await api('PATCH', '/api/admin/clients/' + id, { status: next });
+			notify(next === 'disabled' ?
+				'Client "' + r.name + '" disabled: its API keys and operators are refused, its routes route nothing.' :
+				'Client "' + r.name + '" enabled again.');
+			await changed(r);
+		});
+	}
+
 	async function setMode(id, mode, btn) {
 		const c = admin.clients.get(id);
 		if (c && c.deliveryMode === mode) return;
 		await busy(btn, async () => {
 			const r = await api('POST', '/api/admin/clients/' + id + '/delivery-mode', { mode });
 			updateRow(r);
-			notify('Delivery mode of ' + r.name + ': ' + mode + '.');
+			/* push without a webhook: the server's warning, visibly */
+			const warn = warningText(r);
+			const text = 'Delivery mode of ' + r.name + ': ' + mode + '.';
+			if (warn) notify(text + ' ' + warn, 'warn');
+			else notify(text);
 			if (admin.openId === id) await refreshClient(id);
 		});
 	}
@@ -509,6 +787,24 @@
 		});
 	}
 
+	async function removeWebhook(id, btn) {
+		const name = clientName(id);
+		if (!confirm('Remove the webhook of ' + name + '? Push deliveries still pending end dead.')) return;
+		await busy(btn, async () => {
+			await api('DELETE', '/api/admin/clients/' + id + '/webhook');
+			/* GET one surely carries warnings (push without a webhook now) */
+			const c = await refreshClient(id);
+			const warn = warningText(c);
+			notify('Webhook of ' + name + ' removed.' + (warn ? ' ' + warn : ''), warn ? 'warn' : 'info');
+		});
+		/* busy enabled it again: the row says whether there is anything to remove */
+		const c = admin.clients.get(id);
+		if (c) updateRow(c);
+		/* the button is disabled now: keep the focus in the row */
+		const row = admin.rows.get(id);
+		if (row && focusLost()) focusQuiet(row.url);
+	}
+
 	async function rotateSecret(id, btn) {
 		const c = admin.clients.get(id);
 		if (c && !(c.webhook && c.webhook.configured)) {
@@ -551,18 +847,29 @@
 		$('details-h').textContent = clientName(id) + ' (#' + id + ')';
 		$('details-body').replaceChildren(el('p', { class: 'muted', text: 'Loading…' }));
 		$('deliveries-body').replaceChildren();
+		/* The accounts block lives as long as the details are open: the
+		 * client's reloads re-render the rest around it. */
+		admin.accBlock = accountsBlock(id);
 		$('client-details').hidden = false;
 		$('client-details').scrollIntoView({ behavior: 'smooth', block: 'start' });
 		refreshClient(id).catch(fail);
 		loadDeliveries(id).catch(fail);
+		loadAccounts(id).catch(fail);
 	}
 
 	function closeDetails() {
+		const wasOpen = admin.openId;
 		admin.openId = null;
+		admin.accBlock = null;
+		admin.accList = null;
 		for (const r of admin.rows.values()) r.details.setAttribute('aria-expanded', 'false');
+		const inside = $('client-details').contains(document.activeElement);
 		$('client-details').hidden = true;
 		$('details-body').replaceChildren();
 		$('deliveries-body').replaceChildren();
+		/* "Close details" had the focus: back to the row's Details button */
+		const row = wasOpen !== null ? admin.rows.get(wasOpen) : null;
+		if (inside && row) focusQuiet(row.details);
 	}
 
 	function renderDetails(d) {
@@ -572,11 +879,15 @@
 		const last = h.lastDelivery;
 		let lastText = 'None yet';
 		if (last) {
+			const err = attemptError(last.error, last.httpStatus);
 			lastText = fmtTime(last.at) + ': ' + (last.ok ? 'OK' : 'failed') +
 				(last.httpStatus ? ' (HTTP ' + last.httpStatus + ')' : '') +
-				(last.error ? ', ' + last.error : '');
+				(err ? ', ' + err : '');
 		}
 		$('details-h').textContent = d.name + ' (#' + d.id + ')';
+
+		const warnings = el('div', { class: 'client-warnings' },
+			(d.warnings || []).filter((w) => w && w.message).map((w) => el('p', { class: 'warn', role: 'status', text: w.message })));
 
 		const overview = el('div', { class: 'cols' },
 			el('div', null,
@@ -597,7 +908,10 @@
 					fact('Endpoint disabled', yesNo(h.endpointDisabled)),
 					fact('Last delivery', lastText))));
 
-		$('details-body').replaceChildren(overview, routesBlock(d), keysBlock(d), accountBlock(d));
+		const body = $('details-body');
+		keepFocus(body, () => {
+			body.replaceChildren(warnings, overview, routesBlock(d), keysBlock(d), admin.accBlock || el('span'));
+		}, $('details-h'));
 	}
 
 	function labelled(id, text, input) {
@@ -605,17 +919,20 @@
 		return el('span', { class: 'field' }, el('label', { for: id, text }), input);
 	}
 
+	/* Tables in the details scroll inside the card on wide screens. */
+	const wrap = (t) => el('div', { class: 'table-wrap' }, t);
+
 	/* A route's rate: messages per second (empty: the gateway's default,
 	 * 0: unthrottled), saved with PATCH .../routes/{id}. */
 	function rateForm(d, r) {
 		const id = 'd-route-mps-' + r.id;
 		const input = el('input', {
-			type: 'number', min: 0, max: 100000, step: 1, class: 'mps',
+			type: 'number', min: 0, max: 100000, step: 1, class: 'mps', key: 'route-mps-' + r.id,
 			placeholder: 'default', 'aria-label': 'Messages per second of route ' + r.id,
 		});
 		input.id = id;
 		if (r.mps !== null && r.mps !== undefined) input.value = String(r.mps);
-		const save = el('button', { type: 'submit', text: 'Set' });
+		const save = el('button', { type: 'submit', text: 'Set', key: 'route-mps-set-' + r.id });
 		return el('form', {
 			class: 'inline',
 			on: {
@@ -634,13 +951,37 @@
 		}, input, save);
 	}
 
+	function deleteRouteButton(d, r) {
+		const b = el('button', {
+			type: 'button',
+			class: 'danger',
+			text: 'Delete',
+			key: 'route-del-' + r.id,
+			'aria-label': 'Delete route ' + r.id,
+			on: {
+				click: async () => {
+					const what = r.provider === 'extreme' ? 'usemodem ' + r.usemodem + ', port ' + r.port : dash(r.number);
+					if (!confirm('Delete route ' + r.id + ' (' + what + ') of ' + d.name +
+						'? Inbound messages to it are stored unrouted from then on.')) return;
+					await busy(b, async () => {
+						await api('DELETE', '/api/admin/clients/' + d.id + '/routes/' + r.id);
+						notify('Route ' + r.id + ' of ' + d.name + ' deleted.');
+						await refreshClient(d.id);
+					});
+					if (focusLost()) focusQuiet($('details-h')); /* the route's row is gone */
+				},
+			},
+		});
+		return b;
+	}
+
 	function routesBlock(d) {
-		const provider = el('select', null,
+		const provider = el('select', { key: 'route-provider' },
 			el('option', { value: 'twilio', text: 'Twilio' }),
 			el('option', { value: 'extreme', text: 'Extreme (modem/port)' }));
-		const number = el('input', { placeholder: '+12025550100', inputMode: 'tel', autocomplete: 'off', maxLength: 16 });
-		const modem = el('input', { type: 'number', min: 0, max: 9999, step: 1 });
-		const port = el('input', { type: 'number', min: 0, max: 9999, step: 1 });
+		const number = el('input', { placeholder: '+12025550100', inputMode: 'tel', autocomplete: 'off', maxLength: 16, key: 'route-number' });
+		const modem = el('input', { type: 'number', min: 0, max: 9999, step: 1, key: 'route-modem' });
+		const port = el('input', { type: 'number', min: 0, max: 9999, step: 1, key: 'route-port' });
 		const modemField = labelled('d-route-modem', 'usemodem', modem);
 		const portField = labelled('d-route-port', 'port', port);
 		const numberField = labelled('d-route-number', 'Number', number);
@@ -656,7 +997,7 @@
 		};
 		provider.addEventListener('change', sync);
 		sync();
-		const submit = el('button', { type: 'submit', class: 'primary', text: 'Add route' });
+		const submit = el('button', { type: 'submit', class: 'primary', text: 'Add route', key: 'route-add' });
 		const form = el('form', {
 			class: 'inline',
 			on: {
@@ -682,7 +1023,7 @@
 
 		return el('div', { class: 'block' },
 			el('h4', { text: 'Routes' }),
-			table('Routes of ' + d.name, [
+			wrap(table('Routes of ' + d.name, [
 				['ID', (r) => r.id],
 				['Provider', (r) => r.provider],
 				['Number', (r) => r.number],
@@ -690,13 +1031,14 @@
 				['port', (r) => r.port],
 				['Rate (msg/s)', (r) => rateForm(d, r)],
 				['Created', (r) => fmtTime(r.createdAt)],
-			], d.routes, 'No routes: inbound messages cannot reach this client yet.'),
+				['', (r) => deleteRouteButton(d, r)],
+			], d.routes, 'No routes: inbound messages cannot reach this client yet.')),
 			form);
 	}
 
 	function keysBlock(d) {
-		const label = el('input', { maxLength: 200, autocomplete: 'off' });
-		const submit = el('button', { type: 'submit', class: 'primary', text: 'Issue API key' });
+		const label = el('input', { maxLength: 200, autocomplete: 'off', key: 'key-label' });
+		const submit = el('button', { type: 'submit', class: 'primary', text: 'Issue API key', key: 'key-issue' });
 		const form = el('form', {
 			class: 'inline',
 			on: {
@@ -720,6 +1062,7 @@
 				type: 'button',
 				class: 'danger',
 				text: 'Revoke',
+				key: 'key-revoke-' + k.id,
 				'aria-label': 'Revoke key ' + k.prefix,
 				on: {
 					click: async () => {
@@ -729,6 +1072,7 @@
 							notify('Key ' + k.prefix + '… revoked.');
 							await refreshClient(d.id);
 						});
+						if (focusLost()) focusQuiet($('details-h')); /* the button is gone */
 					},
 				},
 			});
@@ -737,7 +1081,7 @@
 
 		return el('div', { class: 'block' },
 			el('h4', { text: 'API keys' }),
-			table('API keys of ' + d.name, [
+			wrap(table('API keys of ' + d.name, [
 				['ID', (k) => k.id],
 				['Prefix', (k) => el('code', { text: k.prefix + '…' })],
 				['Label', (k) => k.label],
@@ -745,12 +1089,16 @@
 				['Created', (k) => fmtTime(k.createdAt)],
 				['Revoked', (k) => (k.revokedAt ? fmtTime(k.revokedAt) : null)],
 				['', (k) => revoke(k) || el('span')],
-			], d.apiKeys, 'No API keys.'),
+			], d.apiKeys, 'No API keys.')),
 			form);
 	}
 
-	function accountBlock(d) {
-		const user = el('input', { autocomplete: 'off', required: true, minLength: 3, maxLength: 64 });
+	/* The client's operator accounts (GET /api/admin/accounts?clientId=),
+	 * with disable/enable and a password reset each, and the form for a new
+	 * one.  Built once per opened client (admin.accBlock). */
+	function accountsBlock(id) {
+		admin.accList = el('div', { class: 'table-wrap' }, el('p', { class: 'muted', text: 'Loading…' }));
+		const user = el('input', { autocomplete: 'off', required: true, minLength: 3, maxLength: 64, spellcheck: false });
 		const pass = el('input', { type: 'password', autocomplete: 'new-password', required: true, minLength: 12, maxLength: 1024 });
 		const submit = el('button', { type: 'submit', class: 'primary', text: 'Create operator' });
 		const form = el('form', {
@@ -763,16 +1111,95 @@
 							username: user.value.trim(),
 							password: pass.value,
 							role: 'operator',
-							clientId: d.id,
+							clientId: id,
 						});
 						user.value = '';
 						pass.value = '';
-						notify('Operator account "' + r.username + '" created for ' + d.name + '.');
+						notify('Operator account "' + r.username + '" created for ' + clientName(id) + '.');
+						await loadAccounts(id);
 					});
 				},
 			},
 		}, labelled('d-acc-user', 'Username', user), labelled('d-acc-pass', 'Password (12+ characters)', pass), submit);
-		return el('div', { class: 'block' }, el('h4', { text: 'New operator account' }), form);
+		return el('div', { class: 'block' },
+			el('h4', { text: 'Operator accounts' }),
+			admin.accList,
+			el('h4', { text: 'New operator account' }),
+			form);
+	}
+
+	async function loadAccounts(id) {
+		const seq = ++admin.accSeq;
+		const r = await api('GET', '/api/admin/accounts?clientId=' + id);
+		if (seq !== admin.accSeq || admin.openId !== id || !admin.accList) return;
+		const list = (r.accounts || []).filter((a) => a.role !== 'admin');
+		const box = admin.accList;
+		keepFocus(box, () => box.replaceChildren(table('Operator accounts of ' + clientName(id), [
+			['Username', (a) => a.username],
+			['Display name', (a) => a.displayName],
+			['Status', (a) => pill(a.status)],
+			['Created', (a) => fmtTime(a.createdAt)],
+			['', (a) => accountStatusButton(id, a)],
+			['Password', (a) => passwordForm(a)],
+		], list, 'No operator accounts yet: create one below.')), $('details-h'));
+	}
+
+	function accountStatusButton(id, a) {
+		const next = a.status === 'disabled' ? 'active' : 'disabled';
+		const verb = next === 'active' ? 'Enable' : 'Disable';
+		const b = el('button', {
+			type: 'button',
+			class: next === 'disabled' ? 'danger' : null,
+			text: verb,
+			key: 'acc-status-' + a.id,
+			'aria-label': verb + ' ' + a.username,
+			on: {
+				click: async () => {
+					await busy(b, async () => {
+						await api('PATCH', '/api/admin/accounts/' + a.id, { status: next });
+						notify(next === 'disabled' ?
+							'Account "' + a.username + '" disabled: its sessions are refused from its next request on.' :
+							'Account "' + a.username + '" enabled again.');
+						await loadAccounts(id);
+					});
+				},
+			},
+		});
+		return b;
+	}
+
+	/* "New password for <username>" and "Reset password".  The hidden
+	 * username field tells password managers whose password it is. */
+	function passwordForm(a) {
+		const pid = 'd-acc-pw-' + a.id;
+		const pw = el('input', {
+			type: 'password', autocomplete: 'new-password', minLength: 12, maxLength: 1024, required: true,
+			key: 'acc-pw-' + a.id,
+		});
+		pw.id = pid;
+		const btn = el('button', { type: 'submit', text: 'Reset password', key: 'acc-pw-btn-' + a.id });
+		return el('form', {
+			class: 'pw-form',
+			on: {
+				submit: async (e) => {
+					e.preventDefault();
+					const n = chars(pw.value);
+					if (n < 12) {
+						notify('A password has at least 12 characters (this one has ' + n + ').', 'error');
+						pw.focus();
+						return;
+					}
+					await busy(btn, async () => {
+						await api('PATCH', '/api/admin/accounts/' + a.id, { password: pw.value });
+						pw.value = '';
+						notify('Password of "' + a.username + '" reset: it applies from the next login.');
+					});
+				},
+			},
+		},
+		el('input', { type: 'text', autocomplete: 'username', value: a.username, readOnly: true, hidden: true, tabIndex: -1 }),
+		el('label', { for: pid, class: 'sr-only', text: 'New password for ' + a.username }),
+		pw, btn);
 	}
 
 	async function loadDeliveries(id) {
@@ -783,19 +1210,23 @@
 			const entries = dv.attemptLog || [];
 			if (entries.length === 0) return null;
 			return el('details', null,
-				el('summary', { text: entries.length + ' attempt' + (entries.length === 1 ? '' : 's') }),
-				el('ol', { class: 'attempts' }, entries.map((a) => el('li', {
-					text: '#' + a.attempt + ' ' + fmtTime(a.at) + ': ' + dash(a.outcome) +
-						(a.httpStatus ? ', HTTP ' + a.httpStatus : '') +
-						(a.durationMs !== undefined && a.durationMs !== null ? ', ' + a.durationMs + ' ms' : '') +
-						(a.error ? ', ' + a.error : ''),
-				}))));
+				el('summary', { text: plural(entries.length, 'attempt', 'attempts') }),
+				el('ol', { class: 'attempts' }, entries.map((a) => {
+					const err = attemptError(a.error, a.httpStatus);
+					return el('li', {
+						text: '#' + a.attempt + ' ' + fmtTime(a.at) + ': ' + dash(a.outcome) +
+							(a.httpStatus ? ', HTTP ' + a.httpStatus : '') +
+							(a.durationMs !== undefined && a.durationMs !== null ? ', ' + a.durationMs + ' ms' : '') +
+							(err ? ', ' + err : ''),
+					});
+				})));
 		};
 		const action = (dv) => {
 			if (dv.status !== 'dead' && dv.status !== 'delivered') return null;
 			const b = el('button', {
 				type: 'button',
 				text: 'Redeliver',
+				key: 'dlv-' + dv.id,
 				'aria-label': 'Redeliver ' + dv.id,
 				on: {
 					click: async () => {
@@ -809,7 +1240,8 @@
 			});
 			return b;
 		};
-		$('deliveries-body').replaceChildren(table('Webhook deliveries', [
+		const box = $('deliveries-body');
+		keepFocus(box, () => box.replaceChildren(table('Webhook deliveries', [
 			['ID', (x) => x.id],
 			['Event', (x) => x.eventId],
 			['Message', (x) => x.messageId],
@@ -820,27 +1252,51 @@
 			['Updated', (x) => fmtTime(x.updatedAt)],
 			['Log', (x) => log(x)],
 			['', (x) => action(x) || el('span')],
-		], r.deliveries, 'No deliveries yet.'));
+		], r.deliveries, 'No deliveries yet.')), $('deliveries-reload'));
 	}
 
 	/* --- operator ----------------------------------------------------------- */
 
-	const op = { tab: 'inbox', thread: null, timer: null, inboxSeq: 0, threadSeq: 0, usersSeq: 0 };
+	const op = {
+		tab: 'inbox', timer: null, inboxSeq: 0, threadSeq: 0, usersSeq: 0,
+		/* inbox: the conversations shown, in order; their rows by number */
+		convs: [], convRows: new Map(), convNext: null, convOlder: false, q: '', searchTimer: null, unread: 0,
+		/* thread: the number open, its messages (oldest first), their items by id */
+		thread: null, info: null, msgs: [], msgRows: new Map(), msgNext: null,
+	};
+
+	function newLog() {
+		return { page: 1, before: null, next: null, items: [], filters: [], seq: 0, busy: false, loaded: false };
+	}
+	const logs = { in: newLog(), out: newLog() };
 
 	function resetOperator() {
-		op.thread = null;
 		op.inboxSeq++;
 		op.threadSeq++;
+		op.usersSeq++;
+		clearTimeout(op.searchTimer);
+		op.convs = [];
+		op.convRows.clear();
+		op.convNext = null;
+		op.convOlder = false;
+		op.q = '';
+		op.unread = 0;
+		$('conv-search').value = '';
+		$('conv-status').textContent = '';
 		$('conv-list').replaceChildren();
 		$('conv-empty').hidden = true;
-		$('thread').hidden = true;
-		$('thread-none').hidden = false;
-		$('thread-msgs').replaceChildren();
-		blockReply(false, null);
-		$('reply-result').hidden = true;
-		$('send-result').hidden = true;
+		$('conv-older').hidden = true;
+		closeThread();
+		clearResult($('send-result'));
+		for (const k of ['in', 'out']) {
+			logs[k].seq++;
+			logs[k] = newLog();
+		}
+		for (const id of ['in-phone', 'in-registered', 'out-phone', 'out-status', 'out-operator']) $(id).value = '';
 		$('incoming-body').replaceChildren();
 		$('outgoing-body').replaceChildren();
+		pager('in');
+		pager('out');
 		$('users-body').replaceChildren();
 		$('users-filter').value = 'all';
 		const sel = $('send-user');
@@ -865,11 +1321,13 @@
 		showAdmin();
 	}
 
+	/* Shows a pane and moves the focus to its heading (a view change). */
 	function selectTab(tab) {
 		op.tab = tab;
 		for (const b of document.querySelectorAll('[data-tab]')) b.setAttribute('aria-pressed', String(b.dataset.tab === tab));
 		for (const p of document.querySelectorAll('[data-pane]')) p.hidden = p.dataset.pane !== tab;
 		history.replaceState(null, '', '#' + tab);
+		$('pane-' + tab + '-h').focus();
 		refreshTab().catch(fail);
 	}
 
@@ -880,7 +1338,7 @@
 		case 'send':
 			return loadActiveUsers();
 		case 'messages':
-			return loadMessages();
+			return Promise.all([loadLog('in', 'current'), loadLog('out', 'current')]);
 		case 'users':
 			return loadUsers();
 		default:
@@ -888,12 +1346,18 @@
 		}
 	}
 
+	/* The timer's refresh: the inbox's first page and the open thread's
+	 * newest page, or the log's newest messages; never the focus or the
+	 * thread's scroll position. */
+	function autoRefresh() {
+		if (view !== 'operator' || document.hidden || !$('auto-refresh').checked) return;
+		if (op.tab === 'inbox') refreshTab().catch(fail);
+		else if (op.tab === 'messages') Promise.all([refreshIncoming(), refreshOutgoing()]).catch(fail);
+	}
+
 	function startTimer() {
 		stopTimer();
-		op.timer = setInterval(() => {
-			if (view !== 'operator' || op.tab !== 'inbox' || document.hidden || !$('auto-refresh').checked) return;
-			refreshTab().catch(fail);
-		}, REFRESH_MS);
+		op.timer = setInterval(autoRefresh, REFRESH_MS);
 	}
 
 	function stopTimer() {
@@ -903,41 +1367,186 @@
 
 	/* Inbox */
 
+	/* "(N) Ibiki" while N messages are unread (over all conversations). */
+	function setUnread(u) {
+		let n = u && typeof u.messages === 'number' ? u.messages : null;
+		if (n === null) n = op.convs.reduce((s, c) => s + (c.unread || 0), 0); /* older servers */
+		op.unread = n;
+		document.title = n > 0 ? '(' + n + ') Ibiki' : 'Ibiki';
+	}
+
+	/* Page 1 of the list (or the search's results).  Older pages already
+	 * loaded stay under it, without the conversations page 1 now has. */
 	async function loadInbox() {
 		const seq = ++op.inboxSeq;
-		const r = await opApi('GET', '/api/web/inbox?limit=200');
-		if (seq !== op.inboxSeq) return;
-		const convs = r.conversations || [];
-		$('conv-list').replaceChildren(...convs.map((c) => {
-			const lm = c.lastMessage || {};
-			const current = c.phoneNumber === op.thread;
-			return el('li', null, el('button', {
-				type: 'button',
-				class: 'conv' + (current ? ' current' : '') + (c.unread > 0 ? ' unread' : ''),
-				'aria-current': current ? 'true' : null,
-				on: { click: () => openThread(c.phoneNumber) },
-			},
+		const q = op.q;
+		const r = await opApi('GET', '/api/web/inbox?limit=' + PAGE + (q ? '&q=' + enc(q) : ''));
+		if (seq !== op.inboxSeq || q !== op.q) return;
+		const page = r.conversations || [];
+		if (!q && op.convOlder) {
+			const seen = new Set(page.map((c) => c.phoneNumber));
+			op.convs = page.concat(op.convs.filter((c) => !seen.has(c.phoneNumber)));
+		} else {
+			op.convs = page;
+			op.convNext = q ? null : r.next || null;
+		}
+		renderConvs();
+		setUnread(r.unread);
+		$('conv-status').textContent = q ? plural(page.length, 'conversation', 'conversations') + ' found' : '';
+	}
+
+	async function loadOlderConvs(btn) {
+		const before = op.convNext;
+		const q = op.q;
+		let first = null;
+		if (!before || q) return;
+		await busy(btn, async () => {
+			const r = await opApi('GET', '/api/web/inbox?limit=' + PAGE + '&before=' + enc(before));
+			if (op.convNext !== before || op.q !== q) return;
+			const seen = new Set(op.convs.map((c) => c.phoneNumber));
+			const more = (r.conversations || []).filter((c) => !seen.has(c.phoneNumber));
+			op.convs = op.convs.concat(more);
+			op.convNext = r.next || null;
+			op.convOlder = true;
+			renderConvs();
+			first = more.length ? op.convRows.get(more[0].phoneNumber) : null;
+		});
+		/* no older page left: the button is gone; the first new row (or the
+		 * last one) takes the focus */
+		if ($('conv-older').hidden && focusLost()) focusQuiet(first ? first.btn : lastConvButton());
+	}
+
+	function lastConvButton() {
+		const li = $('conv-list').lastElementChild;
+		return li ? li.querySelector('button') : $('conv-search');
+	}
+
+	/* Search: debounced; an empty box is the normal list again. */
+	function searchInput() {
+		clearTimeout(op.searchTimer);
+		op.searchTimer = setTimeout(() => {
+			const q = $('conv-search').value.trim();
+			if (q === op.q) return;
+			op.q = q;
+			op.convOlder = false;
+			op.convNext = null;
+			loadInbox().catch(fail);
+		}, SEARCH_MS);
+	}
+
+	/* The list, updated in place: each conversation keeps its <li> and
+	 * button (data-phone) across refreshes, so the focus stays where it is. */
+	function renderConvs() {
+		const ul = $('conv-list');
+		const active = document.activeElement;
+		const focusedPhone = active && active.classList && active.classList.contains('conv') ? active.dataset.phone : null;
+		const keep = new Set();
+		let prev = null;
+		for (const c of op.convs) {
+			let row = op.convRows.get(c.phoneNumber);
+			if (!row) {
+				row = convRow(c.phoneNumber);
+				op.convRows.set(c.phoneNumber, row);
+			}
+			fillConv(row, c);
+			keep.add(c.phoneNumber);
+			const want = prev ? prev.nextSibling : ul.firstChild;
+			if (want !== row.li) ul.insertBefore(row.li, want);
+			prev = row.li;
+		}
+		for (const [phone, row] of op.convRows) {
+			if (keep.has(phone)) continue;
+			row.li.remove();
+			op.convRows.delete(phone);
+		}
+		/* moving a row can drop its focus: put it back */
+		if (focusedPhone && document.activeElement !== active) {
+			const row = op.convRows.get(focusedPhone);
+			if (row) focusQuiet(row.btn);
+			else focusQuiet(ul.querySelector('button.conv') || $('conv-search'));
+		}
+		const empty = $('conv-empty');
+		empty.textContent = op.q ? 'No conversations match "' + op.q + '".' : 'No conversations yet.';
+		empty.hidden = op.convs.length > 0;
+		const older = $('conv-older');
+		const hide = !op.convNext || !!op.q;
+		if (hide && document.activeElement === older) focusQuiet(lastConvButton());
+		older.hidden = hide;
+	}
+
+	function convRow(phone) {
+		const btn = el('button', {
+			type: 'button',
+			class: 'conv',
+			'data-phone': phone,
+			on: { click: () => openThread(phone) },
+		});
+		return { li: el('li', null, btn), btn, sig: '' };
+	}
+
+	/* A conversation button's content: name (or number), number, state
+	 * pills, unread count, last message, time.  Its accessible name starts
+	 * with the name.  Rebuilt only when something shown changed. */
+	function fillConv(row, c) {
+		const current = c.phoneNumber === op.thread;
+		const lm = c.lastMessage || {};
+		const sig = JSON.stringify([c.name, c.registered, c.userStatus, c.optedOut, c.unread, c.messages,
+			c.lastActivity, lm.direction, lm.message, current]);
+		if (sig === row.sig) return;
+		row.sig = sig;
+		const b = row.btn;
+		b.className = 'conv' + (current ? ' current' : '') + (c.unread > 0 ? ' unread' : '');
+		if (current) b.setAttribute('aria-current', 'true');
+		else b.removeAttribute('aria-current');
+		b.replaceChildren(
 			el('span', { class: 'conv-top' },
 				el('span', { class: 'conv-who' },
-					el('span', { class: 'conv-phone', text: c.phoneNumber }),
-					c.optedOut ? optedOutPill(null) : null),
-				c.unread > 0 ? el('span', { class: 'count', text: String(c.unread), 'aria-label': c.unread + ' unread' }) : null),
+					el('span', { class: 'conv-name', text: c.name || c.phoneNumber }),
+					c.name ? el('span', { class: 'conv-num', text: c.phoneNumber }) : null,
+					statePills(c)),
+				c.unread > 0 ? el('span', { class: 'count' }, String(c.unread), el('span', { class: 'sr-only', text: ' unread' })) : null),
 			el('span', { class: 'conv-last', text: (lm.direction === 'out' ? 'You: ' : '') + (lm.message || '') }),
-			el('span', { class: 'conv-time', text: fmtTime(c.lastActivity) + ' · ' + c.messages + ' messages' })));
-		}));
-		$('conv-empty').hidden = convs.length > 0;
+			el('span', { class: 'conv-time', text: fmtTime(c.lastActivity) + ' · ' + plural(c.messages || 0, 'message', 'messages') }));
+	}
+
+	/* Thread */
+
+	function closeThread() {
+		op.threadSeq++;
+		op.thread = null;
+		op.info = null;
+		op.msgs = [];
+		op.msgRows.clear();
+		op.msgNext = null;
+		$('thread').hidden = true;
+		$('thread-none').hidden = false;
+		$('thread-msgs').replaceChildren();
+		$('thread-older').hidden = true;
+		blockReply(null);
+		clearResult($('reply-result'));
+	}
+
+	/* "Conversation with <name> (<number>)", or with the number alone; x is
+	 * the thread answer or the conversation (whichever is known). */
+	function threadHead(phone, x) {
+		const name = x && x.name;
+		$('thread-h').textContent = 'Conversation with ' + (name ? name + ' (' + phone + ')' : phone);
+		$('thread-pills').replaceChildren(...(x ? statePills(x, x.optOut) : []));
 	}
 
 	async function openThread(phone) {
-		const changed = op.thread !== phone;
-		op.thread = phone;
-		$('thread-phone').textContent = phone;
-		$('thread-none').hidden = true;
-		$('thread').hidden = false;
-		if (changed) {
-			$('thread-msgs').replaceChildren();
-			blockReply(false, null);
-			$('reply-result').hidden = true;
+		if (op.thread !== phone) {
+			closeThread();
+			op.thread = phone;
+			threadHead(phone, op.convs.find((c) => c.phoneNumber === phone));
+			$('thread-none').hidden = true;
+			$('thread').hidden = false;
+		}
+		renderConvs(); /* the current marker */
+		/* Phones show the thread under the list: bring it into view. */
+		if (phoneLayout()) {
+			$('thread-col').scrollIntoView({ block: 'start' });
+			focusQuiet($('thread-h'));
 		}
 		try {
 			await loadThread(phone, true);
@@ -947,44 +1556,140 @@
 		}
 	}
 
-	async function loadThread(phone, scroll) {
+	/* The thread's newest page, merged into what is shown: new messages
+	 * at the end, changed ones (status) in place, older pages kept.  toEnd:
+	 * scroll to the newest message; otherwise only when it was there. */
+	async function loadThread(phone, toEnd) {
 		const seq = ++op.threadSeq;
-		const r = await opApi('GET', '/api/web/inbox/' + enc(phone) + '?limit=200');
+		const r = await opApi('GET', '/api/web/inbox/' + enc(phone) + '?limit=' + PAGE);
 		if (seq !== op.threadSeq || op.thread !== phone) return;
 		const box = $('thread-msgs');
-		const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
-		box.replaceChildren(...(r.messages || []).map((m) => el('li', { class: 'msg ' + (m.direction === 'out' ? 'out' : 'in') },
+		const atEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+		const page = r.messages || [];
+		const have = new Set(op.msgs.map((m) => m.id));
+		if (op.msgs.length === 0 || (page.length > 0 && !have.has(page[0].id))) {
+			/* first load, or more new messages than a page: start again from this page */
+			op.msgs = page;
+			op.msgNext = r.next || null;
+		} else {
+			const byId = new Map(page.map((m) => [m.id, m]));
+			op.msgs = op.msgs.map((m) => byId.get(m.id) || m).concat(page.filter((m) => !have.has(m.id)));
+		}
+		op.info = r;
+		threadHead(phone, r);
+		renderMsgs();
+		if (toEnd || atEnd) box.scrollTop = box.scrollHeight;
+		blockReply(r);
+	}
+
+	async function loadOlderMsgs(btn) {
+		const phone = op.thread;
+		const before = op.msgNext;
+		if (!phone || !before) return;
+		await busy(btn, async () => {
+			const r = await opApi('GET', '/api/web/inbox/' + enc(phone) + '?limit=' + PAGE + '&before=' + enc(before));
+			if (op.thread !== phone || op.msgNext !== before) return;
+			const box = $('thread-msgs');
+			const fromEnd = box.scrollHeight - box.scrollTop; /* the same messages stay in view */
+			const have = new Set(op.msgs.map((m) => m.id));
+			op.msgs = (r.messages || []).filter((m) => !have.has(m.id)).concat(op.msgs);
+			op.msgNext = r.next || null;
+			renderMsgs();
+			box.scrollTop = box.scrollHeight - fromEnd;
+		});
+		if (!op.msgNext && focusLost()) focusQuiet($('thread-msgs'));
+	}
+
+	/* The messages, updated in place by id (no jump, no lost focus). */
+	function renderMsgs() {
+		const box = $('thread-msgs');
+		const keep = new Set();
+		let prev = null;
+		for (const m of op.msgs) {
+			const sig = JSON.stringify([m.status, m.message, m.keyword, m.media, m.provider]);
+			let row = op.msgRows.get(m.id);
+			if (!row || row.sig !== sig) {
+				const li = msgItem(m);
+				if (row) row.li.replaceWith(li);
+				row = { li, sig };
+				op.msgRows.set(m.id, row);
+			}
+			keep.add(m.id);
+			const want = prev ? prev.nextSibling : box.firstChild;
+			if (want !== row.li) box.insertBefore(row.li, want);
+			prev = row.li;
+		}
+		for (const [id, row] of op.msgRows) {
+			if (keep.has(id)) continue;
+			row.li.remove();
+			op.msgRows.delete(id);
+		}
+		const older = $('thread-older');
+		if (!op.msgNext && document.activeElement === older) focusQuiet(box);
+		older.hidden = !op.msgNext;
+	}
+
+	function msgItem(m) {
+		return el('li', { class: 'msg ' + (m.direction === 'out' ? 'out' : 'in'), 'data-id': m.id },
 			el('p', { class: 'body', text: m.message }),
 			mediaLinks(m.media),
 			el('span', { class: 'meta' }, keywordPill(m.keyword),
-				[m.direction === 'out' ? 'Sent' : 'Received', fmtTime(m.timestamp), m.status, m.provider, m.id].filter(Boolean).join(' · ')))));
-		if (scroll || atBottom) box.scrollTop = box.scrollHeight;
-		blockReply(r.optedOut === true, r.optOut || null);
+				[m.direction === 'out' ? 'Sent' : 'Received', fmtTime(m.timestamp), m.status, m.provider, m.id].filter(Boolean).join(' · ')));
 	}
 
-	/* Disables the reply form, saying why, while the thread's number is
-	 * opted out (o: its optOut); enables it again otherwise. */
-	function blockReply(optedOut, o) {
+	/* The reply form, enabled or disabled as the thread answer r says
+	 * (canReply, replyBlocked); older servers only say optedOut. */
+	function blockReply(r) {
 		const p = $('reply-blocked');
-		const how = optOutHow(o);
-		$('reply-fields').disabled = optedOut;
-		p.textContent = optedOut ? 'This number opted out' + (how ? ' (' + how + ')' : '') +
-			'. Replies are blocked until they text START.' : '';
-		p.hidden = !optedOut;
+		let can = true;
+		let text = '';
+		if (r) {
+			can = typeof r.canReply === 'boolean' ? r.canReply : r.optedOut !== true;
+			if (!can) {
+				const b = r.replyBlocked || null;
+				const optedOut = b ? b.code === 'recipient_opted_out' : r.optedOut === true;
+				const how = optedOut ? optOutHow(r.optOut) : '';
+				text = b && b.message ? String(b.message) :
+					optedOut ? 'This number opted out. Replies are blocked until they text START.' : 'Replies to this number are blocked.';
+				if (how) text = text.replace(/\.\s*$/, '') + ' (' + how + ').';
+			}
+		}
+		$('reply-fields').disabled = !can;
+		p.textContent = text;
+		p.hidden = can;
+	}
+
+	/* Ctrl+Enter (Cmd+Enter on a Mac) in a message box sends its form. */
+	function sendOnCtrlEnter(ta, form) {
+		ta.addEventListener('keydown', (e) => {
+			if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.isComposing) return;
+			e.preventDefault();
+			const btn = form.querySelector('button[type="submit"]');
+			/* :disabled also covers the disabled fieldset around them */
+			if (btn.matches(':disabled') || ta.matches(':disabled') || form.getAttribute('aria-busy') === 'true') return;
+			form.requestSubmit(btn);
+		});
+	}
+
+	function badLength(n) {
+		return n === 0 || n > MAX_CHARS ? 'A message has 1 to ' + MAX_CHARS + ' characters (this one has ' + n + ').' : '';
 	}
 
 	async function sendReply(ev) {
 		ev.preventDefault();
+		const form = $('reply-form');
 		const ta = $('reply-text');
 		const out = $('reply-result');
+		const btn = form.querySelector('button[type="submit"]');
 		const to = op.thread;
-		if (!to) return;
-		const n = chars(ta.value);
-		if (n === 0 || n > MAX_CHARS) {
-			result(out, 'A message has 1 to ' + MAX_CHARS + ' characters (this one has ' + n + ').', 'error');
+		if (!to || form.getAttribute('aria-busy') === 'true') return;
+		const bad = badLength(chars(ta.value));
+		if (bad) {
+			result(out, bad, 'error');
 			return;
 		}
-		await busy(ev.submitter, async () => {
+		clearResult(out);
+		const sent = await sending(form, btn, ta, 'Send reply', async () => {
 			try {
 				const r = await opApi('POST', '/api/web/inbox/reply', { to, message: ta.value }, { idempotent: true });
 				ta.value = '';
@@ -992,13 +1697,14 @@
 				if (r.status === 'queued') result(out, queuedText(r), 'ok');
 				else result(out, 'Sent via ' + dash(r.provider) + ' (' + dash(r.messageId) + '): ' + dash(r.segments) +
 					' segment(s), ' + dash(r.encoding) + '.', 'ok');
+				return true;
 			} catch (e) {
 				if (!e.handled) result(out, errorText(e), 'error');
-				if (e.code === 'recipient_opted_out') loadThread(to).catch(fail);
-				return;
+				if (e.code === 'recipient_opted_out' || e.code === 'no_inbound') loadThread(to).catch(fail);
+				return false;
 			}
-			await Promise.all([loadThread(to, true), loadInbox()]);
 		});
+		if (sent && op.thread === to) await Promise.all([loadThread(to, true), loadInbox()]).catch(fail);
 	}
 
 	/* Send message */
@@ -1021,19 +1727,23 @@
 
 	async function sendMessage(ev) {
 		ev.preventDefault();
+		const form = $('send-form');
 		const phone = $('send-user').value;
 		const ta = $('send-text');
 		const out = $('send-result');
-		const n = chars(ta.value);
+		const btn = form.querySelector('button[type="submit"]');
+		if (form.getAttribute('aria-busy') === 'true') return;
 		if (!phone) {
 			result(out, 'Choose a recipient.', 'error');
 			return;
 		}
-		if (n === 0 || n > MAX_CHARS) {
-			result(out, 'A message has 1 to ' + MAX_CHARS + ' characters (this one has ' + n + ').', 'error');
+		const bad = badLength(chars(ta.value));
+		if (bad) {
+			result(out, bad, 'error');
 			return;
 		}
-		await busy(ev.submitter, async () => {
+		clearResult(out);
+		await sending(form, btn, ta, 'Send', async () => {
 			try {
 				const r = await opApi('POST', '/api/send-message', {
 					phoneNumber: phone,
@@ -1052,14 +1762,139 @@
 		});
 	}
 
-	/* Message log */
+	/* Message log: two lists, newest first, PAGE rows a page, each with its
+	 * own filters (applied on submit or a select's change) and pager. */
 
-	async function loadMessages() {
-		const [inc, outg] = await Promise.all([
-			opApi('GET', '/api/messages/incoming?limit=100'),
-			opApi('GET', '/api/messages/outgoing?limit=100'),
-		]);
-		$('incoming-body').replaceChildren(table('Incoming messages', [
+	const LOG = {
+		in: {
+			path: '/api/messages/incoming', body: 'incoming-body', page: 'in-page', older: 'in-older', newest: 'in-newest',
+			heading: 'in-h', caption: 'Incoming messages', empty: 'No incoming messages.',
+		},
+		out: {
+			path: '/api/messages/outgoing', body: 'outgoing-body', page: 'out-page', older: 'out-older', newest: 'out-newest',
+			heading: 'out-h', caption: 'Outgoing messages', empty: 'No outgoing messages.',
+		},
+	};
+
+	/* The query parameters of a list's filter form, as typed now. */
+	function logFilters(kind) {
+		const p = [];
+		const add = (name, id) => {
+			const v = $(id).value.trim();
+			if (v) p.push(name + '=' + enc(v));
+		};
+		if (kind === 'in') {
+			add('phoneNumber', 'in-phone');
+			add('isRegistered', 'in-registered');
+		} else {
+			add('phoneNumber', 'out-phone');
+			add('status', 'out-status');
+			add('operatorId', 'out-operator');
+		}
+		return p;
+	}
+
+	/* Loads a page of a list.  which: 'newest' (page 1), 'older' (the page
+	 * after this one), 'current' (this page again). */
+	async function loadLog(kind, which) {
+		const L = logs[kind];
+		let before = null;
+		let page = 1;
+		if (which === 'older') {
+			if (!L.next) return;
+			before = L.next;
+			page = L.page + 1;
+		} else if (which === 'current') {
+			before = L.before;
+			page = L.page;
+		}
+		const seq = ++L.seq;
+		const q = ['limit=' + PAGE].concat(L.filters);
+		if (before) q.push('before=' + enc(before));
+		const r = await opApi('GET', LOG[kind].path + '?' + q.join('&'));
+		if (seq !== L.seq) return;
+		L.page = page;
+		L.before = before;
+		L.items = r.messages || [];
+		L.next = r.next || null;
+		L.loaded = true;
+		renderLog(kind);
+	}
+
+	/* Timer: only newer incoming messages (after the newest shown, same
+	 * filters), put on top; the page keeps PAGE rows. */
+	async function refreshIncoming() {
+		const L = logs.in;
+		if (L.page !== 1 || L.busy || !L.loaded) return;
+		if (L.items.length === 0) {
+			await loadLog('in', 'newest');
+			return;
+		}
+		const seq = ++L.seq;
+		const q = ['limit=' + PAGE, 'sort=asc', 'after=' + enc(L.items[0].id)].concat(L.filters);
+		const r = await opApi('GET', LOG.in.path + '?' + q.join('&'));
+		if (seq !== L.seq || L.page !== 1) return;
+		if (r.next) {
+			await loadLog('in', 'newest'); /* more than a page arrived */
+			return;
+		}
+		const fresh = (r.messages || []).slice().reverse();
+		if (fresh.length === 0) return;
+		L.items = fresh.concat(L.items);
+		if (L.items.length > PAGE) {
+			L.items = L.items.slice(0, PAGE);
+			L.next = L.items[PAGE - 1].id;
+		}
+		renderLog('in');
+	}
+
+	/* Timer: outgoing statuses change, so its first page again. */
+	async function refreshOutgoing() {
+		const L = logs.out;
+		if (L.page !== 1 || L.busy || !L.loaded) return;
+		await loadLog('out', 'current');
+	}
+
+	function pager(kind) {
+		const L = logs[kind];
+		const ids = LOG[kind];
+		$(ids.older).disabled = L.busy || !L.next;
+		$(ids.newest).disabled = L.busy || L.page === 1;
+		$(ids.page).textContent = 'Page ' + L.page;
+	}
+
+	/* A pager button or a filter: the list reloads, its buttons disabled
+	 * meanwhile; the focus stays on the button used, or goes to the other
+	 * one (or the list) when that one is disabled now. */
+	async function pageLog(kind, which, btn) {
+		const L = logs[kind];
+		const ids = LOG[kind];
+		L.busy = true;
+		pager(kind);
+		try {
+			await loadLog(kind, which);
+		} catch (e) {
+			fail(e);
+		} finally {
+			L.busy = false;
+			pager(kind);
+		}
+		if (!btn || !focusLost()) return;
+		const other = $(btn.id === ids.older ? ids.newest : ids.older);
+		if (!btn.disabled) focusQuiet(btn);
+		else if (!other.disabled) focusQuiet(other);
+		else focusQuiet($(ids.body));
+	}
+
+	function applyFilters(kind) {
+		logs[kind].filters = logFilters(kind);
+		pageLog(kind, 'newest', null);
+	}
+
+	function renderLog(kind) {
+		const L = logs[kind];
+		const box = $(LOG[kind].body);
+		const cols = kind === 'in' ? [
 			['ID', (m) => m.id],
 			['Received', (m) => fmtTime(m.timestamp)],
 			['From', (m) => m.phoneNumber],
@@ -1070,8 +1905,7 @@
 			['Registered', (m) => yesNo(m.isRegistered)],
 			['Replied', (m) => yesNo(m.responseSent)],
 			['Provider', (m) => m.provider],
-		], inc.messages, 'No incoming messages.'));
-		$('outgoing-body').replaceChildren(table('Outgoing messages', [
+		] : [
 			['ID', (m) => m.id],
 			['Queued', (m) => fmtTime(m.queuedAt)],
 			['Sent', (m) => (m.sentAt ? fmtTime(m.sentAt) : null)],
@@ -1082,7 +1916,10 @@
 			['Segments', (m) => m.segments],
 			['Provider', (m) => m.provider],
 			['Error', (m) => m.twilio_ErrorMessage, 'body'],
-		], outg.messages, 'No outgoing messages.'));
+		];
+		const empty = L.filters.length ? 'No messages match these filters.' : LOG[kind].empty;
+		keepFocus(box, () => box.replaceChildren(table(LOG[kind].caption, cols, L.items, empty)), box);
+		pager(kind);
 	}
 
 	/* Users */
@@ -1097,6 +1934,7 @@
 			const b = el('button', {
 				type: 'button',
 				text: next === 'active' ? 'Activate' : 'Deactivate',
+				key: 'user-' + u.phoneNumber,
 				'aria-label': (next === 'active' ? 'Activate ' : 'Deactivate ') + u.name,
 				on: {
 					click: async () => {
@@ -1110,13 +1948,14 @@
 			});
 			return b;
 		};
-		$('users-body').replaceChildren(table('Registered users', [
+		const box = $('users-body');
+		keepFocus(box, () => box.replaceChildren(table('Registered users', [
 			['Phone number', (u) => u.phoneNumber],
 			['Name', (u) => u.name],
 			['Status', (u) => el('span', { class: 'pills' }, pill(u.status), u.optedOut ? optedOutPill(u.optOut) : null)],
 			['Created', (u) => fmtTime(u.createdAt)],
 			['', (u) => toggle(u)],
-		], r.users, filter === 'all' ? 'No users registered.' : 'No users match this filter.'));
+		], r.users, filter === 'all' ? 'No users registered.' : 'No users match this filter.')), $('pane-users-h'));
 	}
 
 	async function addUser(ev) {
@@ -1153,14 +1992,16 @@
 	function init() {
 		$('login-form').addEventListener('submit', login);
 		$('logout-btn').addEventListener('click', logout);
-		$('notice-close').addEventListener('click', () => { $('notice').hidden = true; });
+		$('notice-close').addEventListener('click', hideNotice);
 		$('once-copy').addEventListener('click', copyOnce);
 		$('once-close').addEventListener('click', closeOnce);
 		$('once-dialog').addEventListener('close', () => { $('once-value').value = ''; });
 
 		$('clients-refresh').addEventListener('click', (e) => busy(e.currentTarget, async () => {
 			await loadClients();
-			if (admin.openId !== null) await Promise.all([refreshClient(admin.openId), loadDeliveries(admin.openId)]);
+			if (admin.openId !== null) {
+				await Promise.all([refreshClient(admin.openId), loadDeliveries(admin.openId), loadAccounts(admin.openId)]);
+			}
 		}));
 		$('client-create').addEventListener('submit', createClient);
 		$('details-close').addEventListener('click', closeDetails);
@@ -1171,8 +2012,29 @@
 
 		for (const b of document.querySelectorAll('[data-tab]')) b.addEventListener('click', () => selectTab(b.dataset.tab));
 		$('op-refresh').addEventListener('click', (e) => busy(e.currentTarget, refreshTab));
+		$('conv-search').addEventListener('input', searchInput);
+		$('conv-older').addEventListener('click', (e) => loadOlderConvs(e.currentTarget));
+		$('thread-older').addEventListener('click', (e) => loadOlderMsgs(e.currentTarget));
 		$('reply-form').addEventListener('submit', sendReply);
 		$('send-form').addEventListener('submit', sendMessage);
+		sendOnCtrlEnter($('reply-text'), $('reply-form'));
+		sendOnCtrlEnter($('send-text'), $('send-form'));
+		/* the hint names the key this keyboard has */
+		const mac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+		for (const id of ['reply-hint', 'send-hint']) $(id).textContent = (mac ? '⌘+Enter' : 'Ctrl+Enter') + ' sends';
+
+		for (const kind of ['in', 'out']) {
+			const ids = LOG[kind];
+			$(kind + '-filter').addEventListener('submit', (e) => {
+				e.preventDefault();
+				applyFilters(kind);
+			});
+			for (const s of $(kind + '-filter').querySelectorAll('select')) s.addEventListener('change', () => applyFilters(kind));
+			$(ids.older).addEventListener('click', (e) => pageLog(kind, 'older', e.currentTarget));
+			$(ids.newest).addEventListener('click', (e) => pageLog(kind, 'newest', e.currentTarget));
+			pager(kind);
+		}
+
 		$('user-form').addEventListener('submit', addUser);
 		$('users-filter').addEventListener('change', () => loadUsers().catch(fail));
 		counter('reply-text', 'reply-count');
