@@ -44,6 +44,11 @@
  * (YYYYMMDDhhmmssmmm), "_", and its number without the "+". */
 #define CONV_CURSOR_TIME 17
 
+static int two(const char *p)
+{
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
 static bool conv_cursor_ok(const char *s, size_t len)
 {
 	size_t i;
@@ -54,7 +59,9 @@ static bool conv_cursor_ok(const char *s, size_t len)
 	for (i = 0; i < len; i++)
 		if (i != CONV_CURSOR_TIME && (s[i] < '0' || s[i] > '9'))
 			return false;
-	return true;
+	/* A time there can be: month, day, hour, minute and second in range. */
+	return two(s + 4) >= 1 && two(s + 4) <= 12 && two(s + 6) >= 1 && two(s + 6) <= 31 &&
+	       two(s + 8) <= 23 && two(s + 10) <= 59 && two(s + 12) <= 59;
 }
 
 /* The cursor of conversation c, into buf (at least 40 bytes). */

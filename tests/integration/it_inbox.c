@@ -115,6 +115,8 @@ static void list_pages_by_next_with_users(void)
 	/* A cursor that is not one is a 400. */
 	r = it_get("/api/web/inbox?before=yesterday", f.op_token);
 	CU_ASSERT_EQUAL(r.status, 400);
+	r = it_get("/api/web/inbox?before=20261399250000000_15550000000", f.op_token);
+	CU_ASSERT_EQUAL(r.status, 400);
 }
 
 /* Search: a number prefix (with or without "+") and a name prefix, within
