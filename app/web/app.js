@@ -167,7 +167,13 @@
 		else if (x.registered === false) out.push(pill('not registered'));
 		if (x.userStatus === 'inactive') out.push(pill('inactive'));
 		if (x.optedOut) out.push(optedOutPill(optOut || null));
-		return out;
+		return spaced(out);
+	}
+
+	/* Nodes with a space between each two, so that their text reads as
+	 * words ("active opted out"), not run together. */
+	function spaced(nodes) {
+		return nodes.filter(Boolean).flatMap((n, i) => (i === 0 ? [n] : [' ', n]));
 	}
 
 	/* The pill of an inbound message's keyword ("stop", "start", "help"), or null. */
@@ -1952,7 +1958,7 @@
 		keepFocus(box, () => box.replaceChildren(table('Registered users', [
 			['Phone number', (u) => u.phoneNumber],
 			['Name', (u) => u.name],
-			['Status', (u) => el('span', { class: 'pills' }, pill(u.status), u.optedOut ? optedOutPill(u.optOut) : null)],
+			['Status', (u) => el('span', { class: 'pills' }, spaced([pill(u.status), u.optedOut ? optedOutPill(u.optOut) : null]))],
 			['Created', (u) => fmtTime(u.createdAt)],
 			['', (u) => toggle(u)],
 		], r.users, filter === 'all' ? 'No users registered.' : 'No users match this filter.')), $('pane-users-h'));
