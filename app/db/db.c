@@ -46,6 +46,7 @@ struct db {
 	bool in_txn;
 	double down_until;   /* monotonic ms: no connection is tried before */
 	size_t node;	     /* [database] hosts: the entry tried first */
+	size_t nodes;	     /* [database] hosts: how many (0: host/socket) */
 	long long conflicts; /* 1213s met: deadlocks, Galera certification failures */
 	struct stmt_slot slots[STMT_SLOTS];
 };
@@ -97,7 +98,7 @@ static void disconnect(struct db *db)
 /* Did a call begun at t0 fail only after the server let it run for
  * timeout_s?  Then the server is hung: nothing is retried, and no
  * connection is tried for timeout_s more. */
-static bool db_hung(struct db *db, double t0)
+static bool db_hung_all(struct db *db, double t0)
 {
 	double now = timeutil_mono_ms(), limit = 1000.0 * (double)db->cfg->database.timeout_s;
 
@@ -107,6 +108,24 @@ static bool db_hung(struct db *db, double t0)
 		log_msg(LOG_WARN, "db", "no answer in %ld s: unavailable for %ld s",
 			db->cfg->database.timeout_s, db->cfg->database.timeout_s);
 	db->down_until = now + limit;
+	disconnect(db);
+	return true;
+}
+
+/* The same for a call on one node of a cluster: that node is hung (a
+ * donor under a read lock, a node cut off), not the database; the next
+ * connection goes to the next node, at once. */
+static bool db_hung(struct db *db, double t0)
+{
+	double limit = 1000.0 * (double)db->cfg->database.timeout_s;
+
+	if (db->nodes < 2)
+		return db_hung_all(db, t0);
+	if (timeutil_mono_ms() - t0 < limit - 250.0)
+		return false;
+	log_msg(LOG_WARN, "db", "node %zu of [database] hosts: no answer in %ld s, trying the next",
+		db->node + 1, db->cfg->database.timeout_s);
+	db->node = (db->node + 1) % db->nodes;
 	disconnect(db);
 	return true;
 }
@@ -170,39 +189,57 @@ static bool node_at(const char *hosts, size_t i, unsigned int port, struct db_no
 static size_t node_count(const struct config *c)
 {
 	struct db_node tmp;
-	size_t n = 0;
+	size_t n = 0, commas = 0;
+	const char *p;
 
-	if (c->database.hosts == NULL)
+	if (c->database.hosts == NULL ||
+	    strspn(c->database.hosts, " ,") == strlen(c->database.hosts))
 		return 0;
 	while (node_at(c->database.hosts, n, 0, &tmp))
 		n++;
+	for (p = c->database.hosts; *p != '\0'; p++)
+		commas += *p == ',';
+	if (n < commas + 1)
+		log_msg(LOG_ERROR, "db",
+			"[database] hosts: entry %zu cannot be read (unix:/path or"
+			" host:port); the entries after it are not used",
+			n + 1);
 	return n;
 }
 
-/* Is the node synced and taking queries (a Galera node that is joining,
- * or cut off from the primary component, answers 1047 to them)? */
+/* Is the node synced and taking queries?  A Galera node that is joining,
+ * or cut off from the primary component, answers 1047 to them; a donor
+ * (wsrep_local_state 2, under the read lock of an rsync SST) hangs them. */
 static bool node_ready(MYSQL *m)
 {
 	MYSQL_RES *res;
 	MYSQL_ROW row;
-	bool ok = false;
+	int ok = 0;
 
-	if (mysql_query(m, "SHOW STATUS LIKE 'wsrep_ready'") != 0)
+	if (mysql_query(m, "SHOW STATUS WHERE Variable_name IN ('wsrep_ready', "
+			   "'wsrep_local_state')") != 0)
 		return false;
 	res = mysql_store_result(m);
 	if (res == NULL)
 		return false;
-	row = mysql_fetch_row(res);
-	ok = row != NULL && row[1] != NULL && strcmp(row[1], "ON") == 0;
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		if (row[0] == NULL || row[1] == NULL)
+			continue;
+		if (strcmp(row[0], "wsrep_ready") == 0 && strcmp(row[1], "ON") == 0)
+			ok++;
+		if (strcmp(row[0], "wsrep_local_state") == 0 && strcmp(row[1], "4") == 0)
+			ok++;
+	}
 	mysql_free_result(res);
-	return ok;
+	return ok == 2;
 }
 
-/* A connection to node nd (cluster: synced, reading causally), or NULL. */
-static MYSQL *connect_node(const struct config *c, const struct db_node *nd, bool cluster)
+/* A connection to node nd (cluster: synced, reading causally) within
+ * timeout seconds for each step, or NULL. */
+static MYSQL *connect_node(const struct config *c, const struct db_node *nd, bool cluster,
+			   unsigned int timeout)
 {
 	my_bool off = 0;
-	unsigned int timeout = (unsigned int)c->database.timeout_s;
 	char init[400];
 	MYSQL *m = mysql_init(NULL);
 
@@ -219,8 +256,9 @@ static MYSQL *connect_node(const struct config *c, const struct db_node *nd, boo
 	snprintf(init, sizeof(init),
 		 "SET time_zone='+00:00', sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,"
 		 "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO',"
-		 " innodb_lock_wait_timeout=%u, max_statement_time=%.1f%s",
-		 timeout > 1 ? timeout - 1 : 1, timeout > 1 ? (double)timeout - 0.5 : 0.8,
+		 " innodb_lock_wait_timeout=%ld, max_statement_time=%.1f%s",
+		 c->database.timeout_s > 1 ? c->database.timeout_s - 1 : 1,
+		 c->database.timeout_s > 1 ? (double)c->database.timeout_s - 0.5 : 0.8,
 		 cluster ? ", wsrep_sync_wait=1" : "");
 	mysql_optionsv(m, MYSQL_INIT_COMMAND, init);
 	if (mysql_real_connect(m, nd->socket[0] ? NULL : nd->host, c->database.user,
@@ -243,30 +281,35 @@ static MYSQL *connect_node(const struct config *c, const struct db_node *nd, boo
 static enum db_rc connect_db(struct db *db)
 {
 	const struct config *c = db->cfg;
-	size_t n = node_count(c), k;
-	double t0 = timeutil_mono_ms();
+	size_t k;
+	double t0 = timeutil_mono_ms(), limit = 1000.0 * (double)c->database.timeout_s;
 	struct db_node nd;
 	MYSQL *m = NULL;
 
 	disconnect(db);
 	if (t0 < db->down_until)
 		return DB_UNAVAILABLE;
-	if (n == 0) {
+	if (db->nodes == 0) {
 		const char *sock = c->database.socket ? c->database.socket : "";
 
 		memset(&nd, 0, sizeof(nd));
 		snprintf(nd.host, sizeof(nd.host), "%s", c->database.host);
 		snprintf(nd.socket, sizeof(nd.socket), "%s", sock);
 		nd.port = (unsigned int)c->database.port;
-		m = connect_node(c, &nd, false);
+		m = connect_node(c, &nd, false, (unsigned int)c->database.timeout_s);
 	}
-	/* From the node of the last connection on, once round the list. */
-	for (k = 0; m == NULL && k < n; k++) {
-		size_t i = (db->node + k) % n;
+	/* From the node of the last connection on, once round the list,
+	 * all within timeout_s: a provider webhook is spooled within about
+	 * that long, however many nodes do not answer. */
+	for (k = 0; m == NULL && k < db->nodes; k++) {
+		size_t i = (db->node + k) % db->nodes;
+		double left = limit - (timeutil_mono_ms() - t0);
 
+		if (left < 1000.0)
+			break;
 		if (!node_at(c->database.hosts, i, (unsigned int)c->database.port, &nd))
 			continue;
-		m = connect_node(c, &nd, true);
+		m = connect_node(c, &nd, true, (unsigned int)(left / 1000.0));
 		if (m != NULL && i != db->node)
 			log_msg(LOG_WARN, "db", "now on node %zu of [database] hosts (%s)", i + 1,
 				nd.socket[0] ? nd.socket : nd.host);
@@ -274,7 +317,7 @@ static enum db_rc connect_db(struct db *db)
 			db->node = i;
 	}
 	if (m == NULL) {
-		db_hung(db, t0);
+		db_hung_all(db, t0);
 		return DB_UNAVAILABLE;
 	}
 	db->conn = m;
@@ -288,6 +331,7 @@ struct db *db_open(const struct config *cfg)
 	if (db == NULL)
 		return NULL;
 	db->cfg = cfg;
+	db->nodes = node_count(cfg);
 	connect_db(db);
 	return db;
 }
@@ -496,6 +540,10 @@ enum db_rc db_exec(struct db *db, const struct db_sql *q, const struct db_arg *a
 		if (db_hung(db, t0))
 			break;
 	}
+	if (rc == DB_RETRY)
+		log_msg(LOG_WARN, "db",
+			"a transaction failed again when rerun (see the info line"
+			" before): answered unavailable");
 	return DB_UNAVAILABLE;
 }
 
@@ -548,6 +596,10 @@ enum db_rc db_txn(struct db *db, db_txn_fn fn, void *ctx)
 		if (db_hung(db, t0))
 			break;
 	}
+	if (rc == DB_RETRY)
+		log_msg(LOG_WARN, "db",
+			"a transaction failed again when rerun (see the info line"
+			" before): answered unavailable");
 	return DB_UNAVAILABLE;
 }
 

@@ -31,17 +31,21 @@ static const struct db_sql Q_BY_PHONE = {
 	CONV_COLUMNS " FROM conversations c FORCE INDEX (PRIMARY)" CONV_JOINS
 		     " WHERE c.client_id = ? AND c.phone LIKE ? ORDER BY c.phone LIMIT ?"};
 
-/* A name prefix: the users of both statuses whose name starts so (a range
- * of ix_user_name each), with a conversation, in name order. */
+/* A name prefix: for each status a range of ix_user_name in name order,
+ * joined to the conversation, at most the page each; then the page of
+ * the two.  No more than the page is read, whatever the prefix matches. */
+#define BY_NAME_BRANCH(st)                                                                         \
+	"(" CONV_COLUMNS " FROM users u FORCE INDEX (ix_user_name)"                                \
+	" JOIN conversations c FORCE INDEX (PRIMARY) ON c.client_id = u.client_id"                 \
+	" AND c.phone = u.phone"                                                                   \
+	" LEFT JOIN optouts o FORCE INDEX (PRIMARY) ON o.client_id = c.client_id"                  \
+	" AND o.phone = c.phone"                                                                   \
+	" WHERE u.client_id = ? AND u.status = '" st "' AND u.name LIKE ?"                         \
+	" ORDER BY u.name, u.phone LIMIT ?)"
 static const struct db_sql Q_BY_NAME = {
-	"inbox_search_name", CONV_COLUMNS
-	" FROM users u FORCE INDEX (ix_user_name)"
-	" JOIN conversations c FORCE INDEX (PRIMARY) ON c.client_id = u.client_id"
-	" AND c.phone = u.phone"
-	" LEFT JOIN optouts o FORCE INDEX (PRIMARY) ON o.client_id = c.client_id"
-	" AND o.phone = c.phone"
-	" WHERE u.client_id = ? AND u.status IN ('active', 'inactive') AND u.name LIKE ?"
-	" ORDER BY u.name, u.phone LIMIT ?"};
+	"inbox_search_name",
+	"SELECT * FROM (" BY_NAME_BRANCH("active") " UNION ALL " BY_NAME_BRANCH(
+		"inactive") ") t ORDER BY name, phone LIMIT ?"};
 
 static const struct db_sql Q_UNREAD = {
 	"inbox_unread",
@@ -148,8 +152,10 @@ enum db_rc db_conversations_list(struct db *db, struct arena *a, long long clien
 		rc = DB_EXEC(db, &Q_BY_PHONE, &res, DBI(client_id), DBZ(like_prefix(a, q->q_phone)),
 			     DBI(limit));
 	} else if (q->q_name != NULL) {
-		rc = DB_EXEC(db, &Q_BY_NAME, &res, DBI(client_id), DBZ(like_prefix(a, q->q_name)),
-			     DBI(limit));
+		const char *like = like_prefix(a, q->q_name);
+
+		rc = DB_EXEC(db, &Q_BY_NAME, &res, DBI(client_id), DBZ(like), DBI(limit),
+			     DBI(client_id), DBZ(like), DBI(limit), DBI(limit));
 	} else {
 		/* No cursor: from past the end of time and of numbers. */
 		const char *at = q->before ? q->before->at : "9999-12-31 23:59:59.999";

@@ -7,9 +7,11 @@
  * The lock is a row, not GET_LOCK: a named lock is held on one server
  * only, and on a Galera cluster two runners on two nodes would both get
  * it.  A row's insert is certified cluster-wide: one runner's commits, the
- * other's is a duplicate (or fails certification) and waits.  A runner
- * that died holding it is outlived: a lock older than 10 minutes is taken
- * over.  (The DDL itself replicates in total order, TOI.)
+ * other's is a duplicate (or fails certification) and waits.  The holder
+ * renews it before each file and stops if it lost it; a runner that died
+ * holding it is outlived: a lock not renewed for an hour (one file's run,
+ * say an index over a large table) is taken over.  (The DDL itself
+ * replicates in total order, TOI.)
  */
 #include "db/db_migrate.h"
 
@@ -45,7 +47,10 @@ static const struct db_sql Q_LOCK = {
 	"migrate_lock", "INSERT INTO schema_lock (id, holder, taken_at) VALUES (1, ?, NOW(3))"};
 static const struct db_sql Q_LOCK_STALE = {
 	"migrate_lock_stale",
-	"DELETE FROM schema_lock WHERE id = 1 AND taken_at < NOW(3) - INTERVAL 10 MINUTE"};
+	"DELETE FROM schema_lock WHERE id = 1 AND taken_at < NOW(3) - INTERVAL 1 HOUR"};
+static const struct db_sql Q_LOCK_KEEP = {
+	"migrate_lock_keep",
+	"UPDATE schema_lock SET taken_at = NOW(3) WHERE id = 1 AND holder = ?"};
 static const struct db_sql Q_UNLOCK = {"migrate_unlock",
 				       "DELETE FROM schema_lock WHERE id = 1 AND holder = ?"};
 static const struct db_sql Q_APPLIED = {"migrate_applied",
@@ -167,6 +172,13 @@ int db_migrate_run(struct db *db, const char *dir, FILE *out, char *err, size_t 
 		char *sql;
 		enum db_rc rc;
 
+		res = (struct db_res){.a = &a};
+		if (db_matched(DB_EXEC(db, &Q_LOCK_KEEP, &res, DBZ(holder)), &res) != DB_OK) {
+			snprintf(err, errlen, "lost the migration lock (schema_lock) before %s",
+				 files[i].name);
+			locked = false;
+			goto out;
+		}
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
 		sql = read_all(path, &len);
 		if (sql == NULL) {

@@ -41,59 +41,81 @@
 #include "svc/views.h"
 
 /* A conversation-list cursor: the page's last activity time as 17 digits
- * (YYYYMMDDhhmmssmmm), "_", and its number without the "+". */
-#define CONV_CURSOR_TIME 17
+ * (YYYYMMDDhhmmssmmm), "_", and its number's bytes in hex (a Twilio From
+ * is stored as sent: not always E.164). */
+#define CONV_CURSOR_TIME  17
+#define CONV_CURSOR_PHONE 32 /* conversations.phone: VARCHAR(32) */
 
 static int two(const char *p)
 {
 	return (p[0] - '0') * 10 + (p[1] - '0');
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 static bool conv_cursor_ok(const char *s, size_t len)
 {
-	size_t i;
+	size_t i, hex = len - CONV_CURSOR_TIME - 1;
 
-	if (len < CONV_CURSOR_TIME + 2 || len > CONV_CURSOR_TIME + 1 + 15 ||
+	if (len < CONV_CURSOR_TIME + 3 || hex > 2 * CONV_CURSOR_PHONE || hex % 2 != 0 ||
 	    s[CONV_CURSOR_TIME] != '_')
 		return false;
-	for (i = 0; i < len; i++)
-		if (i != CONV_CURSOR_TIME && (s[i] < '0' || s[i] > '9'))
+	for (i = 0; i < CONV_CURSOR_TIME; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	for (i = CONV_CURSOR_TIME + 1; i < len; i++)
+		if (hexval(s[i]) < 0)
 			return false;
 	/* A time there can be: month, day, hour, minute and second in range. */
 	return two(s + 4) >= 1 && two(s + 4) <= 12 && two(s + 6) >= 1 && two(s + 6) <= 31 &&
 	       two(s + 8) <= 23 && two(s + 10) <= 59 && two(s + 12) <= 59;
 }
 
-/* The cursor of conversation c, into buf (at least 40 bytes). */
-static void conv_cursor_write(char *buf, size_t n, const struct conversation *c)
+/* The cursor of conversation c, on a. */
+static const char *conv_cursor_write(struct arena *a, const struct conversation *c)
 {
-	size_t j = 0;
+	static const char digits[] = "0123456789abcdef";
+	size_t pl = strnlen(c->phone, CONV_CURSOR_PHONE), j = 0, i;
+	char *out = arena_alloc(a, CONV_CURSOR_TIME + 2 + 2 * pl);
 	const char *p;
 
-	for (p = c->last_at; *p != '\0' && j < CONV_CURSOR_TIME && j + 1 < n; p++)
+	for (p = c->last_at; *p != '\0' && j < CONV_CURSOR_TIME; p++)
 		if (*p >= '0' && *p <= '9')
-			buf[j++] = *p;
-	while (j < CONV_CURSOR_TIME && j + 1 < n) /* a time without milliseconds */
-		buf[j++] = '0';
-	snprintf(buf + j, n - j, "_%s", c->phone[0] == '+' ? c->phone + 1 : c->phone);
+			out[j++] = *p;
+	while (j < CONV_CURSOR_TIME) /* a time without milliseconds */
+		out[j++] = '0';
+	out[j++] = '_';
+	for (i = 0; i < pl; i++) {
+		out[j++] = digits[(unsigned char)c->phone[i] >> 4];
+		out[j++] = digits[(unsigned char)c->phone[i] & 15];
+	}
+	out[j] = '\0';
+	return out;
 }
 
 /* A checked cursor back into a time and number. */
-static void conv_cursor_read(struct arena *a, const char *s, struct conv_cursor *c)
+static void conv_cursor_read(struct arena *a, const char *s, size_t len, struct conv_cursor *c)
 {
+	size_t n = (len - CONV_CURSOR_TIME - 1) / 2, i;
+	const char *h = s + CONV_CURSOR_TIME + 1;
+	char *phone = arena_alloc(a, n + 1);
+
 	c->at = arena_printf(a, "%.4s-%.2s-%.2s %.2s:%.2s:%.2s.%.3s", s, s + 4, s + 6, s + 8,
 			     s + 10, s + 12, s + 14);
-	c->phone = arena_printf(a, "+%s", s + CONV_CURSOR_TIME + 1);
+	for (i = 0; i < n; i++)
+		phone[i] = (char)(hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]));
+	c->phone = phone;
 }
 
-/* q: a number prefix when it starts with "+" or a digit (then only digits
- * may follow), else a name prefix. */
-static bool search_ok(const char *s, size_t len)
+/* q is a number prefix when it is digits, after an optional "+";
+ * anything else is the start of a name. */
+static bool search_is_number(const char *s, size_t len)
 {
 	size_t i = s[0] == '+';
 
-	if (s[0] != '+' && (s[0] < '0' || s[0] > '9'))
-		return true;
 	if (i == len)
 		return false;
 	for (; i < len; i++)
@@ -116,9 +138,9 @@ static const struct field list_fields[] = {
 		 .flags = F_QUERY,
 		 .min = 1,
 		 .max = 100,
-		 .valid = search_ok,
-		 .message = "q must be 1 to 100 characters: a number prefix (digits, an optional"
-			    " leading +) or a name prefix"},
+		 .valid = ep_fields_name_ok,
+		 .message = "q must be 1 to 100 characters of text: a number prefix (digits, an"
+			    " optional leading +) or a name prefix"},
 };
 
 /* The registered user's members: name, registered, userStatus. */
@@ -140,17 +162,16 @@ static enum status inbox(struct req *r)
 	bool more;
 	enum db_rc rc;
 	struct jsonw *w = &r->w;
-	char next[48];
 
 	if (in[L_Q].present) {
 		const char *s = in[L_Q].s;
 
-		if (s[0] == '+' || (s[0] >= '0' && s[0] <= '9'))
+		if (search_is_number(s, in[L_Q].len))
 			q.q_phone = s[0] == '+' ? s : arena_printf(r->a, "+%s", s);
 		else
 			q.q_name = s;
 	} else if (in[L_BEFORE].present) {
-		conv_cursor_read(r->a, in[L_BEFORE].s, &before);
+		conv_cursor_read(r->a, in[L_BEFORE].s, in[L_BEFORE].len, &before);
 		q.before = &before;
 	}
 	rc = db_conversations_list(r->db, r->a, r->actor.client_id, &q, &cs, &n, &more);
@@ -180,8 +201,7 @@ static enum status inbox(struct req *r)
 	jsonw_arr_end(w);
 	/* A search is one page: refine it rather than page it. */
 	if (more && n > 0 && !in[L_Q].present) {
-		conv_cursor_write(next, sizeof(next), &cs[n - 1]);
-		jsonw_kstr(w, "next", next);
+		jsonw_kstr(w, "next", conv_cursor_write(r->a, &cs[n - 1]));
 	} else {
 		jsonw_knull(w, "next");
 	}

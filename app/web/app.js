@@ -4,8 +4,10 @@
  * routes, API keys, operator accounts, deliveries); operator inbox, send
  * form, message log and users.  Plain ES2020, no dependencies.  The session
  * is the HttpOnly cookie set by /api/auth/login; GET /api/auth/me tells who
- * it is on every load (so a second tab needs no login), and that answer is
- * kept in memory only.  An admin's "acting for client" choice stays in
+ * it is on every load (so a second tab needs no login), and again at the
+ * token's expiry, when the tab becomes visible or gets the focus, and when
+ * another tab logs in or out (BroadcastChannel 'ibiki-session'); that
+ * answer is kept in memory only.  An admin's "acting for client" choice stays in
  * sessionStorage (per tab).  Server data reaches the DOM through
  * textContent only.
  */
@@ -22,12 +24,17 @@
 	const SEARCH_MS = 300; /* inbox search debounce */
 	const ENDED_TEXT = 'Your session has ended. Please log in again.';
 	const MAX_TIMER_MS = 2147483647; /* setTimeout's limit (about 24.8 days) */
+	const CHECK_MS = 5000; /* focus and visibility ask /api/auth/me at most this often */
 
 	let session = null; /* {role, username, displayName, clientId, clientName, expiresAt} */
 	let acting = null;
 	let view = null;
 	let expiryTimer = null;
 	let serverSkew = 0; /* server clock minus ours, from the Date header (ms) */
+	let checkSeq = 0; /* the newest /api/auth/me check; a session change in this tab bumps it */
+	let lastFocusCheck = 0; /* when focus or visibility last asked (Date.now()) */
+	let authBusy = false; /* a login or logout of this tab under way: no checks meanwhile */
+	let channel = null; /* BroadcastChannel('ibiki-session'): the tabs' logins and logouts */
 
 	/* --- small helpers ------------------------------------------------------ */
 
@@ -415,18 +422,28 @@
 		};
 	}
 
-	/* Ends the session in this tab when the token expires (the server would
-	 * answer 401 from then on).  Measured on the server's clock. */
+	/* When the token expires (the server would answer 401 from then on),
+	 * asks the server again: another tab may have logged in since, with a
+	 * newer cookie.  Measured on the server's clock.  Longer than
+	 * setTimeout can wait: it waits its longest, then arms again. */
 	function armExpiry() {
 		clearTimeout(expiryTimer);
 		expiryTimer = null;
 		const at = session && session.expiresAt ? Date.parse(session.expiresAt) : NaN;
 		if (Number.isNaN(at)) return;
 		const ms = at - (Date.now() + serverSkew) + 500;
-		expiryTimer = setTimeout(sessionEnded, Math.max(0, Math.min(ms, MAX_TIMER_MS)));
+		if (ms > MAX_TIMER_MS) {
+			expiryTimer = setTimeout(armExpiry, MAX_TIMER_MS);
+			return;
+		}
+		expiryTimer = setTimeout(() => {
+			expiryTimer = null;
+			checkSession('expiry');
+		}, Math.max(0, ms));
 	}
 
 	function clearSession() {
+		checkSeq++;
 		session = null;
 		acting = null;
 		clearTimeout(expiryTimer);
@@ -455,16 +472,22 @@
 		showLogin(ENDED_TEXT);
 	}
 
+	/* The header's "name · role · client". */
+	function showWho() {
+		const who = session.displayName || session.username;
+		$('who-name').textContent = who + ' · ' + session.role + (session.clientName ? ' · ' + session.clientName : '');
+	}
+
 	/* Shows the dashboard of session s (set it first). */
 	function enter(s) {
+		checkSeq++;
 		session = s;
 		if (session.role !== 'admin') {
 			acting = null;
 			store.set(ACTING_KEY, null);
 		}
 		armExpiry();
-		const who = session.displayName || session.username;
-		$('who-name').textContent = who + ' · ' + session.role + (session.clientName ? ' · ' + session.clientName : '');
+		showWho();
 		if (session.role === 'admin' && !acting) return showAdmin();
 		if (session.role === 'admin' || session.role === 'operator') return showOperator();
 		clearSession();
@@ -475,21 +498,101 @@
 	async function start() {
 		store.set(LEGACY_SESSION_KEY, null);
 		acting = store.get(ACTING_KEY);
+		const seq = ++checkSeq;
 		let me;
 		try {
 			me = await api('GET', '/api/auth/me', undefined, { login: true });
 		} catch (e) {
+			if (seq !== checkSeq) return;
 			acting = null;
 			showLogin();
 			if (e.status === 0 || e.status >= 500) fail(e);
 			return;
 		}
+		if (seq !== checkSeq) return;
 		enter(sessionFrom(me));
+	}
+
+	/* The same account: username, role and client. */
+	const sameAccount = (a, b) => !!a && !!b && a.username === b.username && a.role === b.role && a.clientId === b.clientId;
+
+	/* Asks /api/auth/me again: the cookie is shared by the browser's tabs,
+	 * and another one may have logged in or out.  The same account goes on
+	 * (its expiry timer armed again); another one is this tab's session
+	 * from now on, entered as on load; none (401) ends it here.  why:
+	 * 'expiry' (the token's time is up: anything but a later session ends
+	 * it), 'focus' (focus or visibility: at most every CHECK_MS), 'peer'
+	 * (another tab's login or logout). */
+	async function checkSession(why) {
+		if (view === null || authBusy) return; /* start() or login()/logout() decides */
+		if (why === 'focus') {
+			if (Date.now() - lastFocusCheck < CHECK_MS) return;
+			lastFocusCheck = Date.now();
+		}
+		const seq = ++checkSeq;
+		let me;
+		try {
+			me = await api('GET', '/api/auth/me', undefined, { login: true });
+		} catch (e) {
+			if (seq !== checkSeq || authBusy) return;
+			/* a server out of reach says nothing about the session, but at
+			 * its expiry the token is dead: the server would refuse it */
+			if (e.status === 401 || why === 'expiry') sessionEnded();
+			return;
+		}
+		if (seq !== checkSeq || authBusy) return;
+		const s = sessionFrom(me);
+		if (sameAccount(session, s)) {
+			const later = Date.parse(s.expiresAt) > Date.parse(session.expiresAt);
+			if (why === 'expiry' && !later) {
+				sessionEnded();
+				return;
+			}
+			session = s;
+			showWho();
+			armExpiry();
+			return;
+		}
+		/* another account (or one at all, after the login view) */
+		if (session) {
+			clearSession();
+			hideNotice();
+		}
+		$('login-pass').value = '';
+		enter(s);
+	}
+
+	/* Tells the browser's other tabs to ask /api/auth/me again. */
+	function broadcast(type) {
+		if (!channel) return;
+		try {
+			channel.postMessage({ type });
+		} catch {
+			/* a closed channel: the other tabs notice on focus */
+		}
+	}
+
+	/* Another tab's login or logout, focus and visibility: check the session. */
+	function watchSession() {
+		if (typeof BroadcastChannel === 'function') {
+			try {
+				channel = new BroadcastChannel('ibiki-session');
+				channel.addEventListener('message', () => checkSession('peer'));
+			} catch {
+				channel = null;
+			}
+		}
+		document.addEventListener('visibilitychange', () => {
+			if (!document.hidden) checkSession('focus');
+		});
+		window.addEventListener('focus', () => checkSession('focus'));
 	}
 
 	async function login(ev) {
 		ev.preventDefault();
 		const btn = ev.submitter || $('login-form').querySelector('button');
+		authBusy = true;
+		checkSeq++; /* a check under way answers for the cookie before this login */
 		await busy(btn, async () => {
 			const r = await api('POST', '/api/auth/login', {
 				username: $('login-user').value.trim(),
@@ -508,29 +611,37 @@
 			hideNotice();
 			store.set(ACTING_KEY, null);
 			acting = null;
+			authBusy = false;
 			enter(sessionFrom(Object.assign({}, r, me || {})));
+			broadcast('login');
 		});
+		authBusy = false;
 	}
 
 	async function logout() {
+		authBusy = true;
+		checkSeq++;
 		try {
 			await api('POST', '/api/auth/logout', undefined, { login: true });
 		} catch {
 			/* the cookie is short-lived anyway; forget the session regardless */
 		}
+		authBusy = false;
 		clearSession();
 		hideNotice();
 		showLogin('You are logged out.');
+		broadcast('logout');
 	}
 
 	/* --- admin: clients ----------------------------------------------------- */
 
 	const admin = {
-		rows: new Map(), clients: new Map(), openId: null,
+		rows: new Map(), clients: new Map(), openId: null, clientsSeq: 0,
 		detailSeq: 0, dlvSeq: 0, accSeq: 0, accBlock: null, accList: null,
 	};
 
 	function resetAdmin() {
+		admin.clientsSeq++;
 		admin.rows.clear();
 		admin.clients.clear();
 		admin.openId = null;
@@ -546,7 +657,9 @@
 	}
 
 	async function loadClients() {
+		const seq = ++admin.clientsSeq;
 		const r = await api('GET', '/api/admin/clients');
+		if (seq !== admin.clientsSeq) return;
 		const list = r.clients || [];
 		const body = $('clients-body');
 		keepFocus(body, () => {
@@ -1264,11 +1377,13 @@
 	/* --- operator ----------------------------------------------------------- */
 
 	const op = {
-		tab: 'inbox', timer: null, inboxSeq: 0, threadSeq: 0, usersSeq: 0,
+		tab: 'inbox', timer: null, inboxSeq: 0, threadSeq: 0, usersSeq: 0, activeSeq: 0,
 		/* inbox: the conversations shown, in order; their rows by number */
 		convs: [], convRows: new Map(), convNext: null, convOlder: false, q: '', searchTimer: null, unread: 0,
 		/* thread: the number open, its messages (oldest first), their items by id */
 		thread: null, info: null, msgs: [], msgRows: new Map(), msgNext: null,
+		/* the reply typed but not sent, by number (kept while another thread is open) */
+		drafts: new Map(),
 	};
 
 	function newLog() {
@@ -1280,6 +1395,7 @@
 		op.inboxSeq++;
 		op.threadSeq++;
 		op.usersSeq++;
+		op.activeSeq++;
 		clearTimeout(op.searchTimer);
 		op.convs = [];
 		op.convRows.clear();
@@ -1293,6 +1409,7 @@
 		$('conv-empty').hidden = true;
 		$('conv-older').hidden = true;
 		closeThread();
+		op.drafts.clear(); /* another session or client: not its numbers */
 		clearResult($('send-result'));
 		for (const k of ['in', 'out']) {
 			logs[k].seq++;
@@ -1518,6 +1635,13 @@
 	/* Thread */
 
 	function closeThread() {
+		const ta = $('reply-text');
+		if (op.thread) {
+			if (ta.value) op.drafts.set(op.thread, ta.value);
+			else op.drafts.delete(op.thread);
+		}
+		ta.value = '';
+		updateCounter(ta, $('reply-count'));
 		op.threadSeq++;
 		op.thread = null;
 		op.info = null;
@@ -1544,6 +1668,9 @@
 		if (op.thread !== phone) {
 			closeThread();
 			op.thread = phone;
+			const ta = $('reply-text');
+			ta.value = op.drafts.get(phone) || '';
+			updateCounter(ta, $('reply-count'));
 			threadHead(phone, op.convs.find((c) => c.phoneNumber === phone));
 			$('thread-none').hidden = true;
 			$('thread').hidden = false;
@@ -1698,15 +1825,20 @@
 		const sent = await sending(form, btn, ta, 'Send reply', async () => {
 			try {
 				const r = await opApi('POST', '/api/web/inbox/reply', { to, message: ta.value }, { idempotent: true });
-				ta.value = '';
-				updateCounter(ta, $('reply-count'));
+				op.drafts.delete(to);
+				/* another thread opened meanwhile: the box holds its draft now */
+				if (op.thread === to) {
+					ta.value = '';
+					updateCounter(ta, $('reply-count'));
+				}
 				if (r.status === 'queued') result(out, queuedText(r), 'ok');
 				else result(out, 'Sent via ' + dash(r.provider) + ' (' + dash(r.messageId) + '): ' + dash(r.segments) +
 					' segment(s), ' + dash(r.encoding) + '.', 'ok');
 				return true;
 			} catch (e) {
 				if (!e.handled) result(out, errorText(e), 'error');
-				if (e.code === 'recipient_opted_out' || e.code === 'no_inbound') loadThread(to).catch(fail);
+				/* the thread's replyBlocked says why: opted out, or never wrote in */
+				if (e.code === 'recipient_opted_out' || e.code === 'no_conversation') loadThread(to).catch(fail);
 				return false;
 			}
 		});
@@ -1716,7 +1848,9 @@
 	/* Send message */
 
 	async function loadActiveUsers() {
+		const seq = ++op.activeSeq;
 		const r = await opApi('GET', '/api/users?status=active');
+		if (seq !== op.activeSeq) return;
 		const sel = $('send-user');
 		const keep = sel.value;
 		while (sel.options.length > 1) sel.remove(1);
@@ -2046,6 +2180,7 @@
 		counter('reply-text', 'reply-count');
 		counter('send-text', 'send-count');
 
+		watchSession();
 		start();
 	}
 
