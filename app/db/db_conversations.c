@@ -47,10 +47,13 @@ static const struct db_sql Q_BY_NAME = {
 	"SELECT * FROM (" BY_NAME_BRANCH("active") " UNION ALL " BY_NAME_BRANCH(
 		"inactive") ") t ORDER BY name, phone LIMIT ?"};
 
+/* At most DB_UNREAD_MAX + 1 unread conversations are read: past that the
+ * totals say so (capped) rather than cost more. */
 static const struct db_sql Q_UNREAD = {
 	"inbox_unread",
-	"SELECT COUNT(*), COALESCE(SUM(unread), 0) FROM conversations"
-	" FORCE INDEX (ix_conversations_unread) WHERE client_id = ? AND unread > 0"};
+	"SELECT COUNT(*), COALESCE(SUM(unread), 0) FROM (SELECT unread FROM conversations"
+	" FORCE INDEX (ix_conversations_unread) WHERE client_id = ? AND unread > 0"
+	" LIMIT " DB_UNREAD_MAX_SQL ") t"};
 
 static const struct db_sql Q_PEER = {
 	"inbox_peer", "SELECT u.name, u.status, EXISTS (SELECT 1 FROM incoming_messages"

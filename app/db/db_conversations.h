@@ -51,8 +51,11 @@ enum db_rc db_conversations_list(struct db *db, struct arena *a, long long clien
 				 bool *more);
 
 /* How many of the client's conversations have unread messages, and how
- * many unread messages they have: read from the unread index, as long as
- * the conversations with unread messages. */
+ * many unread messages they have, over at most DB_UNREAD_MAX + 1 of them
+ * (read from the unread index): *conversations > DB_UNREAD_MAX means
+ * "more than DB_UNREAD_MAX", the messages counted in those only. */
+#define DB_UNREAD_MAX	  1000
+#define DB_UNREAD_MAX_SQL "1001"
 enum db_rc db_conversations_unread(struct db *db, struct arena *a, long long client_id,
 				   long long *conversations, long long *messages);
 

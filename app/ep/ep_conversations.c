@@ -5,9 +5,10 @@
  *   200 {status:"success", count, conversations:[{phoneNumber, name,
  *   registered, userStatus, lastMessage:{direction, message, timestamp,
  *   provider}, unread, messages, lastActivity, optedOut}], next, unread:
- *   {conversations, messages}}, most recent activity first; next is the
- *   `before` of the older page (opaque), null at the oldest; unread counts
- *   all the client's conversations.  q searches instead: a number prefix
+ *   {conversations, messages, capped}}, most recent activity first; next is
+ *   the `before` of the older page (opaque), null at the oldest; unread
+ *   counts all the client's conversations, up to 1,000 of them (capped:
+ *   more, and the counts are of the first 1,001).  q searches instead: a number prefix
  *   ("+1202" or "1202") in number order, else a registered user's name
  *   prefix in name order; at most `limit` matches, next null.
  * GET /api/web/inbox/{phoneNumber}?limit&before
@@ -207,8 +208,10 @@ static enum status inbox(struct req *r)
 	}
 	jsonw_key(w, "unread");
 	jsonw_obj(w);
-	jsonw_kint(w, "conversations", unread_convs);
+	/* Past DB_UNREAD_MAX conversations: at least so many ("1000+"). */
+	jsonw_kint(w, "conversations", unread_convs > DB_UNREAD_MAX ? DB_UNREAD_MAX : unread_convs);
 	jsonw_kint(w, "messages", unread_msgs);
+	jsonw_kbool(w, "capped", unread_convs > DB_UNREAD_MAX);
 	jsonw_obj_end(w);
 	jsonw_obj_end(w);
 	return ST_OK;

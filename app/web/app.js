@@ -1490,12 +1490,13 @@
 
 	/* Inbox */
 
-	/* "(N) Ibiki" while N messages are unread (over all conversations). */
+	/* "(N) Ibiki" while N messages are unread (over all conversations);
+	 * "(N+) Ibiki" when the server stopped counting (capped). */
 	function setUnread(u) {
 		let n = u && typeof u.messages === 'number' ? u.messages : null;
 		if (n === null) n = op.convs.reduce((s, c) => s + (c.unread || 0), 0); /* older servers */
 		op.unread = n;
-		document.title = n > 0 ? '(' + n + ') Ibiki' : 'Ibiki';
+		document.title = n > 0 ? '(' + n + (u && u.capped ? '+' : '') + ') Ibiki' : 'Ibiki';
 	}
 
 	/* Page 1 of the list (or the search's results).  Older pages already
